@@ -1,0 +1,57 @@
+"""Award calculator for 泉政办规〔2025〕18号 — pure standard library, so it also runs in Pyodide.
+
+    >>> import calc
+    >>> calc.estimate("3.1", {"fee": "60000", "received": "0"}, on="2026-06-01").award
+    Decimal('18000.00')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .catalog import Catalog, load_default
+from .engine import Estimate
+from .engine import estimate as _estimate
+from .errors import CalcError
+
+__all__ = ["CalcError", "Catalog", "Estimate", "catalog", "describe", "estimate", "measures",
+           "use_bundle"]
+
+_catalog: Catalog | None = None
+
+
+def catalog() -> Catalog:
+    global _catalog
+    if _catalog is None:
+        _catalog = load_default()
+    return _catalog
+
+
+def use_bundle(bundle: dict[str, Any]) -> Catalog:
+    """Compute from this bundle instead of the packaged one (tests, the build, the browser)."""
+    global _catalog
+    _catalog = Catalog(bundle)
+    return _catalog
+
+
+def estimate(measure_id: str, inputs: dict[str, Any],
+             on: dt.date | str | None = None) -> Estimate:
+    """The award of one measure for these inputs on a date (default: today)."""
+    return _estimate(catalog().get(measure_id), inputs, on)
+
+
+def measures() -> list[dict[str, Any]]:
+    """Id, title and validity of every measure of the default document."""
+    cat = catalog()
+    return [{"id": m.id, "title": m.data["title"], "start": m.start.isoformat(),
+             "end": m.end.isoformat(), "funding": m.data["funding"],
+             "upper_bound": any(p.upper for p in m.parts)}
+            for m in (cat.get(i) for i in cat.ids())]
+
+
+def describe(measure_id: str) -> dict[str, Any]:
+    """The inputs a measure asks for: names, types, units, choices, labels and help."""
+    m = catalog().get(measure_id)
+    return {"id": m.id, "title": m.data["title"], "start": m.start.isoformat(),
+            "end": m.end.isoformat(), "inputs": m.data["inputs"]}

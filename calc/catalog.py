@@ -1,0 +1,47 @@
+"""The measures of every document in a rules bundle, found by id."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from .engine import Measure
+from .errors import CalcError
+
+BUNDLE_FILE = "rules.json"
+
+
+class Catalog:
+    """Measures by id; ``1.1`` means the default document's, ``doc-id/1.1`` any document's."""
+
+    def __init__(self, bundle: dict[str, Any]) -> None:
+        self.bundle = bundle
+        self.documents = {d["document"]["id"]: d for d in bundle["documents"]}
+        self.default = next((d["document"]["id"] for d in bundle["documents"]
+                             if d["document"].get("default")), bundle["documents"][0]["document"]["id"])
+        self.measures: dict[str, Measure] = {}
+        for entry in bundle["documents"]:
+            for data in entry["measures"]:
+                measure = Measure.from_bundle(entry["document"], data)
+                self.measures[f"{measure.document}/{measure.id}"] = measure
+
+    def ids(self, document: str | None = None) -> list[str]:
+        doc = document or self.default
+        return [m.id for m in self.measures.values() if m.document == doc]
+
+    def get(self, measure_id: str) -> Measure:
+        key = measure_id if "/" in measure_id else f"{self.default}/{measure_id}"
+        if key not in self.measures:
+            raise CalcError("error.unknown_measure", None, measure=measure_id,
+                            known=", ".join(self.ids()))
+        return self.measures[key]
+
+
+def load_default() -> Catalog:
+    """The bundle that ships inside the package (written by ``make bundle`` / the site build)."""
+    source = resources.files(__package__).joinpath(BUNDLE_FILE)
+    try:
+        return Catalog(json.loads(source.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise CalcError("error.no_rules", None, path=str(source)) from None

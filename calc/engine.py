@@ -1,0 +1,187 @@
+"""Estimate one measure's award from the rules bundle: validity, rule tree, rounding, funding split."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .errors import CalcError
+from .fmt import Label, Money, to_fen
+from .inputs import InputDef, parse_value
+from .messages import bilingual
+from .rules import ZERO, Context, Node
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    title: Label
+    upper: bool
+    rule: Node
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure, ready to compute."""
+
+    id: str
+    document: str
+    title: Label
+    start: dt.date
+    end: dt.date
+    window_ref: str
+    clause: str
+    city_share: Decimal  # the city's fraction of the award (1 for city-only measures)
+    ratio: tuple[int, int]
+    funding_ref: str
+    parts: tuple[Part, ...]
+    inputs: dict[str, InputDef]
+    limits: dict[str, Decimal]
+    warn_days: int
+    data: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_bundle(cls, doc: dict[str, Any], data: dict[str, Any]) -> Measure:
+        window = data.get("validity") or doc["window"]
+        funding = doc["funding"]
+        ratio = (1, 0) if data["funding"] == "city_only" else (funding["city"], funding["county"])
+        limits = doc["limits"]
+        return cls(
+            id=data["id"],
+            document=doc["id"],
+            title=Label.of(data["title"]),
+            start=max(dt.date.fromisoformat(window["start"]),
+                      dt.date.fromisoformat(doc["window"]["start"])),
+            end=min(dt.date.fromisoformat(window["end"]),
+                    dt.date.fromisoformat(doc["window"]["end"])),
+            window_ref=window["ref"],
+            clause=data["clause"]["zh"],
+            city_share=Decimal(ratio[0]) / Decimal(sum(ratio)),
+            ratio=ratio,
+            funding_ref=data["funding_ref"],
+            parts=tuple(Part(p["id"], Label.of(p["title"]), p["bound"] == "upper",
+                             Node.build(p["rule"])) for p in data["parts"]),
+            inputs={i["name"]: InputDef.from_bundle(i) for i in data["inputs"]},
+            limits={"max_amount": Decimal(limits["max_amount"]),
+                    "max_quantity": Decimal(limits["max_quantity"])},
+            warn_days=limits["expiry_warning_days"],
+            data=data,
+        )
+
+
+@dataclass(frozen=True)
+class PartResult:
+    id: str
+    title: Label
+    award: Decimal
+    upper_bound: bool
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The answer: amounts are ``Decimal`` rounded to the fen; texts are bilingual."""
+
+    measure: str
+    on: dt.date
+    award: Decimal
+    city: Decimal
+    county: Decimal
+    upper_bound: bool
+    eligible: bool
+    formula: bool
+    parts: tuple[PartResult, ...]
+    steps: tuple[dict[str, str], ...]
+    reasons: tuple[dict[str, str], ...]
+    warnings: tuple[dict[str, str], ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: amounts as decimal strings."""
+        return {
+            "measure": self.measure,
+            "on": self.on.isoformat(),
+            "award": str(self.award),
+            "city": str(self.city),
+            "county": str(self.county),
+            "upper_bound": self.upper_bound,
+            "eligible": self.eligible,
+            "formula": self.formula,
+            "parts": [{"id": p.id, "title": {"zh": p.title.zh, "en": p.title.en},
+                       "award": str(p.award), "upper_bound": p.upper_bound} for p in self.parts],
+            "steps": list(self.steps),
+            "reasons": list(self.reasons),
+            "warnings": list(self.warnings),
+        }
+
+
+def parse_date(raw: dt.date | str | None) -> dt.date:
+    if raw is None:
+        return dt.date.today()
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise CalcError("error.bad_date", "on", raw=raw) from None
+
+
+def check_window(measure: Measure, on: dt.date) -> None:
+    if on < measure.start:
+        raise CalcError("error.not_yet", "on", measure=measure.id, start=measure.start, on=on)
+    if on > measure.end:
+        raise CalcError("error.expired", "on", measure=measure.id, end=measure.end, on=on)
+
+
+def parse_inputs(measure: Measure, raw: dict[str, Any]) -> dict[str, Any]:
+    """Every given value parsed now, so a bad one is reported even if the rule never reads it."""
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name not in measure.inputs:
+            raise CalcError("error.unknown_input", name, measure=measure.id, field=name,
+                            known=", ".join(measure.inputs) or "—")
+        values[name] = parse_value(value, measure.inputs[name], measure.limits)
+    return values
+
+
+def split(measure: Measure, award: Decimal) -> tuple[Decimal, Decimal]:
+    """City share rounded to the fen; the county gets the rest, so the two always add up."""
+    city = to_fen(award * measure.city_share)
+    return city, award - city
+
+
+def estimate(measure: Measure, raw: dict[str, Any], on: dt.date | str | None = None) -> Estimate:
+    day = parse_date(on)
+    values = parse_inputs(measure, raw)
+    check_window(measure, day)
+    ctx = Context(measure.inputs, values, measure.limits)
+    parts: list[PartResult] = []
+    total = ZERO
+    for part in measure.parts:
+        amount = part.rule.evaluate(ctx)
+        total += amount
+        parts.append(PartResult(part.id, part.title, to_fen(amount), part.upper and amount > 0))
+        if len(measure.parts) > 1:
+            ctx.step("step.part", part.rule.ref, title=part.title, amount=Money(amount))
+    award = to_fen(total)
+    city, county = split(measure, award)
+    ctx.step("step.total", measure.clause, amount=Money(award))
+    if award > 0:
+        if measure.ratio[1]:
+            ctx.step("step.split_shared", measure.funding_ref, city_ratio=measure.ratio[0],
+                     county_ratio=measure.ratio[1], city=Money(city), county=Money(county))
+        else:
+            ctx.step("step.split_city", measure.funding_ref, city=Money(city))
+    upper = any(p.upper_bound for p in parts)
+    warnings = []
+    if not ctx.formula:
+        warnings.append({**bilingual("warn.no_formula"), "ref": measure.clause})
+    elif upper:
+        warnings.append({**bilingual("warn.upper_bound"), "ref": measure.clause})
+    if (measure.end - day).days <= measure.warn_days:
+        warnings.append({**bilingual("warn.expires", end=measure.end), "ref": measure.window_ref})
+    return Estimate(
+        measure=measure.id, on=day, award=award, city=city, county=county, upper_bound=upper,
+        eligible=award > 0, formula=ctx.formula, parts=tuple(parts), steps=tuple(ctx.steps),
+        reasons=tuple(ctx.reasons), warnings=tuple(warnings),
+    )

@@ -1,0 +1,42 @@
+"""``python -m generator check`` validates the data and runs every named example;
+``python -m generator bundle [PATH]`` also writes the rules bundle ``calc`` reads."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import bundle, examples
+from .load import DataError, load_all
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator")
+    parser.add_argument("command", choices=["check", "bundle"])
+    parser.add_argument("target", nargs="?", default=str(ROOT / "calc" / "rules.json"))
+    parser.add_argument("--data", default=str(ROOT / "policy_data"))
+    args = parser.parse_args(argv)
+    try:
+        policies = load_all(Path(args.data))
+    except DataError as error:
+        print(error.report(), file=sys.stderr)
+        return 2
+    failures = examples.failures(policies)
+    if failures:
+        print("\n".join(failures), file=sys.stderr)
+        return 2
+    count = sum(len(p.measures) for p in policies)
+    if args.command == "bundle":
+        path = bundle.write(policies, Path(args.target))
+        print(f"{count} measures → {path}")
+    else:
+        print(f"OK: {count} 条措施、{sum(len(m.examples) for p in policies for m in p.measures)} "
+              f"个示例均通过 / {count} measures and all examples check out")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Checks that need more than one field: references to inputs, choices, departments, terms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from .model import (
+    Cap,
+    Differential,
+    Document,
+    Glossary,
+    Lookup,
+    Measure,
+    Milestones,
+    PerUnit,
+    RateOf,
+    Require,
+    Table,
+    Threshold,
+)
+from .yaml_source import Path_, Problem, SourceDoc
+
+NUMERIC = {"money", "number"}
+CHOICE = {"choice", "choices"}
+
+
+def walk(node: Any, path: Path_) -> Iterator[tuple[Path_, BaseModel]]:
+    """Every model object below ``node`` (rule nodes and tables), with its YAML path."""
+    if isinstance(node, BaseModel):
+        yield path, node
+        for name in type(node).model_fields:
+            yield from walk(getattr(node, name), path + (name,))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from walk(item, path + (i,))
+
+
+def _references(node: BaseModel) -> Iterator[tuple[str, str, set[str]]]:
+    """(field, input name, allowed input types) for each input a rule node reads."""
+    if isinstance(node, RateOf):
+        yield "base", node.base, NUMERIC
+    elif isinstance(node, PerUnit):
+        yield "quantity", node.quantity, NUMERIC
+    elif isinstance(node, Table):
+        yield "input", node.input, {"choices"} if node.highest else {"choice"}
+    elif isinstance(node, Lookup) and node.previous:
+        yield "previous", node.previous, {"choice"}
+    elif isinstance(node, Milestones):
+        yield "value", node.value, {"money"}
+        yield "previous", node.previous, {"money"}
+    elif isinstance(node, Cap):
+        for i, name in enumerate(node.less):
+            yield f"less.{i}", name, {"money"}
+    elif isinstance(node, Threshold):
+        yield "input", node.input, NUMERIC
+    elif isinstance(node, Require):
+        yield "input", node.input, {"bool"}
+    elif isinstance(node, Differential):
+        yield "less", node.less, {"money"}
+
+
+class _Checker:
+    def __init__(self, doc: SourceDoc) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def fail(self, path: Path_, zh: str, en: str) -> None:
+        self.problems.append(self.doc.problem(path, zh, en))
+
+
+def _check_rules(measure: Measure, c: _Checker) -> None:
+    inputs = {i.name: i for i in measure.inputs}
+    for p, part in enumerate(measure.parts):
+        for path, node in walk(part.rule, ("parts", p, "rule")):
+            for field, name, allowed in _references(node):
+                where = path + tuple(int(x) if x.isdigit() else x for x in field.split("."))
+                if name not in inputs:
+                    c.fail(where, f"引用了未定义的输入 {name!r}", f"refers to undefined input {name!r}")
+                elif inputs[name].type not in allowed:
+                    c.fail(where, f"输入 {name!r} 的类型应为 {'/'.join(sorted(allowed))}",
+                           f"input {name!r} must be of type {'/'.join(sorted(allowed))}")
+            if isinstance(node, Table) and node.input in inputs:
+                known = {ch.value for ch in inputs[node.input].choices}
+                for r, row in enumerate(node.rows):
+                    if row.value not in known:
+                        c.fail(path + ("rows", r, "value"), f"{row.value!r} 不是输入的选项",
+                               f"{row.value!r} is not a choice of input {node.input!r}")
+            if isinstance(node, Cap) and (node.max is None) == (node.max_by is None):
+                c.fail(path, "上限须且只须给出 max 或 max_by 之一",
+                       "a cap needs exactly one of max or max_by")
+
+
+def _check_inputs(measure: Measure, c: _Checker) -> None:
+    seen: set[str] = set()
+    for i, item in enumerate(measure.inputs):
+        if item.name in seen:
+            c.fail(("inputs", i, "name"), f"输入名称重复 {item.name!r}",
+                   f"duplicate input name {item.name!r}")
+        seen.add(item.name)
+        if (item.type in CHOICE) != bool(item.choices):
+            c.fail(("inputs", i, "choices"), "仅选择类输入需要且必须有 choices",
+                   "choices are required for choice inputs and only for them")
+    for e, example in enumerate(measure.examples):
+        for name in example.inputs:
+            if name not in seen:
+                c.fail(("examples", e, "inputs", name), f"示例使用了未定义的输入 {name!r}",
+                       f"example uses undefined input {name!r}")
+
+
+def check(document: Document, glossary: Glossary,
+          measures: list[tuple[SourceDoc, Measure]]) -> list[Problem]:
+    """Cross-check the measures of one document; returns every problem found."""
+    problems: list[Problem] = []
+    chapters = {ch.id for ch in document.chapters}
+    terms = {t.id for t in glossary.terms}
+    ids: set[str] = set()
+    for doc, measure in measures:
+        c = _Checker(doc)
+        stem = doc.file.rsplit("/", 1)[-1].removesuffix(".yaml")
+        if measure.id != stem:
+            c.fail(("id",), f"编号 {measure.id} 与文件名 {stem} 不一致",
+                   f"id {measure.id} does not match the file name {stem}")
+        if measure.id in ids:
+            c.fail(("id",), f"编号重复 {measure.id}", f"duplicate measure id {measure.id}")
+        ids.add(measure.id)
+        if measure.chapter not in chapters:
+            c.fail(("chapter",), f"未知章节 {measure.chapter!r}", f"unknown chapter {measure.chapter!r}")
+        for i, dept in enumerate(measure.departments):
+            if dept not in document.departments:
+                c.fail(("departments", i), f"未知责任单位 {dept!r}", f"unknown department {dept!r}")
+        for i, term in enumerate(measure.glossary):
+            if term not in terms:
+                c.fail(("glossary", i), f"名词表中没有 {term!r}", f"no glossary term {term!r}")
+        _check_inputs(measure, c)
+        _check_rules(measure, c)
+        problems += c.problems
+    return problems
