@@ -18,8 +18,9 @@ class Catalog:
     def __init__(self, bundle: dict[str, Any]) -> None:
         self.bundle = bundle
         self.documents = {d["document"]["id"]: d for d in bundle["documents"]}
+        ids = [d["document"]["id"] for d in bundle["documents"]]
         self.default = next((d["document"]["id"] for d in bundle["documents"]
-                             if d["document"].get("default")), bundle["documents"][0]["document"]["id"])
+                             if d["document"].get("default")), ids[0])
         self.measures: dict[str, Measure] = {}
         for entry in bundle["documents"]:
             for data in entry["measures"]:

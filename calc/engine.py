@@ -1,4 +1,4 @@
-"""Estimate one measure's award from the rules bundle: validity, rule tree, rounding, funding split."""
+"""Estimate one measure's award: validity window, rule tree, one rounding, funding split."""
 
 from __future__ import annotations
 
@@ -138,7 +138,7 @@ def parse_inputs(measure: Measure, raw: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, value in raw.items():
         if name not in measure.inputs:
-            raise CalcError("error.unknown_input", name, measure=measure.id, field=name,
+            raise CalcError("error.unknown_input", name, measure=measure.id, name=name,
                             known=", ".join(measure.inputs) or "—")
         values[name] = parse_value(value, measure.inputs[name], measure.limits)
     return values

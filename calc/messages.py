@@ -73,6 +73,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "the cap of {cap} ({scope}) is used up"},
     "why.differential": {"zh": "已获得的 {received} 不低于本档金额 {amount}，无差额可补",
                          "en": "{received} already received is not less than {amount}, so no difference is due"},
+    "why.section_closed": {"zh": "不适用：尚未选择“{section}”适用于本企业",
+                           "en": "not applicable: you have not said that “{section}” applies to you"},
+    "why.zero": {"zh": "按所填情况计算金额为 0",
+                 "en": "the figures given compute to zero"},
     "why.zero_base": {"zh": "{label}为 0",
                       "en": "{label} is 0"},
     # ---- warnings
@@ -82,11 +86,21 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "en": "This is an upper bound (“not exceeding / at most”); the actual amount is set by review"},
     "warn.no_formula": {"zh": "本条没有计算公式，仅显示最高额度，不计入合计",
                         "en": "This measure has no formula; only its ceiling is shown, and it is not added to totals"},
+    # ---- self-check
+    "status.may_qualify": {"zh": "可能符合", "en": "may qualify"},
+    "status.not_qualified": {"zh": "不符合", "en": "does not qualify"},
+    "status.needs_info": {"zh": "需补充信息", "en": "needs information"},
+    "label.up_to": {"zh": "最高 ", "en": "up to "},
+    "total.entitlements": {"zh": "按标准计算的金额合计", "en": "Sum of entitlements"},
+    "total.upper_bounds": {"zh": "“不超过/最高”类金额合计", "en": "Sum of upper bounds"},
+    "total.city": {"zh": "市级合计", "en": "City total"},
+    "total.county": {"zh": "县级合计", "en": "County total"},
     # ---- errors
+    "label.error": {"zh": "错误", "en": "Error"},
     "error.unknown_measure": {"zh": "没有编号为 {measure} 的措施（可用：{known}）",
                               "en": "there is no measure {measure} (known: {known})"},
-    "error.unknown_input": {"zh": "措施 {measure} 没有名为 {field} 的输入项（可用：{known}）",
-                            "en": "measure {measure} has no input named {field} (known: {known})"},
+    "error.unknown_input": {"zh": "措施 {measure} 没有名为 {name} 的输入项（可用：{known}）",
+                            "en": "measure {measure} has no input named {name} (known: {known})"},
     "error.missing": {"zh": "请填写“{label}”",
                       "en": "please fill in “{label}”"},
     "error.empty": {"zh": "“{label}”不能为空",
@@ -115,6 +129,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                       "en": "measure {measure} takes effect on {start}; it is not yet in force on {on}"},
     "error.expired": {"zh": "措施 {measure} 已于 {end} 到期，{on} 不在有效期内",
                       "en": "measure {measure} expired on {end}; {on} is outside its validity"},
+    "error.unknown_profile_field": {"zh": "企业画像中没有字段 {name}",
+                                    "en": "the enterprise profile has no field {name}"},
     "error.bad_profile": {"zh": "企业画像格式无效：{detail}",
                           "en": "invalid enterprise profile: {detail}"},
     "error.bad_argument": {"zh": "参数格式无效：{raw}，应为 名称=值",
@@ -126,7 +142,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 def _local(value: object, lang: str) -> str:
     if hasattr(value, "local"):
-        return str(value.local(lang))  # type: ignore[union-attr]
+        return str(value.local(lang))
     return str(value)
 
 

@@ -118,7 +118,7 @@ class Rate(Node):
 
     def evaluate(self, ctx: Context) -> Decimal:
         item = ctx.inputs[self.base]
-        base = ctx.get(self.base)
+        base: Decimal = ctx.get(self.base)
         if base == 0:
             return ctx.why("why.zero_base", self.ref, label=item.label)
         result = base * self.rate
@@ -140,7 +140,7 @@ class PerUnit(Node):
         picked = self.price.pick(ctx, self.ref)
         if picked is None:
             return ZERO
-        quantity = ctx.get(self.quantity)
+        quantity: Decimal = ctx.get(self.quantity)
         if quantity == 0:
             return ctx.why("why.zero_base", self.ref, label=item.label)
         result = quantity * picked[0]
@@ -292,7 +292,7 @@ class Differential(Node):
         amount = self.of.evaluate(ctx)
         if amount == 0:
             return ZERO
-        received = ctx.get(self.less)
+        received: Decimal = ctx.get(self.less)
         if received == 0:
             return amount
         result = max(amount - received, ZERO)

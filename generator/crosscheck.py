@@ -12,10 +12,12 @@ from .model import (
     Differential,
     Document,
     Glossary,
+    Input,
     Lookup,
     Measure,
     Milestones,
     PerUnit,
+    ProfileSpec,
     RateOf,
     Require,
     Table,
@@ -78,7 +80,8 @@ def _check_rules(measure: Measure, c: _Checker) -> None:
             for field, name, allowed in _references(node):
                 where = path + tuple(int(x) if x.isdigit() else x for x in field.split("."))
                 if name not in inputs:
-                    c.fail(where, f"引用了未定义的输入 {name!r}", f"refers to undefined input {name!r}")
+                    c.fail(where, f"引用了未定义的输入 {name!r}",
+                           f"refers to undefined input {name!r}")
                 elif inputs[name].type not in allowed:
                     c.fail(where, f"输入 {name!r} 的类型应为 {'/'.join(sorted(allowed))}",
                            f"input {name!r} must be of type {'/'.join(sorted(allowed))}")
@@ -127,7 +130,8 @@ def check(document: Document, glossary: Glossary,
             c.fail(("id",), f"编号重复 {measure.id}", f"duplicate measure id {measure.id}")
         ids.add(measure.id)
         if measure.chapter not in chapters:
-            c.fail(("chapter",), f"未知章节 {measure.chapter!r}", f"unknown chapter {measure.chapter!r}")
+            c.fail(("chapter",), f"未知章节 {measure.chapter!r}",
+                   f"unknown chapter {measure.chapter!r}")
         for i, dept in enumerate(measure.departments):
             if dept not in document.departments:
                 c.fail(("departments", i), f"未知责任单位 {dept!r}", f"unknown department {dept!r}")
@@ -137,4 +141,58 @@ def check(document: Document, glossary: Glossary,
         _check_inputs(measure, c)
         _check_rules(measure, c)
         problems += c.problems
+    return problems
+
+
+def profile_fields(profile: ProfileSpec, measures: list[Measure]) -> dict[str, Input]:
+    """Every profile field's definition: declared in profile.yaml, else the first linking input."""
+    fields = {f.name: f for f in profile.fields}
+    for measure in measures:
+        for item in measure.inputs:
+            link = item.profile
+            if link is not None and link.contains is None and link.field not in fields:
+                fields[link.field] = item.model_copy(update={"name": link.field, "profile": None})
+    return fields
+
+
+def check_profile(doc: SourceDoc, profile: ProfileSpec,
+                  measures: list[tuple[SourceDoc, Measure]]) -> list[Problem]:
+    """Sections name defined fields once each; every input's link lands in a section."""
+    c = _Checker(doc)
+    fields = profile_fields(profile, [m for _, m in measures])
+    placed: dict[str, str] = {}
+    for s, section in enumerate(profile.sections):
+        if section.gate and (section.gate not in fields or fields[section.gate].type != "bool"):
+            c.fail(("sections", s, "gate"), f"门槛问题 {section.gate!r} 须为已定义的是/否字段",
+                   f"gate {section.gate!r} must be a defined yes/no field")
+        for i, name in enumerate(section.fields):
+            if name not in fields:
+                c.fail(("sections", s, "fields", i), f"未定义的画像字段 {name!r}",
+                       f"undefined profile field {name!r}")
+            elif name in placed:
+                c.fail(("sections", s, "fields", i), f"字段 {name!r} 已在 {placed[name]} 中",
+                       f"field {name!r} is already in section {placed[name]}")
+            placed.setdefault(name, section.id)
+    problems = c.problems
+    for mdoc, measure in measures:
+        m = _Checker(mdoc)
+        for i, item in enumerate(measure.inputs):
+            link = item.profile
+            if link is None:
+                continue
+            where = ("inputs", i, "profile")
+            target = fields.get(link.field)
+            if link.field not in placed:
+                m.fail(where, f"画像字段 {link.field!r} 不在 profile.yaml 的任何分组中",
+                       f"profile field {link.field!r} is in no section of profile.yaml")
+            elif link.contains is not None:
+                known = {ch.value for ch in target.choices} if target else set()
+                if item.type != "bool" or link.contains not in known:
+                    m.fail(where, f"contains 须用于是/否输入，且 {link.contains!r} 须为字段选项",
+                           f"contains needs a yes/no input and {link.contains!r} among the "
+                           "field's choices")
+            elif target is not None and target.type != item.type:
+                m.fail(where, f"字段 {link.field!r} 在各措施中的类型不一致",
+                       f"field {link.field!r} has different types in different measures")
+        problems += m.problems
     return problems

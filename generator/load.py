@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import crosscheck
-from .model import Document, Glossary, Measure, Policy
+from .model import Document, Glossary, Measure, Policy, ProfileSpec
 from .yaml_source import Path_, Problem, SourceDoc, load
 
 M = TypeVar("M", bound=BaseModel)
@@ -68,13 +68,19 @@ def _messages(error: dict[str, Any]) -> tuple[str, str]:
 def _data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
     """Map pydantic's location (which includes union tags) back onto the YAML path."""
     path: list[str | int] = []
+    tagged = False  # a rule node's tag comes right after entering it, once
     for part in loc:
-        if isinstance(data, dict) and part not in data and data.get("kind") == part:
-            continue  # a discriminated-union tag, not a key
+        if isinstance(data, dict) and not tagged and data.get("kind") == part:
+            tagged = True
+            continue
         path.append(part)
-        data = data.get(part) if isinstance(data, dict) else (
-            data[part] if isinstance(data, list) and isinstance(part, int) and part < len(data)
-            else None)
+        tagged = False
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            data = None
     return tuple(path)
 
 
@@ -87,7 +93,8 @@ def validate(doc: SourceDoc, model: type[M]) -> M | None:
     except ValidationError as error:
         for item in error.errors():
             zh, en = _messages(dict(item))
-            doc.problems.append(doc.problem(_data_path(doc.data, item["loc"]), zh, en))
+            at_key = item["type"] == "extra_forbidden"
+            doc.problems.append(doc.problem(_data_path(doc.data, item["loc"]), zh, en, at_key))
         return None
 
 
@@ -107,6 +114,8 @@ def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem]]
 
     _, document = read(folder / "document.yaml", Document)
     _, glossary = read(folder / "glossary.yaml", Glossary)
+    profile_doc, profile = (read(folder / "profile.yaml", ProfileSpec)
+                            if (folder / "profile.yaml").is_file() else (None, None))
     measures: list[tuple[SourceDoc, Measure]] = []
     for path in _measure_files(folder / "measures"):
         doc, measure = read(path, Measure)
@@ -116,9 +125,12 @@ def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem]]
     if document is None or glossary is None or problems:
         return None, problems
     problems = crosscheck.check(document, glossary, measures)
+    if profile_doc is not None and profile is not None:
+        problems += crosscheck.check_profile(profile_doc, profile, measures)
     if problems:
         return None, problems
-    return Policy(document=document, glossary=glossary, measures=[m for _, m in measures]), []
+    return Policy(document=document, glossary=glossary, measures=[m for _, m in measures],
+                  profile=profile), []
 
 
 def load_all(root: Path) -> list[Policy]:

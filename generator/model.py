@@ -35,7 +35,8 @@ def _amount(value: Any) -> Decimal:
 
 def _rate(value: Any) -> Decimal:
     """A rate as ``10%`` or ``0.10``; kept exact (YAML floats arrive as their source text)."""
-    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    plain = isinstance(value, (str, int)) and not isinstance(value, bool)
+    text = str(value).strip() if plain else ""
     if not _RATE.match(text):
         raise ValueError(f"not_rate:{value}")
     try:
@@ -215,7 +216,7 @@ class Choice(Strict):
 
 
 class ProfileLink(Strict):
-    """Where the self-check profile supplies this input: a field, or whether a list contains a value."""
+    """Where the self-check profile supplies this input: a field, or whether a list has a value."""
 
     field: Name
     contains: str | None = None
@@ -341,6 +342,27 @@ class Glossary(Strict):
     terms: list[Term]
 
 
+class ProfileSection(Strict):
+    """A group of self-check questions; with a ``gate``, shown only once the gate is answered yes."""
+
+    id: Name
+    title: I18n
+    help: I18n | None = None
+    gate: Name | None = None
+    fields: list[Name] = Field(min_length=1)
+
+
+class ProfileSpec(Strict):
+    """The enterprise self-check: which profile facts exist and how they are grouped.
+
+    Most fields are defined by the measure inputs that link to them (``Input.profile``); fields
+    no single input defines (enterprise type, section gates) are declared here.
+    """
+
+    sections: list[ProfileSection] = Field(min_length=1)
+    fields: list[Input] = []
+
+
 class Policy(BaseModel):
     """A document with its measures and glossary, validated and cross-checked."""
 
@@ -349,6 +371,7 @@ class Policy(BaseModel):
     document: Document
     glossary: Glossary
     measures: list[Measure]
+    profile: ProfileSpec | None = None
 
     def measure(self, measure_id: str) -> Measure:
         return next(m for m in self.measures if m.id == measure_id)

@@ -44,17 +44,22 @@ class SourceDoc:
     file: str
     data: Any
     marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
-    def position(self, path: Path_) -> tuple[int, int]:
-        """The position of the deepest known ancestor of ``path`` (1-based line and column)."""
+    def position(self, path: Path_, at_key: bool = False) -> tuple[int, int]:
+        """The position of the deepest known ancestor of ``path`` (1-based line and column);
+        with ``at_key``, of the key itself (an unknown key is best shown where it is written)."""
+        if at_key and path in self.key_marks:
+            return self.key_marks[path]
         for cut in range(len(path), -1, -1):
             if path[:cut] in self.marks:
                 return self.marks[path[:cut]]
         return (1, 1)
 
-    def problem(self, path: Path_, message_zh: str, message_en: str) -> Problem:
-        line, column = self.position(path)
+    def problem(self, path: Path_, message_zh: str, message_en: str,
+                at_key: bool = False) -> Problem:
+        line, column = self.position(path, at_key)
         return Problem(self.file, line, column, dotted(path), message_zh, message_en)
 
 
@@ -107,13 +112,13 @@ def _convert(node: yaml.Node, doc: SourceDoc, path: Path_) -> Any:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
+            key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in result:
-                doc.marks[path + (key,)] = (key_node.start_mark.line + 1,
-                                            key_node.start_mark.column + 1)
-                doc.problems.append(
-                    doc.problem(path + (key,), f"重复的键 {key!r}", f"duplicate key {key!r}")
-                )
+                doc.key_marks[path + (key,)] = key_mark
+                doc.problems.append(doc.problem(path + (key,), f"重复的键 {key!r}",
+                                                f"duplicate key {key!r}", at_key=True))
                 continue
+            doc.key_marks[path + (key,)] = key_mark
             result[key] = _convert(value_node, doc, path + (key,))
         return result
     raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover - composer guarantees

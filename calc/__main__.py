@@ -1,0 +1,126 @@
+"""Command line for editors and integrators.
+
+    python -m calc list [--json]
+    python -m calc describe ID [--json]
+    python -m calc estimate ID name=value … [--on YYYY-MM-DD] [--json] [--lang zh|en]
+    python -m calc assess profile.json [--on YYYY-MM-DD] [--json] [--lang zh|en]
+
+Bad input prints a bilingual message and exits with status 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from decimal import Decimal
+from typing import Any, NoReturn
+
+from . import describe, estimate, measures
+from .errors import CalcError
+from .fmt import Money
+from .messages import render
+
+LANGS = ("zh", "en")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"参数错误 / usage error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m calc", description="泉政办规〔2025〕18号 award calculator")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    listing = sub.add_parser("list", help="list the measures")
+    listing.add_argument("--json", action="store_true")
+    desc = sub.add_parser("describe", help="the inputs a measure asks for")
+    desc.add_argument("measure")
+    desc.add_argument("--json", action="store_true")
+    est = sub.add_parser("estimate", help="estimate one measure's award")
+    est.add_argument("measure")
+    est.add_argument("values", nargs="*", metavar="name=value")
+    for command in (est, sub.add_parser("assess", help="every measure for one profile")):
+        command.add_argument("--on", default=None, help="as-of date YYYY-MM-DD (default today)")
+        command.add_argument("--json", action="store_true")
+        command.add_argument("--lang", choices=LANGS, default=None, help="one language only")
+    sub.choices["assess"].add_argument("profile", help="profile JSON file (- for stdin)")
+    return parser
+
+
+def _pairs(values: list[str]) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise CalcError("error.bad_argument", None, raw=item)
+        result[name.strip()] = value
+    return result
+
+
+def _langs(choice: str | None) -> tuple[str, ...]:
+    return (choice,) if choice else LANGS
+
+
+def _print_estimate(result: dict[str, Any], langs: tuple[str, ...]) -> None:
+    labels = {"award": ("奖补金额", "Award"), "city": ("市级承担", "City share"),
+              "county": ("县级承担", "County share")}
+    for lang in langs:
+        i = LANGS.index(lang)
+        for key, names in labels.items():
+            upto = render("label.up_to", lang) if result["upper_bound"] else ""
+            print(f"{names[i]}: {upto}{Money(Decimal(result[key])).local(lang)}")
+        for step in result["steps"]:
+            print(f"  - {step[lang]} 〔{step['ref']}〕")
+        for note in result["reasons"] + result["warnings"]:
+            print(f"  ! {note[lang]}")
+
+
+def _run(args: argparse.Namespace) -> None:
+    if args.command == "list":
+        rows = measures()
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+        for row in [] if args.json else rows:
+            print(f"{row['id']:>4}  {row['end']}  {row['title']['zh']} / {row['title']['en']}")
+    elif args.command == "describe":
+        info = describe(args.measure)
+        if args.json:
+            print(json.dumps(info, ensure_ascii=False, indent=2))
+            return
+        print(f"{info['id']} {info['title']['zh']} / {info['title']['en']}")
+        for item in info["inputs"]:
+            choices = ",".join(c["value"] for c in item.get("choices", []))
+            print(f"  {item['name']} ({item['type']}{': ' + choices if choices else ''})"
+                  f"  {item['label']['zh']} / {item['label']['en']}")
+    elif args.command == "estimate":
+        result = estimate(args.measure, _pairs(args.values), args.on).as_dict()
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False, indent=2))
+        else:
+            _print_estimate(result, _langs(args.lang))
+    else:
+        from .assess import assess, load_profile, print_assessment
+
+        report = assess(load_profile(args.profile), args.on)
+        if args.json:
+            print(json.dumps(report, ensure_ascii=False, indent=2))
+        else:
+            print_assessment(report, _langs(args.lang))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        _run(args)
+    except CalcError as error:
+        for lang in _langs(getattr(args, "lang", None)):
+            print(f"{render('label.error', lang)}: {getattr(error, lang)}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

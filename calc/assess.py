@@ -1,0 +1,176 @@
+"""The enterprise self-check: one profile, every measure, with reasons and totals.
+
+The profile's fields map onto each measure's inputs through the data (``Input.profile``); there
+is no code per measure here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .catalog import Catalog
+from .engine import Measure, estimate, parse_date
+from .errors import CalcError
+from .fmt import Label, Money
+from .inputs import InputDef, parse_value
+from .messages import bilingual, render
+
+WINDOW_ERRORS = {"error.expired", "error.not_yet"}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The profile as the bundle declares it."""
+
+    fields: dict[str, InputDef]
+    section_of: dict[str, dict[str, Any]]
+    sections: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> Spec:
+        data = catalog.documents[catalog.default].get("profile")
+        if not data:
+            raise CalcError("error.bad_profile", None, detail="no profile in the rules bundle")
+        section_of = {f: s for s in data["sections"] for f in s["fields"]}
+        return cls({n: InputDef.from_bundle(d) for n, d in data["fields"].items()}, section_of,
+                   data["sections"])
+
+
+def _serialize(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return ",".join(value)
+    return str(value)
+
+
+def parse_profile(raw: Any, spec: Spec, limits: dict[str, Decimal]) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise CalcError("error.bad_profile", None, detail="expected a JSON object")
+    parsed: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name not in spec.fields:
+            raise CalcError("error.unknown_profile_field", name, name=name)
+        if value is None or value == "":
+            continue  # an unanswered question
+        parsed[name] = parse_value(value, spec.fields[name], limits)
+    return parsed
+
+
+def _closed(spec: Spec, profile: dict[str, Any]) -> set[str]:
+    """Sections whose gate is not answered yes: their questions do not apply."""
+    return {s["id"] for s in spec.sections if s.get("gate") and profile.get(s["gate"]) is not True}
+
+
+def _inputs_for(measure: Measure, profile: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The measure's inputs taken from the profile, and which field each came from."""
+    values: dict[str, Any] = {}
+    source: dict[str, str] = {}
+    for item in measure.data["inputs"]:
+        link = item.get("profile")
+        if not link or link["field"] not in profile:
+            if link:
+                source[item["name"]] = link["field"]
+            continue
+        value = profile[link["field"]]
+        values[item["name"]] = link["contains"] in value if link.get("contains") else value
+        source[item["name"]] = link["field"]
+    return values, source
+
+
+def _row(measure: Measure, document: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "measure": measure.id,
+        "title": measure.data["title"],
+        "end": measure.end.isoformat(),
+        "departments": [document["departments"][d] for d in measure.data["departments"]],
+        "upper_bound": any(p.upper for p in measure.parts),
+        "formula": True,
+        "award": None, "city": None, "county": None,
+        "why": None,
+        "inputs": {},
+    }
+
+
+def _assess_one(measure: Measure, spec: Spec, profile: dict[str, Any], closed: set[str],
+                on: dt.date, document: dict[str, Any]) -> dict[str, Any]:
+    row = _row(measure, document)
+    values, source = _inputs_for(measure, profile)
+    row["inputs"] = {k: _serialize(v) for k, v in values.items()}
+    try:
+        result = estimate(measure, values, on)
+    except CalcError as error:
+        if error.code in WINDOW_ERRORS:
+            return {**row, "status": "not_qualified", "why": {"zh": error.zh, "en": error.en}}
+        if error.code != "error.missing":
+            raise
+        section = spec.section_of.get(source.get(error.field or "", ""), {})
+        if section.get("id") in closed:
+            title = Label.of(section["title"])
+            return {**row, "status": "not_qualified",
+                    "why": bilingual("why.section_closed", section=title)}
+        return {**row, "status": "needs_info", "why": {"zh": error.zh, "en": error.en}}
+    row.update(award=str(result.award), city=str(result.city), county=str(result.county),
+               upper_bound=result.upper_bound, formula=result.formula)
+    if result.eligible:
+        return {**row, "status": "may_qualify"}
+    why = result.reasons[0] if result.reasons else bilingual("why.zero")
+    return {**row, "status": "not_qualified", "why": {"zh": why["zh"], "en": why["en"]}}
+
+
+def _totals(rows: list[dict[str, Any]]) -> dict[str, str]:
+    counted = [r for r in rows if r["status"] == "may_qualify" and r["formula"]]
+
+    def total(key: str, keep: Any = lambda r: True) -> str:
+        return str(sum((Decimal(r[key]) for r in counted if keep(r)), Decimal("0.00")))
+
+    return {"entitlements": total("award", lambda r: not r["upper_bound"]),
+            "upper_bounds": total("award", lambda r: r["upper_bound"]),
+            "city": total("city"), "county": total("county")}
+
+
+def assess_with(catalog: Catalog, raw: Any, on: dt.date | str | None = None) -> dict[str, Any]:
+    spec = Spec.of(catalog)
+    day = parse_date(on)
+    measures = [catalog.get(i) for i in catalog.ids()]
+    profile = parse_profile(raw, spec, measures[0].limits)
+    closed = _closed(spec, profile)
+    document = catalog.documents[catalog.default]["document"]
+    rows = [_assess_one(m, spec, profile, closed, day, document) for m in measures]
+    ceilings = [r for r in rows if r["status"] == "may_qualify" and not r["formula"]]
+    return {"on": day.isoformat(), "rows": rows, "totals": _totals(rows),
+            "ceilings": [{"measure": r["measure"], "award": r["award"]} for r in ceilings]}
+
+
+def assess(raw: Any, on: dt.date | str | None = None) -> dict[str, Any]:
+    """Every measure of the default document for one enterprise profile."""
+    from . import catalog
+
+    return assess_with(catalog(), raw, on)
+
+
+def load_profile(path: str) -> Any:
+    try:
+        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+        return json.loads(text)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CalcError("error.bad_profile", None, detail=str(error)) from None
+
+
+def print_assessment(report: dict[str, Any], langs: tuple[str, ...]) -> None:
+    for lang in langs:
+        for row in report["rows"]:
+            status = render(f"status.{row['status']}", lang)
+            amount = ""
+            if row["status"] == "may_qualify":
+                upto = render("label.up_to", lang) if row["upper_bound"] else ""
+                amount = f"{upto}{Money(Decimal(row['award'])).local(lang)}"
+            why = f" — {row['why'][lang]}" if row["why"] else ""
+            print(f"{row['measure']:>4}  {status}  {amount}{why}")
+        for key, value in report["totals"].items():
+            print(f"{render(f'total.{key}', lang)}: {Money(Decimal(value)).local(lang)}")

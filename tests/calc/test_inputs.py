@@ -1,0 +1,107 @@
+"""What a visitor may type, and what is refused with which message."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from calc import CalcError
+from calc.fmt import Label
+from calc.inputs import InputDef, parse_value
+
+LIMITS = {"max_amount": Decimal("100000000000"), "max_quantity": Decimal("1000000")}
+MONEY = InputDef("fee", "money", Label("服务费", "fee"), "yuan", {}, None, None)
+MINUTES = InputDef("m", "number", Label("时长", "length"), "minute", {}, None, None)
+FLAG = InputDef("ok", "bool", Label("是否入选", "selected"), None, {}, None, None)
+LEVEL = InputDef("level", "choice", Label("等级", "level"), None,
+                 {"L3": Label("三级", "level 3"), "L4": Label("四级", "level 4")}, None, None)
+MANY = InputDef("won", "choices", Label("获奖", "won"), None,
+                {"a": Label("甲", "A"), "b": Label("乙", "B")}, None, None)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("1200000", "1200000"), ("1,200,000", "1200000"), ("1,200,000.50", "1200000.50"),
+    ("１２３４５", "12345"), ("１，２３４．５", "1234.5"), ("50万", "500000"),
+    ("1.5亿", "150000000"), ("3亿5000万", "350000000"), ("2亿300万12.5", "203000012.5"),
+    ("12万元", "120000"), ("  60000 元 ", "60000"), ("¥60000", "60000"), ("0", "0"),
+    ("0.01", "0.01"), ("+100", "100"), ("1,000万", "10000000"), (12345, "12345"),
+    (Decimal("99.5"), "99.5"), ("１.２万", "12000"),
+])
+def test_amounts_people_write(raw, expected):
+    assert parse_value(raw, MONEY, LIMITS) == Decimal(expected)
+
+
+@pytest.mark.parametrize(("raw", "code"), [
+    ("NaN", "error.not_number"), ("nan", "error.not_number"), ("Infinity", "error.not_number"),
+    ("-Infinity", "error.negative"), ("inf", "error.not_number"), ("1e6", "error.not_number"),
+    ("1e999999", "error.not_number"), ("9" * 5000, "error.too_long"),
+    ("-5", "error.negative"), ("−5", "error.negative"), ("－5", "error.negative"),
+    ("负5", "error.negative"), ("", "error.empty"), ("   ", "error.empty"),
+    ("1。5", "error.ideographic_point"), ("abc", "error.not_number"),
+    ("5万亿", "error.not_number"), ("万", "error.not_number"), ("1.2.3", "error.not_number"),
+    ("1,23", "error.not_number"), ("0.001", "error.too_many_decimals"),
+    ("2000亿", "error.too_large"), ("<script>alert(1)</script>", "error.not_number"),
+    (1.5, "error.float"), (True, "error.not_number"), (None, "error.not_number"),
+    (Decimal("NaN"), "error.not_number"), (Decimal("1E+999999999"), "error.too_long"),
+    ("0x10", "error.not_number"), ("1_000", "error.not_number"), ("５万万", "error.not_number"),
+])
+def test_refused_amounts(raw, code):
+    with pytest.raises(CalcError) as error:
+        parse_value(raw, MONEY, LIMITS)
+    assert error.value.code == code
+    assert error.value.field == "fee"
+    assert "服务费" in error.value.zh and "fee" in error.value.en
+
+
+def test_quantities_allow_fractions_and_their_own_limit():
+    assert parse_value("22.5", MINUTES, LIMITS) == Decimal("22.5")
+    assert parse_value("0.333", MINUTES, LIMITS) == Decimal("0.333")
+    with pytest.raises(CalcError) as error:
+        parse_value("2000000", MINUTES, LIMITS)
+    assert error.value.en == "“length” exceeds the largest accepted value 1000000 min: 2000000"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("yes", True), ("是", True), ("TRUE", True), ("1", True), (True, True),
+    ("no", False), ("否", False), ("0", False), (False, False),
+])
+def test_yes_no(raw, expected):
+    assert parse_value(raw, FLAG, LIMITS) is expected
+
+
+def test_yes_no_refuses_other_words():
+    with pytest.raises(CalcError) as error:
+        parse_value("maybe", FLAG, LIMITS)
+    assert error.value.zh == "“是否入选”应为 是/否：maybe"
+
+
+def test_choices_keep_declared_order_and_refuse_unknown():
+    assert parse_value("L4", LEVEL, LIMITS) == "L4"
+    assert parse_value("b, a，b", MANY, LIMITS) == ("a", "b")
+    assert parse_value(["b"], MANY, LIMITS) == ("b",)
+    with pytest.raises(CalcError) as error:
+        parse_value("L9", LEVEL, LIMITS)
+    assert error.value.en == "“level” has no option L9 (options: L3, L4)"
+
+
+@given(st.decimals(min_value=0, max_value=Decimal("99999999999"), places=2,
+                   allow_nan=False, allow_infinity=False))
+def test_any_amount_survives_separators_and_full_width(value):
+    grouped = f"{value:,.2f}"
+    full_width = grouped.translate(str.maketrans("0123456789,.", "０１２３４５６７８９，．"))
+    assert parse_value(grouped, MONEY, LIMITS) == value
+    assert parse_value(full_width, MONEY, LIMITS) == value
+
+
+@given(st.text(max_size=80))
+def test_any_text_is_a_number_or_a_clear_refusal(raw):
+    try:
+        value = parse_value(raw, MONEY, LIMITS)
+    except CalcError as error:
+        assert error.zh and error.en and error.field == "fee"
+    else:
+        assert value.is_finite() and 0 <= value <= LIMITS["max_amount"]
+        assert value == value.quantize(Decimal("0.01"))

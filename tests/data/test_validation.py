@@ -1,0 +1,180 @@
+"""One bad-data fixture per validation error, each asserting the file, line, field and message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.load import DataError, load_all
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL = ROOT / "policy_data" / "qz-2025-18"
+
+MEASURE = """\
+id: "9.1"
+chapter: "1"
+clause:
+  zh: 一（一）
+  en: Article 1(1)
+title:
+  zh: 测试措施
+  en: Test measure
+text:
+  zh: 正文
+  en: Text
+summary:
+  zh: 摘要
+  en: Summary
+beneficiary:
+  zh: 企业
+  en: Enterprises
+eligibility:
+  - zh: 条件
+    en: Condition
+departments: [data_bureau]
+funding: shared
+funding_ref: 九（二）
+parts:
+  - id: main
+    title:
+      zh: 补助
+      en: Subsidy
+    bound: exact
+    rule:
+      kind: cap
+      max: 200000
+      scope:
+        zh: 每个项目
+        en: per project
+      ref: 一（一）
+      of:
+        kind: rate
+        base: investment
+        rate: 30%
+        ref: 一（一）
+inputs:
+  - name: investment
+    type: money
+    unit: yuan
+    label:
+      zh: 投资额
+      en: Investment
+    help:
+      zh: 项目投资
+      en: Project investment
+examples:
+  - name:
+      zh: 投资 10 万元得 3 万元
+      en: An investment of 100,000 earns 30,000
+    on: 2026-06-01
+    inputs: {investment: "100000"}
+    expect: {award: "30000.00", city: "15000.00", county: "15000.00"}
+"""
+
+
+def make_data(tmp_path: Path, measure: str = MEASURE) -> Path:
+    root = tmp_path / "policy_data"
+    folder = root / "qz-2025-18"
+    (folder / "measures").mkdir(parents=True)
+    shutil.copy(REAL / "document.yaml", folder / "document.yaml")
+    (folder / "glossary.yaml").write_text("terms: []\n", encoding="utf-8")
+    (folder / "measures" / "9.1.yaml").write_text(measure, encoding="utf-8")
+    return root
+
+
+def problems(tmp_path: Path, old: str, new: str) -> list[str]:
+    assert old in MEASURE, old
+    with pytest.raises(DataError) as error:
+        load_all(make_data(tmp_path, MEASURE.replace(old, new, 1)))
+    return [str(p) for p in error.value.problems]
+
+
+def line_of(text: str) -> int:
+    return MEASURE.index(text) and MEASURE[: MEASURE.index(text)].count("\n") + 1
+
+
+def test_the_fixture_itself_is_valid(tmp_path):
+    (policy,) = load_all(make_data(tmp_path))
+    assert policy.measures[0].parts[0].rule.max == 200000  # type: ignore[union-attr]
+
+
+def test_unknown_key(tmp_path):
+    (found,) = problems(tmp_path, "funding: shared", "funding: shared\nfundng_note: x")
+    line = line_of("funding: shared") + 1
+    assert found.startswith(f"policy_data/qz-2025-18/measures/9.1.yaml:{line}:1: "
+                            "fundng_note: unknown field (a typo?)")
+    assert "未知字段" in found
+
+
+def test_missing_english_text(tmp_path):
+    (found,) = problems(tmp_path, "  zh: 摘要\n  en: Summary", "  zh: 摘要")
+    assert f"9.1.yaml:{line_of('summary:') + 1}:" in found
+    assert "summary.en: required field is missing / 缺少必填字段" in found
+
+
+def test_duplicate_key(tmp_path):
+    (found,) = problems(tmp_path, "funding: shared", "funding: shared\nfunding: city_only")
+    assert f"9.1.yaml:{line_of('funding: shared') + 1}:1: funding: duplicate key 'funding'" in found
+    assert "重复的键" in found
+
+
+def test_float_money(tmp_path):
+    (found,) = problems(tmp_path, "max: 200000", "max: 200000.0")
+    assert f"9.1.yaml:{line_of('max: 200000')}:" in found
+    assert "parts[0].rule.max: float money 200000.0" in found
+    assert "金额不能写成小数形式" in found
+
+
+def test_money_with_unit_words(tmp_path):
+    (found,) = problems(tmp_path, "max: 200000", "max: 20万")
+    assert "parts[0].rule.max: expected an amount in yuan, got '20万'" in found
+
+
+def test_malformed_date(tmp_path):
+    (found,) = problems(tmp_path, "on: 2026-06-01", "on: 2026-02-30")
+    assert f"9.1.yaml:{line_of('on: 2026-06-01')}:" in found
+    assert "examples[0].on: invalid date '2026-02-30', expected YYYY-MM-DD" in found
+
+
+def test_reference_to_undefined_input(tmp_path):
+    (found,) = problems(tmp_path, "base: investment", "base: invesment")
+    assert f"9.1.yaml:{line_of('base: investment')}:" in found
+    assert "parts[0].rule.of.base: refers to undefined input 'invesment'" in found
+
+
+def test_unknown_rule_kind(tmp_path):
+    (found,) = problems(tmp_path, "kind: rate", "kind: percentage")
+    assert "parts[0].rule.of: unknown rule kind" in found
+
+
+def test_bad_rate(tmp_path):
+    (found,) = problems(tmp_path, "rate: 30%", "rate: 300%")
+    assert "parts[0].rule.of.rate: expected a rate such as 10% or 0.10, got '300%'" in found
+
+
+def test_yaml_syntax_error(tmp_path):
+    (found,) = problems(tmp_path, "funding: shared", "funding: [shared")
+    assert "9.1.yaml:" in found and "(syntax): YAML syntax error" in found
+
+
+def test_example_that_calc_disagrees_with_is_reported(tmp_path):
+    from generator import examples
+
+    data = make_data(tmp_path, MEASURE.replace('award: "30000.00"', 'award: "30000.01"'))
+    (line,) = examples.failures(load_all(data))
+    assert "9.1.yaml" in line and "expected 30000.01/15000.00/15000.00" in line
+    assert "computed 30000.00/15000.00/15000.00" in line
+
+
+def test_all_errors_are_reported_at_once(tmp_path):
+    found = problems(tmp_path, "funding: shared", "funding: everyone\nextra: 1")
+    assert len(found) == 2
+    assert any("funding: invalid value 'everyone'" in p for p in found)
+    assert any("extra: unknown field" in p for p in found)
+
+
+def test_file_name_must_match_id(tmp_path):
+    (found,) = problems(tmp_path, 'id: "9.1"', 'id: "9.2"')
+    assert "id: id 9.2 does not match the file name 9.1" in found
