@@ -59,7 +59,8 @@ class InputDef:
 
 def _normalize(raw: str) -> str:
     text = unicodedata.normalize("NFKC", raw)  # full-width digits and commas become ASCII
-    text = re.sub(r"\s+", "", text)
+    # Spaces may stand beside units ("12 万 元") but never between digits ("1 2" is not 12).
+    text = re.sub(r"(?<=\D)\s+|\s+(?=\D)", "", text.strip())
     lowered = text.lower()
     for word in _UNIT_WORDS:
         if lowered.endswith(word):
