@@ -11,6 +11,7 @@ import json
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog
@@ -156,7 +157,7 @@ def assess(raw: Any, on: dt.date | str | None = None) -> dict[str, Any]:
 
 def load_profile(path: str) -> Any:
     try:
-        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
         return json.loads(text)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CalcError("error.bad_profile", None, detail=str(error)) from None

@@ -1,4 +1,4 @@
-"""``python -m calc``: real output for real measures, exit status 2 and no traceback on bad input."""
+"""``python -m calc``: real output for real measures; bad input exits 2 without a traceback."""
 
 from __future__ import annotations
 
