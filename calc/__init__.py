@@ -15,8 +15,8 @@ from .engine import Estimate
 from .engine import estimate as _estimate
 from .errors import CalcError
 
-__all__ = ["CalcError", "Catalog", "Estimate", "catalog", "describe", "estimate", "measures",
-           "use_bundle"]
+__all__ = ["CalcError", "Catalog", "Estimate", "assess", "catalog", "describe", "estimate",
+           "measures", "use_bundle"]
 
 _catalog: Catalog | None = None
 
@@ -55,3 +55,10 @@ def describe(measure_id: str) -> dict[str, Any]:
     m = catalog().get(measure_id)
     return {"id": m.id, "title": m.data["title"], "start": m.start.isoformat(),
             "end": m.end.isoformat(), "inputs": m.data["inputs"]}
+
+
+def assess(profile: dict[str, Any], on: dt.date | str | None = None) -> dict[str, Any]:
+    """Every measure for one enterprise profile: status, award, reason, totals."""
+    from .selfcheck import assess_with
+
+    return assess_with(catalog(), profile, on)

@@ -102,7 +102,8 @@ def _run(args: argparse.Namespace) -> None:
         else:
             _print_estimate(result, _langs(args.lang))
     else:
-        from .assess import assess, load_profile, print_assessment
+        from . import assess
+        from .selfcheck import load_profile, print_assessment
 
         report = assess(load_profile(args.profile), args.on)
         if args.json:
@@ -112,7 +113,15 @@ def _run(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    # name=value pairs may follow options (``estimate 4.1 --on … level=L3``)
+    args, extra = parser.parse_known_args(argv)
+    pairs = [x for x in extra if "=" in x and not x.startswith("-")]
+    if len(pairs) != len(extra) or (pairs and args.command != "estimate"):
+        parser.error(f"unrecognized arguments: {' '.join(x for x in extra if x not in pairs)}"
+                     if len(pairs) != len(extra) else f"unrecognized arguments: {' '.join(extra)}")
+    if pairs:
+        args.values += pairs
     try:
         _run(args)
     except CalcError as error:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import describe, estimate, measures
+from . import assess, describe, estimate, measures
 from .errors import CalcError
 
 
@@ -23,8 +23,6 @@ def _dispatch(request: dict[str, Any]) -> Any:
     if kind == "list":
         return measures()
     if kind == "assess":
-        from .assess import assess
-
         return assess(dict(request.get("profile") or {}), request.get("on") or None)
     raise CalcError("error.bad_argument", None, raw=kind)
 

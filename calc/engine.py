@@ -95,6 +95,7 @@ class Estimate:
     steps: tuple[dict[str, str], ...]
     reasons: tuple[dict[str, str], ...]
     warnings: tuple[dict[str, str], ...]
+    missing: tuple[dict[str, str], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: amounts as decimal strings."""
@@ -112,6 +113,7 @@ class Estimate:
             "steps": list(self.steps),
             "reasons": list(self.reasons),
             "warnings": list(self.warnings),
+            "missing": list(self.missing),
         }
 
 
@@ -150,15 +152,35 @@ def split(measure: Measure, award: Decimal) -> tuple[Decimal, Decimal]:
     return city, award - city
 
 
-def estimate(measure: Measure, raw: dict[str, Any], on: dt.date | str | None = None) -> Estimate:
+def _evaluate_part(part: Part, ctx: Context, lenient: bool,
+                   missing: list[CalcError]) -> Decimal | None:
+    """A part's amount; with ``lenient``, None (and the steps it wrote undone) when it lacks an
+    input, so the self-check can still count the parts it can compute."""
+    marks = len(ctx.steps), len(ctx.reasons)
+    try:
+        return part.rule.evaluate(ctx)
+    except CalcError as error:
+        if not lenient or error.code != "error.missing":
+            raise
+        del ctx.steps[marks[0]:], ctx.reasons[marks[1]:]
+        missing.append(error)
+        return None
+
+
+def estimate(measure: Measure, raw: dict[str, Any], on: dt.date | str | None = None,
+             *, lenient: bool = False) -> Estimate:
     day = parse_date(on)
     values = parse_inputs(measure, raw)
     check_window(measure, day)
     ctx = Context(measure.inputs, values, measure.limits)
     parts: list[PartResult] = []
+    missing: list[CalcError] = []
     total = ZERO
     for part in measure.parts:
-        amount = part.rule.evaluate(ctx)
+        found = _evaluate_part(part, ctx, lenient and len(measure.parts) > 1, missing)
+        if found is None:
+            continue
+        amount = found
         total += amount
         parts.append(PartResult(part.id, part.title, to_fen(amount), part.upper and amount > 0))
         if len(measure.parts) > 1:
@@ -172,6 +194,8 @@ def estimate(measure: Measure, raw: dict[str, Any], on: dt.date | str | None = N
                      county_ratio=measure.ratio[1], city=Money(city), county=Money(county))
         else:
             ctx.step("step.split_city", measure.funding_ref, city=Money(city))
+    if missing and not parts:
+        raise missing[0]
     upper = any(p.upper_bound for p in parts)
     warnings = []
     if not ctx.formula:
@@ -184,4 +208,5 @@ def estimate(measure: Measure, raw: dict[str, Any], on: dt.date | str | None = N
         measure=measure.id, on=day, award=award, city=city, county=county, upper_bound=upper,
         eligible=award > 0, formula=ctx.formula, parts=tuple(parts), steps=tuple(ctx.steps),
         reasons=tuple(ctx.reasons), warnings=tuple(warnings),
+        missing=tuple({"zh": e.zh, "en": e.en, "field": e.field or ""} for e in missing),
     )

@@ -6,7 +6,7 @@ import pytest
 
 import calc
 from calc import CalcError
-from calc.assess import assess_with
+from calc.selfcheck import assess_with
 
 from .conftest import DOC, flag, label, measure, money
 

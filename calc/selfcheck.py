@@ -94,6 +94,7 @@ def _row(measure: Measure, document: dict[str, Any]) -> dict[str, Any]:
         "formula": True,
         "award": None, "city": None, "county": None,
         "why": None,
+        "warnings": [],
         "inputs": {},
     }
 
@@ -103,8 +104,14 @@ def _assess_one(measure: Measure, spec: Spec, profile: dict[str, Any], closed: s
     row = _row(measure, document)
     values, source = _inputs_for(measure, profile)
     row["inputs"] = {k: _serialize(v) for k, v in values.items()}
+    sections = {spec.section_of[f]["id"] for f in source.values() if f in spec.section_of}
+    gated = sections - {s["id"] for s in spec.sections if not s.get("gate")}
+    if gated and gated <= closed:  # every question of this measure sits in a closed section
+        title = Label.of(next(s for s in spec.sections if s["id"] in gated)["title"])
+        return {**row, "status": "not_qualified",
+                "why": bilingual("why.section_closed", section=title)}
     try:
-        result = estimate(measure, values, on)
+        result = estimate(measure, values, on, lenient=True)
     except CalcError as error:
         if error.code in WINDOW_ERRORS:
             return {**row, "status": "not_qualified", "why": {"zh": error.zh, "en": error.en}}
@@ -117,9 +124,13 @@ def _assess_one(measure: Measure, spec: Spec, profile: dict[str, Any], closed: s
                     "why": bilingual("why.section_closed", section=title)}
         return {**row, "status": "needs_info", "why": {"zh": error.zh, "en": error.en}}
     row.update(award=str(result.award), city=str(result.city), county=str(result.county),
-               upper_bound=result.upper_bound, formula=result.formula)
+               upper_bound=result.upper_bound, formula=result.formula,
+               warnings=list(result.warnings))
     if result.eligible:
-        return {**row, "status": "may_qualify"}
+        partial = result.missing[0] if result.missing else None
+        return {**row, "status": "may_qualify", "why": partial}
+    if result.missing:
+        return {**row, "status": "needs_info", "why": result.missing[0]}
     why = result.reasons[0] if result.reasons else bilingual("why.zero")
     return {**row, "status": "not_qualified", "why": {"zh": why["zh"], "en": why["en"]}}
 
@@ -146,13 +157,6 @@ def assess_with(catalog: Catalog, raw: Any, on: dt.date | str | None = None) -> 
     ceilings = [r for r in rows if r["status"] == "may_qualify" and not r["formula"]]
     return {"on": day.isoformat(), "rows": rows, "totals": _totals(rows),
             "ceilings": [{"measure": r["measure"], "award": r["award"]} for r in ceilings]}
-
-
-def assess(raw: Any, on: dt.date | str | None = None) -> dict[str, Any]:
-    """Every measure of the default document for one enterprise profile."""
-    from . import catalog
-
-    return assess_with(catalog(), raw, on)
 
 
 def load_profile(path: str) -> Any:
