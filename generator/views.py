@@ -1,0 +1,153 @@
+"""What the templates show about a measure beyond its YAML: dates in force, deadline status, the
+most it can pay, award types, and the worked examples as ``calc`` computed them at build time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, cast
+
+import calc
+from calc.engine import Measure as CalcMeasure
+from calc.fmt import Listing, Localized
+from calc.inputs import parse_value
+from calc.messages import bilingual
+
+from . import facts
+from .crosscheck import walk
+from .examples import work
+from .model import I18n, Input, Measure, Policy, Term
+
+# Rule kinds that say how an amount is reached, in the order the award-type column lists them.
+TYPE_KINDS = ("fixed", "rate", "per_unit", "lookup", "milestones", "differential", "ceiling")
+
+
+@dataclass(frozen=True)
+class ExampleView:
+    """One named example as ``calc`` computed it; texts are ``{zh, en}`` dicts."""
+
+    name: I18n
+    on: dt.date
+    inputs: tuple[tuple[I18n, dict[str, str]], ...]
+    steps: tuple[dict[str, str], ...]
+    reasons: tuple[dict[str, str], ...]  # why the award is zero, when it is
+    warnings: tuple[dict[str, str], ...]
+    award: Decimal | None
+    city: Decimal | None
+    county: Decimal | None
+    error: dict[str, str] | None
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    measure: Measure
+    path: str  # site path without the language prefix, e.g. "measures/3.1/"
+    start: dt.date
+    end: dt.date
+    window_ref: str
+    ends_early: bool
+    status: str | None  # "expired", "ends_soon", "ends_early" or None
+    most: Decimal | None
+    kinds: tuple[str, ...]
+    departments: tuple[I18n, ...]
+    terms: tuple[Term, ...]
+    examples: tuple[ExampleView, ...]
+
+    @property
+    def anchor(self) -> str:
+        return "m-" + self.measure.id.replace(".", "-")
+
+    def input(self, name: str) -> Input:
+        return next(i for i in self.measure.inputs if i.name == name)
+
+    def label(self, name: str) -> I18n:
+        return self.input(name).label
+
+    def choice(self, name: str, value: str) -> I18n:
+        return next(c.label for c in self.input(name).choices if c.value == value)
+
+    def unit(self, name: str) -> str | None:
+        return self.input(name).unit
+
+    def is_quantity(self, name: str) -> bool:
+        return self.input(name).type == "number"
+
+
+def status(end: dt.date, policy_end: dt.date, today: dt.date, warn_days: int) -> str | None:
+    """Why a measure's deadline deserves attention on the pages, if it does."""
+    if end < today:
+        return "expired"
+    if (end - today).days <= warn_days:
+        return "ends_soon"
+    if end < policy_end:
+        return "ends_early"
+    return None
+
+
+def kinds(measure: Measure) -> tuple[str, ...]:
+    found = {getattr(node, "kind", None) for part in measure.parts
+             for _, node in walk(part.rule, ())}
+    return tuple(k for k in TYPE_KINDS if k in found)
+
+
+def _shown(item: calc.engine.Measure, name: str, raw: Any) -> dict[str, str]:
+    """An example's input value as each language writes it (as typed, if calc refuses it)."""
+    definition = item.inputs[name]
+    try:
+        value = parse_value(raw, definition, item.limits)
+    except calc.CalcError:
+        return {"zh": str(raw), "en": str(raw)}
+    shown: Localized
+    if definition.type in ("money", "number"):
+        shown = cast(Localized, definition.shown(value))
+    elif definition.type == "bool":
+        return bilingual("answer.yes" if value else "answer.no")
+    elif definition.type == "choice":
+        shown = definition.choices[value]
+    else:
+        shown = Listing(tuple(definition.choices[v] for v in value))
+    return {lang: shown.local(lang) for lang in ("zh", "en")}
+
+
+def examples(policy: Policy, measure: Measure, catalog: calc.Catalog) -> tuple[ExampleView, ...]:
+    compiled: CalcMeasure = catalog.get(f"{policy.document.id}/{measure.id}")
+    labels = {i.name: i.label for i in measure.inputs}
+    views = []
+    for worked in work(policy, measure, catalog):
+        ex, result = worked.example, worked.result
+        views.append(ExampleView(
+            name=ex.name,
+            on=ex.on or policy.document.window.start,
+            inputs=tuple((labels[k], _shown(compiled, k, v)) for k, v in ex.inputs.items()),
+            steps=result.steps if result else (),
+            reasons=result.reasons if result else (),
+            warnings=result.warnings if result else (),
+            award=result.award if result else None,
+            city=result.city if result else None,
+            county=result.county if result else None,
+            error={"zh": worked.error.zh, "en": worked.error.en} if worked.error else None,
+        ))
+    return tuple(views)
+
+
+def measure_view(policy: Policy, measure: Measure, catalog: calc.Catalog,
+                 today: dt.date) -> MeasureView:
+    doc = policy.document
+    window = measure.validity or doc.window
+    start, end = max(window.start, doc.window.start), min(window.end, doc.window.end)
+    terms = {t.id: t for t in policy.glossary.terms}
+    return MeasureView(
+        measure=measure,
+        path=f"measures/{measure.id}/",
+        start=start,
+        end=end,
+        window_ref=window.ref,
+        ends_early=end < doc.window.end,
+        status=status(end, doc.window.end, today, doc.limits.expiry_warning_days),
+        most=facts.measure_most(measure),
+        kinds=kinds(measure),
+        departments=tuple(doc.departments[d] for d in measure.departments),
+        terms=tuple(terms[t] for t in measure.glossary),
+        examples=examples(policy, measure, catalog),
+    )

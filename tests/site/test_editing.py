@@ -1,0 +1,107 @@
+"""What an editor's change does to the site: a new cap shows on the page and in the worked example;
+markup in YAML text is escaped; a broken file stops the build, names itself, and leaves the
+previous site as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import DOCUMENT, Build, build, edit, text_of
+
+pytestmark = pytest.mark.slow
+
+SCRIPT = "<script>alert('qz')</script>"
+
+
+def measure_file(data: Path, measure_id: str) -> Path:
+    return data / DOCUMENT / "measures" / f"{measure_id}.yaml"
+
+
+def test_a_changed_cap_appears_on_the_page_and_in_the_worked_example(
+        data_copy: Path, tmp_path: Path, site: Build) -> None:
+    before = text_of(site.page("measures/3.1/"))
+    assert "30 万元" in before and "250,000.00 元" not in before
+    edit(measure_file(data_copy, "3.1"), "max: 300000", "max: 250000")
+    after = build(tmp_path / "site", data_copy)
+    assert after.returncode == 0, after.output
+    zh = after.page("measures/3.1/")
+    how_paid = zh.split('id="how-paid"')[1].split('id="examples"')[0]
+    how_paid = text_of(re.sub(r'<p class="qz-ref"[^>]*>.*?</p>', "", how_paid))  # quotes
+    assert "以下金额不超过 25 万元" in how_paid and "30 万元" not in how_paid
+    facts = text_of(zh.split('class="qz-most">')[1].split("</td>")[0])
+    assert facts.strip() == "25 万元"
+    # "Fees of 2,000,000 are capped": calc now stops at the new cap.
+    example = text_of(zh.split('id="example-4"')[1].split('id="example-5"')[0])
+    assert "250,000.00 元" in example and "300,000.00 元" not in example
+    assert "CNY 250,000.00" in text_of(after.page("en/measures/3.1/"))
+    home = text_of(after.page("./"))
+    assert "25 万元" in home
+
+
+def test_markup_in_yaml_text_is_escaped_everywhere(data_copy: Path, tmp_path: Path) -> None:
+    path = measure_file(data_copy, "3.1")
+    edit(path, "  zh: 优化人工智能算力资源服务", f'  zh: "优化人工智能算力资源服务{SCRIPT}"')
+    edit(path, "summary:\n  zh: ", f"summary:\n  zh: {SCRIPT}")
+    edit(path, "  - zh: 使用算力资源租用服务", f"  - zh: {SCRIPT}使用算力资源租用服务")
+    edit(path, "title: {zh: 算力服务费补助,", f'title: {{zh: "算力服务费补助{SCRIPT}",')
+    edit(path, "      zh: 服务费 6 万元", f"      zh: {SCRIPT}服务费 6 万元")
+    edit(data_copy / DOCUMENT / "glossary.yaml", "term: {zh: 算力,", f'term: {{zh: "算力{SCRIPT}",')
+    after = build(tmp_path / "site", data_copy)
+    assert after.returncode == 0, after.output
+    for file in after.site.rglob("*"):
+        if file.is_file() and file.suffix in {".html", ".json", ".xml"}:
+            text = file.read_text(encoding="utf-8")
+            assert "<script>alert" not in text, file
+            assert "&amp;lt;script" not in text, file  # escaped once, not twice
+    page = after.page("measures/3.1/")
+    assert page.count("&lt;script&gt;alert(") >= 6
+    assert "<title>3.1 优化人工智能算力资源服务&lt;script&gt;alert(" in page
+    assert SCRIPT in text_of(page)  # shown as text
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(("measure_id", "old", "new", "field"), [
+    ("3.1", "max: 300000", "max: 300000.5", "max"),
+    ("5.1", "funding: shared", "funding: sharde", "funding"),
+    ("1.1", "departments: [", "departmnets: [", "departmnets"),
+])
+def test_a_broken_yaml_file_stops_the_build_names_it_and_keeps_the_old_site(
+        site: Build, data_copy: Path, tmp_path: Path, measure_id: str, old: str, new: str,
+        field: str) -> None:
+    previous = tmp_path / "site"
+    shutil.copytree(site.site, previous)
+    before = digest(previous)
+    edit(measure_file(data_copy, measure_id), old, new)
+    broken = build(previous, data_copy)
+    assert broken.returncode != 0
+    assert "Traceback" not in broken.output
+    assert f"policy_data/{DOCUMENT}/measures/{measure_id}.yaml:" in broken.output
+    assert field in broken.output
+    assert "政策数据有" in broken.output and "the policy data has" in broken.output
+    assert digest(previous) == before
+
+
+def test_the_editors_page_shows_a_real_error_report(site: Build) -> None:
+    for path in ("for-editors/", "en/for-editors/"):
+        page = text_of(site.page(path))
+        assert "the policy data has 2 error(s)" in page
+        assert f"policy_data/{DOCUMENT}/measures/1.1.yaml:" in page
+        assert "sumary" in page and "unknown field" in page
+
+
+def test_a_worked_example_calc_refuses_fails_the_strict_build(data_copy: Path,
+                                                               tmp_path: Path) -> None:
+    edit(measure_file(data_copy, "3.1"), 'inputs: {fee: "60000"}', 'inputs: {fee: "6万元整"}')
+    broken = build(tmp_path / "site", data_copy)
+    assert broken.returncode != 0
+    assert "3.1: example" in broken.output and "cannot be computed" in broken.output
+    assert "Traceback" not in broken.output

@@ -1,0 +1,72 @@
+"""Search as a person uses it: type into Material's search box on the built site (served on
+127.0.0.1, Debian's Chromium) and see the right measure among the first results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from generator.static_server import Server, serving
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
+
+from .conftest import Build
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS,
+            "headless": True}
+
+
+@pytest.fixture(scope="module")
+def served(site: Build) -> Iterator[Server]:
+    with serving(site.site) as server:
+        yield server
+
+
+@pytest.fixture
+def search_page(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    context = browser.new_context()
+    offsite: list[str] = []
+
+    def route(route: Any) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.fallback()
+        else:
+            offsite.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    yield page, offsite
+    context.close()
+    assert not offsite, offsite
+
+
+@pytest.mark.parametrize(("start", "query", "measure"), [
+    ("", "流片", "measures/5.1/"),
+    ("", "算力", "measures/3.1/"),
+    ("", "DCMM", "measures/1.3/"),
+    ("en/", "tape-out", "en/measures/5.1/"),
+    ("en/", "computing power", "en/measures/3.1/"),
+])
+def test_typing_a_term_lists_its_measure_among_the_first_results(
+        served: Server, search_page: tuple[Page, list[str]], start: str, query: str,
+        measure: str) -> None:
+    page, _ = search_page
+    page.goto(served.url + "/" + start)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill(query)
+    box.dispatch_event("keyup")
+    results = page.locator(".md-search-result__item > a")
+    results.first.wait_for(timeout=15_000)
+    hrefs = [urlsplit(h).path for h in results.evaluate_all("els => els.map(e => e.href)")]
+    top = [h for h in hrefs[:5]]
+    assert any(h.rstrip("/").endswith(measure.rstrip("/")) for h in top), (query, hrefs)
