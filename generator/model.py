@@ -343,7 +343,7 @@ class Glossary(Strict):
 
 
 class ProfileSection(Strict):
-    """A group of self-check questions; with a ``gate``, shown only once the gate is answered yes."""
+    """A group of self-check questions; with a ``gate``, shown once the gate is answered yes."""
 
     id: Name
     title: I18n

@@ -100,6 +100,8 @@ def _scalar(node: yaml.ScalarNode, doc: SourceDoc, path: Path_) -> Any:
 
 
 _CONSTRUCTOR = yaml.SafeLoader("")
+# libyaml composes ~15× faster and reports the same marks; the pure-Python loader is the fallback.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _convert(node: yaml.Node, doc: SourceDoc, path: Path_) -> Any:
@@ -135,7 +137,7 @@ def load(path: Path, root: Path | None = None) -> SourceDoc:
                                     f"cannot read the file: {error}"))
         return doc
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
