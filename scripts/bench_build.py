@@ -1,7 +1,7 @@
 """Build-scaling benchmark: full build time and peak memory for the real data and for synthetic
 data of 10× and 100× the measures, and the rebuild time after one YAML edit under `mkdocs serve`.
 
-    .venv/bin/python scripts/bench_build.py [--scales 1,10,100] [--runs 3] [--out reports/build.json]
+    .venv/bin/python scripts/bench_build.py [--scales 1,10,100] [--runs 3] [--out FILE]
 
 Numbers are reported, not asserted: speed targets live here, not in the test suite.
 """
