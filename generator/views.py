@@ -49,6 +49,7 @@ class MeasureView:
     ends_early: bool
     status: str | None  # "expired", "ends_soon", "ends_early" or None
     most: Decimal | None
+    part_most: tuple[tuple[I18n, Decimal | None], ...]  # per part, shown when there are several
     kinds: tuple[str, ...]
     departments: tuple[I18n, ...]
     terms: tuple[Term, ...]
@@ -146,6 +147,7 @@ def measure_view(policy: Policy, measure: Measure, catalog: calc.Catalog,
         ends_early=end < doc.window.end,
         status=status(end, doc.window.end, today, doc.limits.expiry_warning_days),
         most=facts.measure_most(measure),
+        part_most=tuple((p.title, facts.most(p.rule)) for p in measure.parts),
         kinds=kinds(measure),
         departments=tuple(doc.departments[d] for d in measure.departments),
         terms=tuple(terms[t] for t in measure.glossary),
