@@ -1,0 +1,151 @@
+"""Driving a calculator the way a person does: open the measure page, type and pick values,
+read what the page shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Locator, Page, expect
+
+import calc
+from generator.bundle import bundle
+from generator.load import load_all
+from generator.model import Example, Measure, Policy
+from generator.render import I18N, load_ui
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGS = ("zh", "en")
+READY_MS = 30_000
+
+
+@cache
+def policies() -> tuple[Policy, ...]:
+    return tuple(load_all(ROOT / "policy_data"))
+
+
+def policy() -> Policy:
+    """The document the site is built for."""
+    return next((p for p in policies() if p.document.default), policies()[0])
+
+
+@cache
+def catalog() -> calc.Catalog:
+    return calc.Catalog(bundle(list(policies())))
+
+
+@cache
+def ui(lang: str) -> dict[str, str]:
+    return {key: texts[lang] for key, texts in load_ui(I18N).items()}
+
+
+def measure_url(base: str, measure: Measure, lang: str, state: str = "") -> str:
+    prefix = "" if lang == "zh" else f"{lang}/"
+    return f"{base}{prefix}measures/{measure.id}/{state}"
+
+
+def example_on(example: Example) -> dt.date:
+    return example.on or policy().document.window.start
+
+
+def cpython(measure: Measure, inputs: dict[str, Any],
+            on: dt.date) -> calc.Estimate | calc.CalcError:
+    """What the tests' own Python computes: the reference for the browser."""
+    try:
+        return calc.engine.estimate(catalog().get(f"{policy().document.id}/{measure.id}"),
+                                    dict(inputs), on)
+    except calc.CalcError as error:
+        return error
+
+
+@dataclass
+class Calc:
+    page: Page
+    root: Locator
+    measure: Measure
+    lang: str
+
+    @classmethod
+    def open(cls, page: Page, base: str, measure: Measure, lang: str, state: str = "") -> Calc:
+        page.goto(measure_url(base, measure, lang, state))
+        found = cls(page, page.locator(f'[data-qz-calc][data-measure="{measure.id}"]'), measure,
+                    lang)
+        found.wait_ready()
+        return found
+
+    def wait_ready(self) -> None:
+        expect(self.root).to_have_attribute("data-state", "ready", timeout=READY_MS)
+
+    def wait_idle(self) -> None:
+        """Until the answer for the form as it is now is shown."""
+        self.root.page.wait_for_function("el => !el.hasAttribute('data-busy')",
+                                         arg=self.root.element_handle(), timeout=READY_MS)
+
+    def control(self, name: str) -> Locator:
+        return self.root.locator(f'form [name="{name}"]')
+
+    def reset(self) -> None:
+        """Every field back to its initial state, but the date (the next example sets it)."""
+        self.root.locator("form").evaluate("""form => {
+            const on = form.elements.on.value;
+            form.reset();
+            form.elements.on.value = on;
+        }""")
+
+    def enter(self, inputs: dict[str, Any], on: dt.date) -> None:
+        """Type and pick each value like a person (the same input and change events); fields
+        not given keep their initial state. ``force`` skips Playwright's wait for a steady
+        layout, which the form does not need and which doubles the suite's time."""
+        for item in self.measure.inputs:
+            if item.name not in inputs:
+                continue
+            value = inputs[item.name]
+            control = self.control(item.name)
+            if item.type == "bool":
+                answer = {True: "yes", False: "no"}.get(value, str(value))
+                control.select_option(answer, force=True)
+            elif item.type == "choice":
+                control.select_option(str(value), force=True)
+            elif item.type == "choices":
+                chosen = value if isinstance(value, list) else str(value).split(",")
+                for box in control.all():
+                    box.set_checked(box.get_attribute("value") in chosen)
+            else:
+                control.fill(str(value), force=True)
+        if self.control("on").input_value() != on.isoformat():
+            self.control("on").fill(on.isoformat(), force=True)
+        elif not inputs:
+            self.control("on").dispatch_event("change")  # nothing typed: ask for this state
+        self.wait_idle()
+
+    def read(self) -> dict[str, Any]:
+        """What the result area shows, read in one round trip."""
+        return dict(self.root.evaluate("""root => {
+          const result = root.querySelector("[data-result]");
+          const items = (slot) => [...root.querySelectorAll(`[data-slot="${slot}"] > li`)]
+            .map((li) => li.textContent.split(/\\s+/).join(" ").trim());
+          const errors = {};
+          for (const box of root.querySelectorAll("[data-error-for]")) {
+            if (!box.hidden) errors[box.dataset.errorFor] = box.textContent;
+          }
+          return {
+            figures: {award: result.dataset.award ?? null, city: result.dataset.city ?? null,
+                      county: result.dataset.county ?? null},
+            steps: items("steps"), warnings: items("warnings"), reasons: items("reasons"),
+            upTo: !root.querySelector('[data-slot="upto"]').hidden, errors,
+          };
+        }"""))
+
+    def figures(self) -> dict[str, str | None]:
+        result = self.root.locator("[data-result]")
+        return {key: result.get_attribute(f"data-{key}") for key in ("award", "city", "county")}
+
+    def texts(self, slot: str) -> list[str]:
+        items = self.root.locator(f'[data-slot="{slot}"] > li')
+        return [t.strip() for t in items.all_inner_texts()]
+
+    def error_for(self, field: str) -> Locator:
+        return self.root.locator(f'[data-error-for="{field}"]')

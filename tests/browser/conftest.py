@@ -1,0 +1,122 @@
+"""Fixtures of the browser suite: the site built once per session, served on 127.0.0.1, and
+Debian's Chromium driven by Playwright (never a downloaded browser).
+
+Every request is routed: one that is not for 127.0.0.1 is aborted and fails the test, and so
+does any console error or uncaught page error (a test that provokes errors on purpose lists the
+ones it expects).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Route
+
+from generator.static_server import Server, serving
+
+from .chromium import CHROMIUM, CHROMIUM_ARGS
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCAL_HOSTS = {"127.0.0.1"}
+BOOT_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright launches Debian's Chromium with the flags this machine needs."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail("Debian's chromium is not installed: run `make browser-deps`")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS,
+            "headless": True}
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``mkdocs build --strict`` into a temporary folder, once per session."""
+    target = tmp_path_factory.mktemp("site")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+                           "--site-dir", str(target)], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, check=False)
+    if done.returncode != 0:
+        pytest.fail(f"mkdocs build failed:\n{done.stdout}\n{done.stderr}")
+    return target
+
+
+@pytest.fixture(scope="session")
+def server(built_site: Path) -> Iterator[Server]:
+    with serving(built_site) as running:
+        yield running
+
+
+@dataclass
+class Guard:
+    """What the routed context saw during one test."""
+
+    offsite: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    allowed: list[re.Pattern[str]] = field(default_factory=list)
+
+    def allow(self, pattern: str) -> None:
+        """An error message this test provokes on purpose."""
+        self.allowed.append(re.compile(pattern))
+
+    def check(self) -> None:
+        unexpected = [e for e in self.errors if not any(p.search(e) for p in self.allowed)]
+        assert not self.offsite, f"requests left 127.0.0.1: {self.offsite}"
+        assert not unexpected, f"console errors: {unexpected}"
+
+
+def _local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in {"blob", "data"}:
+        return parts.scheme == "data" or _local(parts.path)
+    return parts.hostname in LOCAL_HOSTS
+
+
+@pytest.fixture(scope="module")
+def routed(browser: Browser) -> Iterator[tuple[BrowserContext, Guard]]:
+    """One context per test module (its cache keeps repeated page loads fast)."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    guard = Guard()
+
+    def route(r: Route) -> None:
+        if _local(r.request.url):
+            r.fallback()
+        else:
+            guard.offsite.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    context.on("console", lambda m: guard.errors.append(m.text) if m.type == "error" else None)
+    context.on("weberror", lambda e: guard.errors.append(f"uncaught: {e.error}"))
+    yield context, guard
+    context.close()
+
+
+@pytest.fixture
+def guard(routed: tuple[BrowserContext, Guard]) -> Guard:
+    return routed[1]
+
+
+@pytest.fixture
+def page(routed: tuple[BrowserContext, Guard]) -> Iterator[Page]:
+    """A fresh page in the module's routed context; the test fails on errors or off-site
+    requests."""
+    context, guard = routed
+    guard.offsite.clear()
+    guard.errors.clear()
+    guard.allowed.clear()
+    page = context.new_page()
+    page.set_default_timeout(BOOT_TIMEOUT_MS)
+    yield page
+    page.close()
+    guard.check()

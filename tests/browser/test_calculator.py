@@ -1,0 +1,236 @@
+"""The calculator as a visitor uses it: figures kept in a shareable link, errors next to the
+field in the page's language, a usable form while Python loads, a plain message when it cannot
+start, keyboard use and announcements, and a one-page print view."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+import calc
+from generator.static_server import Server
+
+from .calcpage import LANGS, Calc, cpython, measure_url, policy, ui
+
+pytestmark = pytest.mark.browser
+
+ON = dt.date(2026, 6, 1)
+
+
+def measure(measure_id: str) -> Any:
+    return policy().measure(measure_id)
+
+
+def test_link_restores_the_figures_and_the_result(page: Page, server: Server) -> None:
+    m = measure("3.1")
+    first = Calc.open(page, server.url, m, "zh")
+    first.enter({"fee": "1,000,000", "received": "28万"}, ON)
+    expected = cpython(m, {"fee": "1000000", "received": "280000"}, ON)
+    assert isinstance(expected, calc.Estimate)
+    assert first.figures()["award"] == str(expected.award) == "20000.00"
+    page.wait_for_function("() => location.hash.includes('received=')")  # once typing pauses
+    link = page.url
+    assert "#calc=3.1&" in link
+    stored = page.evaluate("() => JSON.stringify([{...localStorage}, {...sessionStorage}, "
+                           "document.cookie])")
+    assert "280000" not in stored and "28万" not in stored
+
+    second = page.context.new_page()
+    try:
+        again = Calc(second, second.locator('[data-qz-calc][data-measure="3.1"]'), m, "zh")
+        second.goto(link)
+        again.wait_ready()
+        again.wait_idle()
+        expect(again.control("fee")).to_have_value("1,000,000")
+        expect(again.control("received")).to_have_value("28万")
+        expect(again.control("on")).to_have_value(ON.isoformat())
+        assert again.figures() == first.figures()
+    finally:
+        second.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_invalid_input_is_explained_next_to_its_field(page: Page, server: Server,
+                                                      lang: str) -> None:
+    m = measure("3.1")
+    calculator = Calc.open(page, server.url, m, lang)
+    calculator.enter({"fee": "12abc"}, ON)
+    expected = cpython(m, {"fee": "12abc"}, ON)
+    assert isinstance(expected, calc.CalcError) and expected.field == "fee"
+    box = calculator.error_for("fee")
+    expect(box).to_have_text(getattr(expected, lang))
+    expect(box).to_be_visible()
+    assert box.evaluate("el => el.closest('[data-field]').dataset.field") == "fee"
+    expect(calculator.control("fee")).to_have_attribute("aria-invalid", "true")
+    assert calculator.figures() == {"award": None, "city": None, "county": None}
+    assert "Traceback" not in calculator.root.inner_text()
+
+    calculator.control("fee").fill("60000")
+    calculator.wait_idle()
+    expect(box).to_be_hidden()
+    assert calculator.figures()["award"] == "18000.00"
+
+    before = policy().document.window.start - dt.timedelta(days=1)
+    calculator.enter({"fee": "60000"}, before)
+    expected_on = cpython(m, {"fee": "60000"}, before)
+    assert isinstance(expected_on, calc.CalcError) and expected_on.field == "on"
+    expect(calculator.error_for("on")).to_have_text(getattr(expected_on, lang))
+
+
+def test_form_is_usable_while_python_loads(page: Page, server: Server) -> None:
+    held: list[Route] = []
+    page.route("**/snapshot.bin", lambda route: held.append(route))  # held back until released
+    m = measure("3.1")
+    calculator = Calc(page, page.locator('[data-qz-calc][data-measure="3.1"]'), m, "en")
+    page.goto(measure_url(server.url, m, "en"))
+    expect(calculator.root.locator('[data-slot="status"]')).to_have_text(
+        ui("en")["calc.status.loading"])
+    calculator.control("fee").fill("200万")
+    expect(calculator.control("fee")).to_have_value("200万")
+    assert calculator.figures()["award"] is None
+    for _ in range(200):  # the worker asks for the snapshot soon after the page is parsed
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the worker never asked for the snapshot"
+    assert calculator.figures()["award"] is None
+    for route in held:
+        route.fallback()
+    calculator.wait_ready()
+    calculator.wait_idle()
+    assert calculator.figures() == {"award": "300000.00", "city": "150000.00",
+                                    "county": "150000.00"}
+    expect(calculator.root.locator('[data-slot="status"]')).to_have_text(
+        ui("en")["calc.status.ready"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_blocked_wasm_shows_the_fallback_and_keeps_the_examples(page: Page, server: Server,
+                                                                lang: str) -> None:
+    page.route("**/*.wasm", lambda route: route.abort())
+    m = measure("3.1")
+    page.goto(measure_url(server.url, m, lang))
+    root = page.locator("[data-qz-calc]")
+    expect(root).to_have_attribute("data-state", "failed", timeout=10_000)
+    strings = ui(lang)
+    message = strings["calc.status.failed"].format(reason=strings["calc.reason.blocked"])
+    expect(root.locator('[data-slot="status"]')).to_have_text(message)
+    expect(page.locator(".qz-example").first).to_be_visible()
+    assert page.locator(".qz-example").count() == len(m.examples)
+    expect(root.locator("[data-result]")).to_be_hidden()
+
+
+def test_no_webassembly_shows_the_fallback(page: Page, server: Server) -> None:
+    page.add_init_script("delete globalThis.WebAssembly")
+    page.goto(measure_url(server.url, measure("3.1"), "zh"))
+    root = page.locator("[data-qz-calc]")
+    expect(root).to_have_attribute("data-state", "failed", timeout=5_000)
+    strings = ui("zh")
+    expect(root.locator('[data-slot="status"]')).to_have_text(
+        strings["calc.status.failed"].format(reason=strings["calc.reason.no_wasm"]))
+
+
+def test_watchdog_gives_up_on_a_runtime_that_never_arrives(page: Page, server: Server) -> None:
+    stalled: list[Route] = []
+    page.route("**/pyodide.asm.mjs", lambda route: stalled.append(route))  # never answered
+
+    def shorter_watchdog(route: Route) -> None:
+        response = route.fetch()
+        body = re.sub(r'"watchdogMs":\d+', '"watchdogMs":1500', response.text())
+        route.fulfill(response=response, body=body)
+
+    page.route("**/measures/3.1/", shorter_watchdog)
+    page.goto(measure_url(server.url, measure("3.1"), "en"))
+    root = page.locator("[data-qz-calc]")
+    expect(root).to_have_attribute("data-state", "failed", timeout=10_000)
+    strings = ui("en")
+    expect(root.locator('[data-slot="status"]')).to_have_text(
+        strings["calc.status.failed"].format(reason=strings["calc.reason.timeout"]))
+    page.unroute("**/pyodide.asm.mjs")
+    for route in stalled:
+        route.abort()
+
+
+def test_without_the_snapshot_calc_loads_from_the_lock_file(page: Page, server: Server) -> None:
+    page.route("**/snapshot.bin", lambda route: route.abort())
+    m = measure("3.1")
+    calculator = Calc.open(page, server.url, m, "en")
+    expect(calculator.root).to_have_attribute("data-engine", "lock")
+    calculator.enter({"fee": "60000"}, ON)
+    assert calculator.figures() == {"award": "18000.00", "city": "9000.00", "county": "9000.00"}
+
+
+def test_a_tampered_wheel_is_refused(page: Page, server: Server, guard: Any) -> None:
+    page.route("**/snapshot.bin", lambda route: route.abort())
+
+    def tamper(route: Route) -> None:
+        response = route.fetch()
+        body = bytearray(response.body())
+        body[len(body) // 2] ^= 0xFF
+        route.fulfill(response=response, body=bytes(body))
+
+    page.route("**/calc-*.whl", tamper)
+    guard.allow(r"error occurred while loading calc|Failed to fetch")  # Pyodide's refusal
+    page.goto(measure_url(server.url, measure("3.1"), "en"))
+    root = page.locator("[data-qz-calc]")
+    expect(root).to_have_attribute("data-state", "failed", timeout=20_000)
+
+
+def test_keyboard_only_use_and_announcement(page: Page, server: Server) -> None:
+    m = measure("3.1")
+    calculator = Calc.open(page, server.url, m, "en")
+    for control in calculator.root.locator("form input, form select").all():
+        labelled = control.evaluate(
+            "el => el.labels.length > 0 || !!el.closest('fieldset')?.querySelector('legend')")
+        assert labelled, control.get_attribute("name")
+    calculator.control("fee").focus()
+    page.keyboard.type("60000")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "received"
+    page.keyboard.type("0")
+    calculator.wait_idle()
+    assert calculator.figures()["award"] == "18000.00"
+    live = calculator.root.locator('[aria-live="polite"][data-slot="announce"]')
+    expect(live).to_contain_text("18,000.00")
+    expect(calculator.root.locator('[data-slot="status"]')).to_have_attribute("role", "status")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_print_view_is_one_clean_page(page: Page, server: Server, lang: str) -> None:
+    m = measure("7.1")  # the longest explanation
+    page.add_init_script("window.print = () => { window.__printed = true; }")
+    state = "#calc=7.1&tv_stations=national&tv_minutes=120&on=2026-06-01"
+    calculator = Calc.open(page, server.url, m, lang, state)
+    calculator.wait_idle()
+    assert calculator.figures()["award"] is not None
+    calculator.root.locator('[data-action="print"]').click()
+    assert page.evaluate("window.__printed") is True
+    page.emulate_media(media="print")
+    sheet = calculator.root.locator(".qz-calc__print").first
+    expect(sheet).to_be_visible()
+    expect(sheet).to_contain_text(policy().document.number)
+    made = page.evaluate("() => new Intl.DateTimeFormat(document.documentElement.lang === 'en' "
+                         "? 'en-GB' : 'zh-CN', {dateStyle: 'long'}).format(new Date())")
+    expect(sheet).to_contain_text(made)
+    disclaimer = ui(lang)["calc.print.disclaimer"].format(number=policy().document.number)
+    expect(calculator.root.locator(".qz-calc__disclaimer")).to_have_text(disclaimer)
+    expect(page.locator("header.md-header")).to_be_hidden()
+    expect(page.locator(".qz-example").first).to_be_hidden()
+    expect(calculator.root.locator("form")).to_be_hidden()
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    expect(page.locator(".qz-example").first).to_be_visible()
+
+
+def test_config_names_only_local_files(page: Page, server: Server) -> None:
+    page.goto(measure_url(server.url, measure("3.1"), "zh"))
+    settings = json.loads(page.locator("#qz-calc-config").text_content() or "{}")
+    for key in ("worker", "runtime"):
+        assert "://" not in settings[key] and not settings[key].startswith("//"), settings

@@ -1,0 +1,84 @@
+"""What the qz-pyodide plugin puts in the built site: the calc wheel with the current rules, the
+lock file that lists it with its sha256, the precompiled stdlib, the snapshot, compressed
+siblings, and nothing that points off the site."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+import zipfile
+from pathlib import Path
+
+from generator import pyodide_build as pb
+from generator.bundle import bundle
+
+from .calcpage import policies
+
+
+def _runtime(site: Path) -> Path:
+    (folder,) = list((site / "assets" / "pyodide").iterdir())
+    return folder
+
+
+def test_the_lock_lists_the_shipped_wheel_with_its_sha256(built_site: Path) -> None:
+    runtime = _runtime(built_site)
+    lock = json.loads((runtime / pb.LOCK).read_text(encoding="utf-8"))
+    assert set(lock["packages"]) == {"calc"}  # nothing the site does not ship
+    entry = lock["packages"]["calc"]
+    wheel = runtime / entry["file_name"]
+    assert entry["file_name"].endswith("-py3-none-any.whl") and "/" not in entry["file_name"]
+    assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
+    assert entry["imports"] == ["calc"]
+    assert lock["info"]["python"].startswith("3.14")
+
+
+def test_the_wheel_carries_calc_and_the_current_rules(built_site: Path) -> None:
+    (wheel,) = _runtime(built_site).glob("calc-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        rules = json.loads(archive.read("calc/rules.json"))
+    assert {"calc/__init__.py", "calc/api.py", "calc/engine.py"} <= names
+    assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
+    assert rules == json.loads(json.dumps(bundle(list(policies()))))
+
+
+def test_the_stdlib_is_bytecode_for_the_runtime_python(built_site: Path) -> None:
+    with zipfile.ZipFile(_runtime(built_site) / pb.STDLIB) as archive:
+        names = archive.namelist()
+        magic = archive.read("json/decoder.pyc")[:4]
+    assert "json/decoder.py" not in names and "decimal.pyc" in names
+    assert magic != b"\0\0\0\0"  # a CPython 3.14 magic number, checked by Pyodide at import
+
+
+def test_every_runtime_file_has_compressed_siblings(built_site: Path) -> None:
+    runtime = _runtime(built_site)
+    for path in runtime.iterdir():
+        if path.suffix in {".gz", ".zst", ".whl"}:
+            continue
+        assert (runtime / (path.name + ".gz")).is_file(), path.name
+        assert (runtime / (path.name + ".zst")).is_file(), path.name
+
+
+def test_the_sparse_snapshot_restores_every_byte() -> None:
+    raw = bytes(pb.PAGE * 3) + b"\1\2\3" + bytes(pb.PAGE * 2 - 3) + b"tail"
+    packed = pb.sparse(raw)
+    magic, size, runs, _ = struct.unpack_from("<8sIII", packed)
+    assert (magic, size, runs) == (pb.SPARSE_MAGIC, len(raw), 2)
+    memory = bytearray(size)
+    data = 20 + runs * 8
+    for i in range(runs):
+        offset, length = struct.unpack_from("<II", packed, 20 + i * 8)
+        memory[offset:offset + length] = packed[data:data + length]
+        data += length
+    assert bytes(memory) == raw and len(packed) < len(raw)
+
+
+def test_the_built_snapshot_is_sparse(built_site: Path) -> None:
+    assert (_runtime(built_site) / pb.SNAPSHOT).read_bytes().startswith(pb.SPARSE_MAGIC)
+
+
+def test_our_files_name_no_other_site(built_site: Path) -> None:
+    ours = [_runtime(built_site) / pb.LOCK, *(built_site / "assets" / "calc").glob("*.js")]
+    for path in ours:
+        assert "://" not in path.read_text(encoding="utf-8"), path

@@ -1,0 +1,370 @@
+// The page side of the award calculator. It collects each form, keeps its figures in the URL,
+// asks the page's one worker (calc-worker.js, which runs the Python package `calc`) and shows
+// the answer. It knows the shape of a result, never the meaning of a rule: no arithmetic here.
+
+const config = JSON.parse(document.getElementById("qz-calc-config").textContent);
+const STATE_KEY = "calc"; // #calc=3.1&fee=60000&on=2026-06-01: the hash never reaches a server
+
+function today() {
+  const d = new Date();
+  const parts = [d.getFullYear(), d.getMonth() + 1, d.getDate()];
+  return parts.map((n) => String(n).padStart(2, "0")).join("-");
+}
+
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? values[key] : whole));
+}
+
+// ---------------------------------------------------------------- the worker, shared by the page
+
+class Engine {
+  constructor() {
+    this.listeners = new Map(); // request id → callback
+    this.calculators = [];
+    this.lastId = 0;
+    this.state = "loading";
+  }
+
+  start() {
+    if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
+      return this.fail("no_wasm");
+    }
+    try {
+      this.worker = new Worker(new URL(config.worker, document.baseURI), { type: "module" });
+    } catch (error) {
+      console.warn("qz-calc: the worker cannot start", error);
+      return this.fail("blocked");
+    }
+    this.worker.onmessage = (event) => this.receive(event.data);
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      console.warn("qz-calc: worker error", event.message);
+      this.fail("blocked");
+    };
+    this.watchdog = setTimeout(() => this.fail("timeout"), config.watchdogMs);
+    const runtime = new URL(config.runtime, document.baseURI).href;
+    this.worker.postMessage({ type: "boot", runtime, stdlib: config.stdlib, lock: config.lock,
+                              snapshot: config.snapshot });
+  }
+
+  call(request, callback) {
+    const id = ++this.lastId;
+    this.listeners.set(id, callback);
+    this.worker?.postMessage({ type: "call", id, request: JSON.stringify(request) });
+  }
+
+  receive(message) {
+    if (message.type === "ready") {
+      clearTimeout(this.watchdog);
+      for (const [name, epoch] of Object.entries(message.stages)) {
+        const startTime = Math.max(0, epoch - performance.timeOrigin);
+        performance.mark(`qz-calc:${name}`, { startTime });
+      }
+      this.state = "ready";
+      for (const calc of this.calculators) calc.ready(message.mode);
+    } else if (message.type === "failed") {
+      this.fail(message.reason);
+    } else if (message.type === "result") {
+      const callback = this.listeners.get(message.id);
+      this.listeners.delete(message.id);
+      callback?.(message.response === undefined ? null : JSON.parse(message.response));
+    }
+  }
+
+  fail(reason) {
+    if (this.state === "failed") return;
+    this.state = "failed";
+    clearTimeout(this.watchdog);
+    this.worker?.terminate();
+    this.listeners.clear();
+    for (const calc of this.calculators) calc.failed(reason);
+  }
+}
+
+// ---------------------------------------------------------------- one calculator on the page
+
+class Calculator {
+  constructor(root, engine) {
+    this.root = root;
+    this.engine = engine;
+    this.form = root.querySelector("form");
+    this.result = root.querySelector("[data-result]");
+    this.strings = JSON.parse(root.querySelector(".qz-calc-strings").textContent);
+    this.lang = root.dataset.lang;
+    this.touched = new Set();
+    this.inflight = false;
+    this.dirty = false;
+    this.slot = (name) => root.querySelector(`[data-slot="${name}"]`);
+
+    const restored = this.restore();
+    if (!this.form.elements.on.value) this.form.elements.on.value = today();
+    if (restored) requestAnimationFrame(() => root.scrollIntoView({ block: "start" }));
+
+    const changed = (event) => {
+      if (event.target.name) this.touched.add(event.target.name);
+      // The link follows the form once typing pauses (browsers throttle history updates).
+      clearTimeout(this.saveTimer);
+      this.saveTimer = setTimeout(() => this.save(), 250);
+      this.update();
+    };
+    this.form.addEventListener("input", changed);
+    this.form.addEventListener("change", changed);
+    this.form.addEventListener("submit", (event) => event.preventDefault());
+    root.querySelector('[data-action="copy"]').addEventListener("click", () => this.copyLink());
+    root.querySelector('[data-action="print"]').addEventListener("click", () => this.print());
+  }
+
+  // ---- the form and the URL
+
+  controls() {
+    return [...this.form.elements].filter((el) => el.name);
+  }
+
+  values() {
+    const values = {};
+    for (const el of this.controls()) {
+      if (el.type === "checkbox") {
+        values[el.name] ??= [];
+        if (el.checked) values[el.name].push(el.value);
+      } else if (el.value.trim() !== "") {
+        values[el.name] = el.value.trim();
+      }
+    }
+    return values;
+  }
+
+  save() {
+    clearTimeout(this.saveTimer);
+    const params = new URLSearchParams({ [STATE_KEY]: this.root.dataset.measure });
+    for (const [name, value] of Object.entries(this.values())) {
+      const text = Array.isArray(value) ? value.join(",") : value;
+      if (text !== "" || Array.isArray(value)) params.set(name, text);
+    }
+    history.replaceState(history.state, "", `#${params}`);
+  }
+
+  restore() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    if (params.get(STATE_KEY) !== this.root.dataset.measure) return false;
+    for (const el of this.controls()) {
+      if (!params.has(el.name)) continue;
+      const value = params.get(el.name);
+      if (el.type === "checkbox") el.checked = value.split(",").includes(el.value);
+      else el.value = value;
+      this.touched.add(el.name);
+    }
+    return true;
+  }
+
+  // ---- asking the worker
+
+  update() {
+    if (this.engine.state === "failed") return;
+    if (this.inflight) {
+      this.dirty = true;
+      return;
+    }
+    this.inflight = true;
+    this.dirty = false;
+    this.root.dataset.busy = "";
+    const { on, ...inputs } = this.values();
+    const request = { type: "estimate", measure: this.root.dataset.key, inputs, on: on || today() };
+    this.engine.call(request, (answer) => {
+      this.inflight = false;
+      if (this.dirty) return this.update();
+      delete this.root.dataset.busy;
+      this.show(answer);
+      if (!this.shownOnce && answer?.ok) {
+        this.shownOnce = true;
+        performance.mark("qz-calc:first-result");
+      }
+    });
+  }
+
+  ready(mode) {
+    this.root.dataset.state = "ready";
+    this.root.dataset.engine = mode;
+    this.slot("status").textContent = this.strings.ready;
+  }
+
+  failed(reason) {
+    this.root.dataset.state = "failed";
+    delete this.root.dataset.busy;
+    this.inflight = false;
+    this.clearResult();
+    const why = this.strings[reason] ?? reason;
+    this.slot("status").textContent = fill(this.strings.failed, { reason: why });
+  }
+
+  // ---- showing the answer
+
+  money(decimal) {
+    const [whole, fraction] = decimal.split(".");
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    const value = fraction === undefined ? grouped : `${grouped}.${fraction}`;
+    return fill(this.strings.money, { value });
+  }
+
+  clearResult() {
+    for (const key of ["award", "city", "county"]) delete this.result.dataset[key];
+    this.slot("figures").hidden = true;
+  }
+
+  clearErrors() {
+    for (const box of this.root.querySelectorAll("[data-error-for]")) {
+      box.hidden = true;
+      box.textContent = "";
+    }
+    for (const el of this.controls()) el.removeAttribute("aria-invalid");
+    for (const set of this.form.querySelectorAll("fieldset")) set.removeAttribute("aria-invalid");
+    this.slot("general").hidden = true;
+  }
+
+  show(answer) {
+    this.clearErrors();
+    if (answer === null) {
+      this.clearResult();
+      this.slot("pending").hidden = true;
+      this.slot("general").textContent = this.strings.internal;
+      this.slot("general").hidden = false;
+      return;
+    }
+    if (!answer.ok) return this.showError(answer.error);
+    const r = answer.result;
+    Object.assign(this.result.dataset, { award: r.award, city: r.city, county: r.county });
+    this.slot("pending").hidden = true;
+    this.slot("figures").hidden = false;
+    this.slot("upto").hidden = !r.upper_bound;
+    this.slot("award").textContent = this.money(r.award);
+    this.slot("city").textContent = this.money(r.city);
+    this.slot("county").textContent = this.money(r.county);
+    this.list("steps", r.steps);
+    this.list("warnings", r.warnings);
+    this.list("reasons", r.reasons);
+    this.slot("reasons-title").textContent =
+      r.eligible ? this.strings.reasonsPartial : this.strings.reasons;
+    const template = r.upper_bound ? this.strings.announceUpTo : this.strings.announce;
+    const shown = { award: this.money(r.award), city: this.money(r.city),
+                    county: this.money(r.county) };
+    this.announce(fill(template, shown));
+  }
+
+  list(name, items) {
+    const box = this.slot(`${name}-box`);
+    if (box) box.hidden = items.length === 0;
+    this.slot(name).replaceChildren(...items.map((item) => {
+      const li = document.createElement("li");
+      const ref = document.createElement("span");
+      ref.className = "qz-ref";
+      ref.textContent = item.ref;
+      li.append(item[this.lang], " ", ref);
+      return li;
+    }));
+  }
+
+  showError(error) {
+    this.clearResult();
+    const text = error[this.lang];
+    const pending = this.slot("pending");
+    const box = error.field
+      && this.root.querySelector(`[data-error-for="${CSS.escape(error.field)}"]`);
+    // A field nobody has touched yet is a prompt, not a mistake.
+    if (error.code === "error.missing" && !this.touched.has(error.field)) {
+      pending.textContent = text;
+      pending.hidden = false;
+      return;
+    }
+    if (box) {
+      box.textContent = text;
+      box.hidden = false;
+      const field = box.closest("[data-field]");
+      const target = field.querySelector("fieldset") ?? this.form.elements[error.field];
+      target?.setAttribute?.("aria-invalid", "true");
+      pending.textContent = this.strings.fix;
+      pending.hidden = false;
+    } else {
+      pending.hidden = true;
+      this.slot("general").textContent = text;
+      this.slot("general").hidden = false;
+    }
+    this.announce(text);
+  }
+
+  announce(text) {
+    // Debounced, so a screen reader hears the result once typing pauses, not every keystroke.
+    clearTimeout(this.announceTimer);
+    this.announceTimer = setTimeout(() => { this.slot("announce").textContent = text; }, 700);
+  }
+
+  // ---- sharing and printing
+
+  async copyLink() {
+    this.save();
+    const status = this.slot("action-status");
+    try {
+      await navigator.clipboard.writeText(location.href);
+      status.textContent = this.strings.copied;
+    } catch {
+      status.textContent = this.strings.copyFailed;
+    }
+  }
+
+  print() {
+    this.save();
+    const locale = this.lang === "zh" ? "zh-CN" : "en-GB";
+    const date = (iso) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" })
+      .format(new Date(`${iso}T00:00:00Z`));
+    this.slot("print-made").textContent = date(today());
+    this.slot("print-on").textContent = date(this.form.elements.on.value || today());
+    this.slot("print-link").textContent = location.href;
+    const rows = [];
+    for (const field of this.form.querySelectorAll("[data-field]")) {
+      if (field.dataset.field === "on") continue;
+      const label = field.querySelector("legend, label").textContent;
+      const shown = [...field.querySelectorAll("input, select")].flatMap((el) => {
+        if (el.type === "checkbox") return el.checked ? [el.parentElement.textContent.trim()] : [];
+        if (el.tagName === "SELECT") return el.value ? [el.selectedOptions[0].textContent] : [];
+        const unit = field.querySelector(".qz-calc__unit")?.textContent ?? "";
+        return el.value.trim() ? [`${el.value.trim()} ${unit}`] : [];
+      });
+      const tr = document.createElement("tr");
+      const th = document.createElement("th");
+      const td = document.createElement("td");
+      th.scope = "row";
+      th.textContent = label;
+      td.textContent = shown.join(this.lang === "zh" ? "、" : ", ") || "—";
+      tr.append(th, td);
+      rows.push(tr);
+    }
+    this.slot("print-inputs").replaceChildren(...rows);
+    // Hide everything on the page but this calculator, for this print only.
+    const hidden = [];
+    for (let node = this.root; node.parentElement; node = node.parentElement) {
+      for (const sibling of node.parentElement.children) {
+        if (sibling !== node && !sibling.hasAttribute("data-qz-print-hide")) {
+          sibling.setAttribute("data-qz-print-hide", "");
+          hidden.push(sibling);
+        }
+      }
+    }
+    document.documentElement.classList.add("qz-printing");
+    this.root.classList.add("qz-calc--printing");
+    const restore = () => {
+      for (const el of hidden) el.removeAttribute("data-qz-print-hide");
+      document.documentElement.classList.remove("qz-printing");
+      this.root.classList.remove("qz-calc--printing");
+    };
+    window.addEventListener("afterprint", restore, { once: true });
+    window.print();
+  }
+}
+
+// ---------------------------------------------------------------- start
+
+const roots = document.querySelectorAll("[data-qz-calc]");
+if (roots.length) {
+  const engine = new Engine();
+  engine.calculators = [...roots].map((root) => new Calculator(root, engine));
+  engine.start();
+  for (const calc of engine.calculators) calc.update();
+}
