@@ -78,3 +78,27 @@ def test_real_process_never_prints_a_traceback(tmp_path):
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 2 and proc.stdout == ""
     assert "Traceback" not in proc.stderr and "must be a number" in proc.stderr
+
+
+def test_json_api_answers_list_describe_and_assess():
+    from calc.api import handle
+
+    listed = json.loads(handle('{"type": "list"}'))["result"]
+    assert [m["id"] for m in listed][:3] == ["1.1", "1.2", "1.3"]
+    described = json.loads(handle('{"type": "describe", "measure": "7.3"}'))["result"]
+    assert described["end"] == "2029-12-31"
+    report = json.loads(handle(json.dumps({"type": "assess", "on": "2026-06-01", "profile": {
+        "enterprise_types": ["animation_game"], "has_animation_matters": "yes",
+        "character_licensing_revenue": "400万"}})))["result"]
+    (row,) = [r for r in report["rows"] if r["measure"] == "7.3"]
+    assert (row["status"], row["award"], row["county"]) == ("may_qualify", "500000.00", "0.00")
+
+
+def test_missing_rules_bundle_is_a_clear_error(tmp_path, monkeypatch):
+    import importlib
+
+    catalog_module = importlib.import_module("calc.catalog")  # calc.catalog is also a function
+    monkeypatch.setattr(catalog_module, "BUNDLE_FILE", "no-such-rules.json")
+    with pytest.raises(calc.CalcError) as error:
+        catalog_module.load_default()
+    assert error.value.code == "error.no_rules" and "make bundle" in error.value.en
