@@ -7,9 +7,10 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+PREVIEW_PORT ?= 8080
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test setup bundle site lint check browser-deps bench clean
+.PHONY: serve test setup bundle site lint check browser-deps deploy-deps java-deps preview bench lighthouse clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -29,6 +30,17 @@ browser-deps:
 	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "noto.*cjk" || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
 
+# Debian's nginx and its brotli_static module: the production server of deploy/nginx.conf.
+deploy-deps:
+	@test -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so && command -v nginx >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx \
+	    libnginx-mod-http-brotli-static; }
+
+# A Java runtime for the W3C Nu HTML validator (npm vnu-jar) in tests/quality.
+java-deps:
+	@command -v java >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
+
 bundle: setup
 	$(PY) -m generator bundle
 
@@ -38,6 +50,10 @@ check: setup
 site: bundle
 	$(BIN)/mkdocs build --strict
 
+# The production server locally: deploy/nginx.conf over a fresh build (PREVIEW_PORT, default 8080).
+preview: site deploy-deps
+	$(PY) -m generator.preview site $(PREVIEW_PORT)
+
 serve: bundle
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 
@@ -45,11 +61,18 @@ lint: setup
 	$(BIN)/ruff check calc generator tests
 	$(BIN)/mypy
 
-test: setup browser-deps bundle lint
+test: setup browser-deps deploy-deps java-deps bundle lint
 	$(BIN)/pytest --cov=calc --cov-report=term-missing --cov-fail-under=95
 
+# Both benchmarks, reports under reports/: the calculator in the browser, and build scaling.
 bench: site browser-deps
-	$(PY) scripts/bench.py
+	@mkdir -p reports
+	$(PY) scripts/bench.py --json reports/browser-bench.json
+	$(PY) scripts/bench_build.py --out reports/build-bench.json
+
+# Lighthouse on the built site, desktop and mobile: reports/lighthouse.md (+ .json).
+lighthouse: site browser-deps
+	$(PY) -m tests.quality.lighthouse --site site --out reports/lighthouse
 
 clean:
 	rm -rf site dist build calc/rules.json .pytest_cache .coverage

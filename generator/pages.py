@@ -15,7 +15,8 @@ from jinja2 import Environment
 
 import calc
 
-from .model import Chapter, Policy
+from .crosscheck import profile_fields
+from .model import Chapter, Input, Policy, ProfileSection
 from .render import LANGS, UiTable, pick, strings
 from .views import MeasureView, measure_view
 
@@ -79,10 +80,24 @@ class Site:
                 {lang: f"{m.id} {pick(m.title, lang)}" for lang in LANGS},
                 {lang: pick(m.summary, lang) for lang in LANGS},
                 {"measure": m, "view": view}))
+        if self.policy.profile is not None:
+            specs.insert(1, self._selfcheck())
         specs.append(PageSpec("glossary", "glossary/", "glossary.md",
                               {lang: ui[lang]["nav.glossary"] for lang in LANGS},
                               {lang: ui[lang]["glossary.lead"] for lang in LANGS}))
         return specs
+
+    def _selfcheck(self) -> PageSpec:
+        """The self-check form: each profile section with its fields' definitions."""
+        profile = self.policy.profile
+        assert profile is not None
+        defined = profile_fields(profile, self.policy.measures)
+        sections: list[tuple[ProfileSection, list[Input]]] = [
+            (s, [defined[f] for f in s.fields]) for s in profile.sections]
+        return PageSpec("selfcheck", "self-check/", "selfcheck.md",
+                        {lang: self.ui[lang]["nav.selfcheck"] for lang in LANGS},
+                        {lang: self.ui[lang]["sc.description"] for lang in LANGS},
+                        {"sections": sections})
 
     def spec(self, key: str) -> PageSpec:
         return next(s for s in self.specs if s.key == key)

@@ -153,6 +153,9 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
 
         home = site.spec("home")
         nav: list[Any] = [{title(ui["nav.home"]): home.src_uri}]
+        selfcheck = next((s for s in site.specs if s.key == "selfcheck"), None)
+        if selfcheck is not None:
+            nav.append({title(selfcheck.title[lang]): selfcheck.src_uri})
         known = {s.src_uri for s in site.specs} | {name for name, _ in DOC_PAGES}
         for f in files.documentation_pages():  # pages other helpers add, e.g. self-check
             name = getattr(f, "norm_src_uri", f.src_uri)

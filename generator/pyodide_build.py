@@ -260,13 +260,14 @@ def compressed(inputs: Inputs, path: Path, digest: str) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     found = {".gz": folder / f"{digest[:32]}.gz", ".zst": folder / f"{digest[:32]}.zst"}
     if not found[".gz"].is_file():
-        tmp = found[".gz"].with_suffix(".tmp")
+        # A name of this process's own: concurrent builds share the cache.
+        tmp = folder / f"{digest[:32]}.gz.{os.getpid()}.tmp"
         with path.open("rb") as src, tmp.open("wb") as raw, \
                 gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as out:
             shutil.copyfileobj(src, out, 1 << 20)
         tmp.replace(found[".gz"])
     if not found[".zst"].is_file():
-        tmp = found[".zst"].with_suffix(".tmp")
+        tmp = folder / f"{digest[:32]}.zst.{os.getpid()}.tmp"
         packer = zstandard.ZstdCompressor(level=ZSTD_LEVEL, threads=-1)
         tmp.write_bytes(packer.compress(path.read_bytes()))
         tmp.replace(found[".zst"])

@@ -36,9 +36,11 @@ from .model import Policy
 log = get_plugin_logger(__name__)
 
 MARKER = "data-qz-calc"
+SELFCHECK_MARKER = "data-qz-selfcheck"  # the self-check page: its script imports the engine
 RUNTIME_DIR = "assets/pyodide"
 WEB_DIR = "assets/calc"
-WEB_FILES = {"script": "calculator.js", "worker": "calc-worker.js", "style": "calculator.css"}
+WEB_FILES = {"script": "calculator.js", "worker": "calc-worker.js", "style": "calculator.css",
+             "selfcheck": "selfcheck.js"}
 
 
 class PyodideConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -96,7 +98,8 @@ class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]
         return self.runtime
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        if MARKER not in output:
+        selfcheck = SELFCHECK_MARKER in output
+        if MARKER not in output and not selfcheck:
             return output
         runtime = self._runtime()
 
@@ -110,12 +113,15 @@ class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]
             "lock": pb.LOCK,
             "snapshot": runtime.snapshot,
             "watchdogMs": self.config.watchdog_seconds * 1000,
+            # selfcheck.js imports Engine from the calculator script by this (hashed) URL.
+            "engine": url(self.web["script"]),
         }
+        script = "selfcheck" if selfcheck else "script"
         # JSON inside <script>: "<" is escaped so no value can close the element.
         blob = json.dumps(settings, separators=(",", ":")).replace("<", "\\u003c")
         head = f'<link rel="stylesheet" href="{escape(url(self.web["style"]))}">\n'
         body = (f'<script type="application/json" id="qz-calc-config">{blob}</script>\n'
-                f'<script type="module" src="{escape(url(self.web["script"]))}"></script>\n')
+                f'<script type="module" src="{escape(url(self.web[script]))}"></script>\n')
         output = output.replace("</head>", head + "</head>", 1)
         return output.replace("</body>", body + "</body>", 1)
 

@@ -17,7 +17,7 @@ function fill(template, values) {
 
 // ---------------------------------------------------------------- the worker, shared by the page
 
-class Engine {
+export class Engine {
   constructor() {
     this.listeners = new Map(); // request id → callback
     this.calculators = [];
@@ -337,27 +337,36 @@ class Calculator {
       rows.push(tr);
     }
     this.slot("print-inputs").replaceChildren(...rows);
-    // Hide everything on the page but this calculator, for this print only.
-    const hidden = [];
-    for (let node = this.root; node.parentElement; node = node.parentElement) {
-      for (const sibling of node.parentElement.children) {
-        if (sibling !== node && !sibling.hasAttribute("data-qz-print-hide")) {
-          sibling.setAttribute("data-qz-print-hide", "");
-          hidden.push(sibling);
-        }
-      }
-    }
-    document.documentElement.classList.add("qz-printing");
-    this.root.classList.add("qz-calc--printing");
-    const restore = () => {
-      for (const el of hidden) el.removeAttribute("data-qz-print-hide");
-      document.documentElement.classList.remove("qz-printing");
-      this.root.classList.remove("qz-calc--printing");
-    };
+    const restore = isolateForPrint(this.root, "qz-calc--printing");
     window.addEventListener("afterprint", restore, { once: true });
     window.print();
   }
 }
+
+// ---------------------------------------------------------------- printing one element
+
+// Hide everything on the page but `root`, for one print; returns what undoes it. Shared with
+// web/selfcheck.js, which imports this module.
+export function isolateForPrint(root, printingClass) {
+  const hidden = [];
+  for (let node = root; node.parentElement; node = node.parentElement) {
+    for (const sibling of node.parentElement.children) {
+      if (sibling !== node && !sibling.hasAttribute("data-qz-print-hide")) {
+        sibling.setAttribute("data-qz-print-hide", "");
+        hidden.push(sibling);
+      }
+    }
+  }
+  document.documentElement.classList.add("qz-printing");
+  root.classList.add(printingClass);
+  return () => {
+    for (const el of hidden) el.removeAttribute("data-qz-print-hide");
+    document.documentElement.classList.remove("qz-printing");
+    root.classList.remove(printingClass);
+  };
+}
+
+export { fill, today };
 
 // ---------------------------------------------------------------- start
 

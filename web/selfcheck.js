@@ -1,0 +1,388 @@
+// The page side of the enterprise self-check (generator/templates/selfcheck.md). It collects the
+// profile from the form, keeps it in the URL, asks the page's worker {type: "assess"} through the
+// calculator's Engine and shows the answer. No rule logic and no arithmetic: statuses, awards,
+// shares and totals all come from calc.assess.
+
+const config = JSON.parse(document.getElementById("qz-calc-config").textContent);
+// The calculator script's URL is hashed at build time: the plugin passes it in the config.
+const { Engine, isolateForPrint, fill, today } =
+  await import(new URL(config.engine, document.baseURI).href);
+
+const STATE_KEY = "sc"; // #sc=1&enterprise_types=ic_design,software&…&on=2026-06-01
+
+class SelfCheck {
+  constructor(root, engine) {
+    this.root = root;
+    this.engine = engine;
+    this.form = root.querySelector("form");
+    this.result = root.querySelector("[data-result]");
+    this.strings = JSON.parse(root.querySelector(".qz-sc-strings").textContent);
+    this.links = JSON.parse(root.querySelector(".qz-sc-links").textContent);
+    this.lang = root.dataset.lang;
+    this.inflight = false;
+    this.dirty = false;
+    this.answer = null;
+    this.slot = (name) => root.querySelector(`[data-slot="${name}"]`);
+
+    // With JavaScript the form replaces the list of measure pages.
+    this.slot("nojs").hidden = true;
+    for (const name of ["status", "actions"]) this.slot(name).hidden = false;
+    this.form.hidden = false;
+    this.result.hidden = false;
+
+    this.restore(new URLSearchParams(location.hash.slice(1)));
+    if (!this.form.elements.on.value) this.form.elements.on.value = today();
+    this.applyGates();
+
+    const changed = () => {
+      this.applyGates();
+      clearTimeout(this.saveTimer);
+      this.saveTimer = setTimeout(() => this.save(), 250);
+      this.update();
+    };
+    this.form.addEventListener("input", changed);
+    this.form.addEventListener("change", changed);
+    this.form.addEventListener("submit", (event) => event.preventDefault());
+    const on = (action, type, handler) =>
+      root.querySelector(`[data-action="${action}"]`).addEventListener(type, handler);
+    on("copy", "click", () => this.copyLink());
+    on("export-json", "click", () => this.exportJSON());
+    on("import-json", "change", (event) => this.importJSON(event.target));
+    on("export-csv", "click", () => this.exportCSV());
+    on("print", "click", () => window.print());
+    window.addEventListener("beforeprint", () => this.beforePrint());
+    window.addEventListener("afterprint", () => this.restorePrint?.());
+  }
+
+  // ---- the form, its gates and the URL
+
+  controls(scope = this.form) {
+    return [...scope.querySelectorAll("input, select")].filter((el) => el.name);
+  }
+
+  applyGates() {
+    for (const section of this.form.querySelectorAll("fieldset[data-gate]")) {
+      section.hidden = this.form.elements[section.dataset.gate]?.value !== "yes";
+    }
+  }
+
+  // The profile: the answered questions of the open sections (calc's own field names).
+  profile() {
+    const profile = {};
+    for (const section of this.form.querySelectorAll("fieldset[data-section]")) {
+      if (section.hidden) continue;
+      for (const el of this.controls(section)) {
+        if (el.name === "on") continue;
+        if (el.type === "checkbox") {
+          if (el.checked) (profile[el.name] ??= []).push(el.value);
+        } else if (el.value.trim() !== "") {
+          profile[el.name] = el.value.trim();
+        }
+      }
+    }
+    return profile;
+  }
+
+  on() {
+    return this.form.elements.on.value || today();
+  }
+
+  save() {
+    clearTimeout(this.saveTimer);
+    const params = new URLSearchParams({ [STATE_KEY]: "1" });
+    for (const [name, value] of Object.entries(this.profile())) {
+      params.set(name, Array.isArray(value) ? value.join(",") : value);
+    }
+    params.set("on", this.on());
+    history.replaceState(history.state, "", `#${params}`);
+  }
+
+  // Values by field name (a list or a comma-separated string for checkboxes) into the form;
+  // fields not named keep what they have.
+  setValues(values) {
+    for (const el of this.controls()) {
+      if (!(el.name in values)) continue;
+      const value = values[el.name];
+      if (el.type === "checkbox") {
+        const chosen = Array.isArray(value) ? value : String(value ?? "").split(",");
+        el.checked = chosen.includes(el.value);
+      } else if (value === true || value === false) {
+        el.value = value ? "yes" : "no";
+      } else {
+        el.value = value === null ? "" : String(value);
+      }
+    }
+  }
+
+  restore(params) {
+    if (params.get(STATE_KEY) !== "1") return;
+    const values = {};
+    for (const [name, value] of params) if (name !== STATE_KEY) values[name] = value;
+    this.setValues(values);
+  }
+
+  // ---- asking the worker
+
+  update() {
+    if (this.engine.state === "failed") return;
+    if (this.inflight) {
+      this.dirty = true;
+      return;
+    }
+    this.inflight = true;
+    this.dirty = false;
+    this.root.dataset.busy = "";
+    const request = { type: "assess", profile: this.profile(), on: this.on() };
+    this.engine.call(request, (answer) => {
+      this.inflight = false;
+      if (this.dirty) return this.update();
+      delete this.root.dataset.busy;
+      this.show(answer);
+    });
+  }
+
+  ready(mode) {
+    this.root.dataset.state = "ready";
+    this.root.dataset.engine = mode;
+    this.slot("status").textContent = this.strings.ready;
+  }
+
+  failed(reason) {
+    this.root.dataset.state = "failed";
+    delete this.root.dataset.busy;
+    this.inflight = false;
+    this.slot("figures").hidden = true;
+    const why = this.strings[reason] ?? reason;
+    this.slot("status").textContent = fill(this.strings.failed, { reason: why });
+  }
+
+  // ---- showing the answer
+
+  money(decimal) {
+    const [whole, fraction] = decimal.split(".");
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    const value = fraction === undefined ? grouped : `${grouped}.${fraction}`;
+    return fill(this.strings.money, { value });
+  }
+
+  clearErrors() {
+    for (const box of this.root.querySelectorAll("[data-error-for]")) {
+      box.hidden = true;
+      box.textContent = "";
+    }
+    for (const el of this.controls()) el.removeAttribute("aria-invalid");
+    this.slot("general").hidden = true;
+  }
+
+  show(answer) {
+    this.clearErrors();
+    this.answer = null;
+    if (answer === null || !answer.ok) {
+      this.slot("figures").hidden = true;
+      this.slot("pending").hidden = true;
+      const error = answer?.error;
+      const text = error ? error[this.lang] : this.strings.internal;
+      const box = error?.field
+        && this.root.querySelector(`[data-error-for="${CSS.escape(error.field)}"]`);
+      if (box) {
+        box.textContent = text;
+        box.hidden = false;
+        this.form.elements[error.field]?.setAttribute?.("aria-invalid", "true");
+      }
+      this.slot("general").textContent = box ? `${this.strings.fix} ${text}` : text;
+      this.slot("general").hidden = false;
+      this.announce(text);
+      return;
+    }
+    const report = answer.result;
+    this.answer = report;
+    this.slot("pending").hidden = true;
+    this.slot("figures").hidden = false;
+    for (const [key, value] of Object.entries(report.totals)) {
+      this.result.dataset[key] = value;
+      this.root.querySelector(`[data-total="${key}"]`).textContent = this.money(value);
+    }
+    this.result.dataset.on = report.on;
+    this.slot("rows").replaceChildren(...report.rows.map((row) => this.row(row, report.on)));
+    const ceilings = report.ceilings.map(({ measure, award }) => {
+      const li = document.createElement("li");
+      const row = report.rows.find((r) => r.measure === measure);
+      li.dataset.measure = measure;
+      li.textContent = `${measure} ${row.title[this.lang]}: ${this.strings.upTo} ${this.money(award)}`;
+      return li;
+    });
+    this.slot("ceilings").replaceChildren(...ceilings);
+    this.slot("ceilings-box").hidden = ceilings.length === 0;
+    const count = (status) => report.rows.filter((r) => r.status === status).length;
+    this.announce(fill(this.strings.summary, {
+      may: count("may_qualify"), needs: count("needs_info"),
+      entitlements: this.money(report.totals.entitlements),
+      upper: this.money(report.totals.upper_bounds),
+    }));
+  }
+
+  announce(text) {
+    // Debounced like the calculator's: a screen reader hears the summary once typing pauses.
+    clearTimeout(this.announceTimer);
+    this.announceTimer = setTimeout(() => { this.slot("summary").textContent = text; }, 700);
+  }
+
+  // The measure page with its calculator pre-filled from this row's inputs.
+  measureLink(row, on) {
+    const params = new URLSearchParams({ calc: row.measure });
+    for (const [name, value] of Object.entries(row.inputs)) params.set(name, value);
+    params.set("on", on);
+    return `${this.links[row.measure]}#${params}`;
+  }
+
+  row(row, on) {
+    const tr = document.createElement("tr");
+    tr.dataset.measure = row.measure;
+    tr.dataset.status = row.status;
+    const qualifies = row.status === "may_qualify";
+    const cell = (text, name) => {
+      const td = document.createElement("td");
+      if (name) td.dataset.col = name;
+      td.textContent = text;
+      tr.append(td);
+      return td;
+    };
+    const head = document.createElement("th");
+    head.scope = "row";
+    const a = document.createElement("a");
+    a.href = this.measureLink(row, on);
+    a.title = this.strings.open;
+    a.textContent = `${row.measure} ${row.title[this.lang]}`;
+    head.append(a);
+    tr.append(head);
+    cell(this.strings[row.status], "status");
+    const shown = (value) => (qualifies && value !== null ? this.money(value) : "—");
+    const award = cell(shown(row.award), "award");
+    if (qualifies && row.upper_bound) award.prepend(`${this.strings.upTo} `);
+    if (qualifies) tr.dataset.award = row.award;
+    cell(shown(row.city), "city");
+    cell(shown(row.county), "county");
+    cell(row.end, "end");
+    cell(row.departments.map((d) => d[this.lang]).join(this.strings.listSep), "departments");
+    const why = cell(row.why ? row.why[this.lang] : "", "why");
+    if (row.warnings.length) {
+      const ul = document.createElement("ul");
+      ul.className = "qz-sc__warnings";
+      ul.replaceChildren(...row.warnings.map((w) => {
+        const li = document.createElement("li");
+        li.textContent = w[this.lang];
+        return li;
+      }));
+      why.append(ul);
+    }
+    return tr;
+  }
+
+  // ---- sharing, files and printing
+
+  async copyLink() {
+    this.save();
+    const status = this.slot("action-status");
+    try {
+      await navigator.clipboard.writeText(location.href);
+      status.textContent = this.strings.copied;
+    } catch {
+      status.textContent = this.strings.copyFailed;
+    }
+  }
+
+  download(name, type, text) {
+    const url = URL.createObjectURL(new Blob([text], { type }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  exportJSON() {
+    const text = `${JSON.stringify(this.profile(), null, 2)}\n`;
+    this.download(`${this.strings.filename}.json`, "application/json", text);
+  }
+
+  async importJSON(input) {
+    const file = input.files?.[0];
+    input.value = "";
+    if (!file) return;
+    const status = this.slot("action-status");
+    let data;
+    try {
+      data = JSON.parse(await file.text());
+      if (data === null || typeof data !== "object" || Array.isArray(data)) {
+        throw new Error("not a JSON object");
+      }
+    } catch (error) {
+      status.textContent = fill(this.strings.importBad, { detail: error.message });
+      return;
+    }
+    const known = new Set(this.controls().map((el) => el.name));
+    const unknown = Object.keys(data).filter((name) => !known.has(name));
+    if (unknown.length) {
+      status.textContent = fill(this.strings.importUnknown, { names: unknown.join(", ") });
+      return;
+    }
+    const on = this.form.elements.on.value;
+    this.form.reset(); // the file replaces the whole profile; the date stays
+    this.setValues({ on, ...data });
+    this.applyGates();
+    this.save();
+    this.update();
+    status.textContent = this.strings.imported;
+  }
+
+  exportCSV() {
+    const report = this.answer;
+    if (!report) return;
+    const s = this.strings;
+    const lines = [[s.colMeasure, s.colTitle, s.colStatus, s.colAward, s.colUpperBound, s.colCity,
+                    s.colCounty, s.colEnd, s.colDepartments, s.colWhy]];
+    for (const row of report.rows) {
+      lines.push([row.measure, row.title[this.lang], s[row.status], row.award ?? "",
+                  row.upper_bound ? s.yes : s.no, row.city ?? "", row.county ?? "", row.end,
+                  row.departments.map((d) => d[this.lang]).join(s.listSep),
+                  [row.why?.[this.lang], ...row.warnings.map((w) => w[this.lang])]
+                    .filter(Boolean).join(" ")]);
+    }
+    lines.push([]);
+    for (const key of ["entitlements", "upper_bounds", "city", "county"]) {
+      lines.push([s[key], "", "", report.totals[key]]);
+    }
+    const quote = (value) => `"${String(value).replace(/"/g, '""')}"`;
+    // A byte-order mark, so spreadsheet programs read the Chinese text as UTF-8.
+    const text = `\ufeff${lines.map((cells) => cells.map(quote).join(",")).join("\r\n")}\r\n`;
+    this.download(`${s.filename}-${report.on}.csv`, "text/csv;charset=utf-8", text);
+  }
+
+  beforePrint() {
+    this.save();
+    const locale = this.lang === "zh" ? "zh-CN" : "en-GB";
+    const date = (iso) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" })
+      .format(new Date(`${iso}T00:00:00Z`));
+    this.slot("print-made").textContent = date(today());
+    this.slot("print-on").textContent = date(this.on());
+    this.restorePrint?.();
+    const undo = isolateForPrint(this.root, "qz-sc--printing");
+    this.restorePrint = () => {
+      undo();
+      this.restorePrint = null;
+    };
+  }
+}
+
+// ---------------------------------------------------------------- start
+
+const root = document.querySelector("[data-qz-selfcheck]");
+if (root) {
+  const engine = new Engine();
+  const check = new SelfCheck(root, engine);
+  engine.calculators = [check];
+  engine.start();
+  check.update();
+}
