@@ -83,26 +83,31 @@ export class Engine {
 
 // ---------------------------------------------------------------- one calculator on the page
 
-class Calculator {
-  constructor(root, engine) {
+// ---------------------------------------------------------------- what every worker form shares
+
+// A form whose answers come from the worker: its slots, status line, money format, error boxes,
+// the debounced link and announcement, and one request in flight at a time. Subclasses say what
+// to ask (request) and how to show the answer (show); the measure calculator and the self-check
+// are the two.
+export class WorkerForm {
+  constructor(root, engine, stringsSelector, announceSlot) {
     this.root = root;
     this.engine = engine;
     this.form = root.querySelector("form");
     this.result = root.querySelector("[data-result]");
-    this.strings = JSON.parse(root.querySelector(".qz-calc-strings").textContent);
+    this.strings = JSON.parse(root.querySelector(stringsSelector).textContent);
     this.lang = root.dataset.lang;
-    this.touched = new Set();
     this.inflight = false;
     this.dirty = false;
+    this.announceSlot = announceSlot;
     this.slot = (name) => root.querySelector(`[data-slot="${name}"]`);
+  }
 
-    const restored = this.restore();
-    if (!this.form.elements.on.value) this.form.elements.on.value = today();
-    if (restored) requestAnimationFrame(() => root.scrollIntoView({ block: "start" }));
-
+  // Every edit updates the answer at once; the link follows once typing pauses (browsers
+  // throttle history updates).
+  listen(onEdit = () => {}) {
     const changed = (event) => {
-      if (event.target.name) this.touched.add(event.target.name);
-      // The link follows the form once typing pauses (browsers throttle history updates).
+      onEdit(event);
       clearTimeout(this.saveTimer);
       this.saveTimer = setTimeout(() => this.save(), 250);
       this.update();
@@ -110,6 +115,88 @@ class Calculator {
     this.form.addEventListener("input", changed);
     this.form.addEventListener("change", changed);
     this.form.addEventListener("submit", (event) => event.preventDefault());
+  }
+
+  update() {
+    if (this.engine.state === "failed") return;
+    if (this.inflight) {
+      this.dirty = true;
+      return;
+    }
+    this.inflight = true;
+    this.dirty = false;
+    this.root.dataset.busy = "";
+    this.engine.call(this.request(), (answer) => {
+      this.inflight = false;
+      if (this.dirty) return this.update();
+      delete this.root.dataset.busy;
+      this.show(answer);
+      this.shown?.(answer);
+    });
+  }
+
+  ready(mode) {
+    this.root.dataset.state = "ready";
+    this.root.dataset.engine = mode;
+    this.slot("status").textContent = this.strings.ready;
+  }
+
+  failed(reason) {
+    this.root.dataset.state = "failed";
+    delete this.root.dataset.busy;
+    this.inflight = false;
+    this.clearResult();
+    const why = this.strings[reason] ?? reason;
+    this.slot("status").textContent = fill(this.strings.failed, { reason: why });
+  }
+
+  money(decimal) {
+    const [whole, fraction] = decimal.split(".");
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    const value = fraction === undefined ? grouped : `${grouped}.${fraction}`;
+    return fill(this.strings.money, { value });
+  }
+
+  clearErrors() {
+    for (const box of this.root.querySelectorAll("[data-error-for]")) {
+      box.hidden = true;
+      box.textContent = "";
+    }
+    for (const el of this.controls()) el.removeAttribute("aria-invalid");
+    for (const set of this.form.querySelectorAll("fieldset")) set.removeAttribute("aria-invalid");
+    this.slot("general").hidden = true;
+  }
+
+  announce(text) {
+    // Debounced, so a screen reader hears the answer once typing pauses, not every keystroke.
+    clearTimeout(this.announceTimer);
+    this.announceTimer = setTimeout(() => { this.slot(this.announceSlot).textContent = text; }, 700);
+  }
+
+  async copyLink() {
+    this.save();
+    const status = this.slot("action-status");
+    try {
+      await navigator.clipboard.writeText(location.href);
+      status.textContent = this.strings.copied;
+    } catch {
+      status.textContent = this.strings.copyFailed;
+    }
+  }
+}
+
+class Calculator extends WorkerForm {
+  constructor(root, engine) {
+    super(root, engine, ".qz-calc-strings", "announce");
+    this.touched = new Set();
+
+    const restored = this.restore();
+    if (!this.form.elements.on.value) this.form.elements.on.value = today();
+    if (restored) requestAnimationFrame(() => root.scrollIntoView({ block: "start" }));
+
+    this.listen((event) => {
+      if (event.target.name) this.touched.add(event.target.name);
+    });
     root.querySelector('[data-action="copy"]').addEventListener("click", () => this.copyLink());
     root.querySelector('[data-action="print"]').addEventListener("click", () => this.print());
   }
@@ -158,66 +245,23 @@ class Calculator {
 
   // ---- asking the worker
 
-  update() {
-    if (this.engine.state === "failed") return;
-    if (this.inflight) {
-      this.dirty = true;
-      return;
-    }
-    this.inflight = true;
-    this.dirty = false;
-    this.root.dataset.busy = "";
+  request() {
     const { on, ...inputs } = this.values();
-    const request = { type: "estimate", measure: this.root.dataset.key, inputs, on: on || today() };
-    this.engine.call(request, (answer) => {
-      this.inflight = false;
-      if (this.dirty) return this.update();
-      delete this.root.dataset.busy;
-      this.show(answer);
-      if (!this.shownOnce && answer?.ok) {
-        this.shownOnce = true;
-        performance.mark("qz-calc:first-result");
-      }
-    });
+    return { type: "estimate", measure: this.root.dataset.key, inputs, on: on || today() };
   }
 
-  ready(mode) {
-    this.root.dataset.state = "ready";
-    this.root.dataset.engine = mode;
-    this.slot("status").textContent = this.strings.ready;
-  }
-
-  failed(reason) {
-    this.root.dataset.state = "failed";
-    delete this.root.dataset.busy;
-    this.inflight = false;
-    this.clearResult();
-    const why = this.strings[reason] ?? reason;
-    this.slot("status").textContent = fill(this.strings.failed, { reason: why });
+  shown(answer) {
+    if (!this.shownOnce && answer?.ok) {
+      this.shownOnce = true;
+      performance.mark("qz-calc:first-result");
+    }
   }
 
   // ---- showing the answer
 
-  money(decimal) {
-    const [whole, fraction] = decimal.split(".");
-    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    const value = fraction === undefined ? grouped : `${grouped}.${fraction}`;
-    return fill(this.strings.money, { value });
-  }
-
   clearResult() {
     for (const key of ["award", "city", "county"]) delete this.result.dataset[key];
     this.slot("figures").hidden = true;
-  }
-
-  clearErrors() {
-    for (const box of this.root.querySelectorAll("[data-error-for]")) {
-      box.hidden = true;
-      box.textContent = "";
-    }
-    for (const el of this.controls()) el.removeAttribute("aria-invalid");
-    for (const set of this.form.querySelectorAll("fieldset")) set.removeAttribute("aria-invalid");
-    this.slot("general").hidden = true;
   }
 
   show(answer) {
@@ -290,24 +334,7 @@ class Calculator {
     this.announce(text);
   }
 
-  announce(text) {
-    // Debounced, so a screen reader hears the result once typing pauses, not every keystroke.
-    clearTimeout(this.announceTimer);
-    this.announceTimer = setTimeout(() => { this.slot("announce").textContent = text; }, 700);
-  }
-
   // ---- sharing and printing
-
-  async copyLink() {
-    this.save();
-    const status = this.slot("action-status");
-    try {
-      await navigator.clipboard.writeText(location.href);
-      status.textContent = this.strings.copied;
-    } catch {
-      status.textContent = this.strings.copyFailed;
-    }
-  }
 
   print() {
     this.save();

@@ -5,24 +5,16 @@
 
 const config = JSON.parse(document.getElementById("qz-calc-config").textContent);
 // The calculator script's URL is hashed at build time: the plugin passes it in the config.
-const { Engine, isolateForPrint, fill, today } =
+const { Engine, WorkerForm, isolateForPrint, fill, today } =
   await import(new URL(config.engine, document.baseURI).href);
 
 const STATE_KEY = "sc"; // #sc=1&enterprise_types=ic_design,software&…&on=2026-06-01
 
-class SelfCheck {
+class SelfCheck extends WorkerForm {
   constructor(root, engine) {
-    this.root = root;
-    this.engine = engine;
-    this.form = root.querySelector("form");
-    this.result = root.querySelector("[data-result]");
-    this.strings = JSON.parse(root.querySelector(".qz-sc-strings").textContent);
+    super(root, engine, ".qz-sc-strings", "summary");
     this.links = JSON.parse(root.querySelector(".qz-sc-links").textContent);
-    this.lang = root.dataset.lang;
-    this.inflight = false;
-    this.dirty = false;
     this.answer = null;
-    this.slot = (name) => root.querySelector(`[data-slot="${name}"]`);
 
     // With JavaScript the form replaces the list of measure pages.
     this.slot("nojs").hidden = true;
@@ -34,15 +26,7 @@ class SelfCheck {
     if (!this.form.elements.on.value) this.form.elements.on.value = today();
     this.applyGates();
 
-    const changed = () => {
-      this.applyGates();
-      clearTimeout(this.saveTimer);
-      this.saveTimer = setTimeout(() => this.save(), 250);
-      this.update();
-    };
-    this.form.addEventListener("input", changed);
-    this.form.addEventListener("change", changed);
-    this.form.addEventListener("submit", (event) => event.preventDefault());
+    this.listen(() => this.applyGates());
     const on = (action, type, handler) =>
       root.querySelector(`[data-action="${action}"]`).addEventListener(type, handler);
     on("copy", "click", () => this.copyLink());
@@ -123,55 +107,14 @@ class SelfCheck {
 
   // ---- asking the worker
 
-  update() {
-    if (this.engine.state === "failed") return;
-    if (this.inflight) {
-      this.dirty = true;
-      return;
-    }
-    this.inflight = true;
-    this.dirty = false;
-    this.root.dataset.busy = "";
-    const request = { type: "assess", profile: this.profile(), on: this.on() };
-    this.engine.call(request, (answer) => {
-      this.inflight = false;
-      if (this.dirty) return this.update();
-      delete this.root.dataset.busy;
-      this.show(answer);
-    });
-  }
-
-  ready(mode) {
-    this.root.dataset.state = "ready";
-    this.root.dataset.engine = mode;
-    this.slot("status").textContent = this.strings.ready;
-  }
-
-  failed(reason) {
-    this.root.dataset.state = "failed";
-    delete this.root.dataset.busy;
-    this.inflight = false;
-    this.slot("figures").hidden = true;
-    const why = this.strings[reason] ?? reason;
-    this.slot("status").textContent = fill(this.strings.failed, { reason: why });
+  request() {
+    return { type: "assess", profile: this.profile(), on: this.on() };
   }
 
   // ---- showing the answer
 
-  money(decimal) {
-    const [whole, fraction] = decimal.split(".");
-    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    const value = fraction === undefined ? grouped : `${grouped}.${fraction}`;
-    return fill(this.strings.money, { value });
-  }
-
-  clearErrors() {
-    for (const box of this.root.querySelectorAll("[data-error-for]")) {
-      box.hidden = true;
-      box.textContent = "";
-    }
-    for (const el of this.controls()) el.removeAttribute("aria-invalid");
-    this.slot("general").hidden = true;
+  clearResult() {
+    this.slot("figures").hidden = true;
   }
 
   show(answer) {
@@ -219,12 +162,6 @@ class SelfCheck {
       entitlements: this.money(report.totals.entitlements),
       upper: this.money(report.totals.upper_bounds),
     }));
-  }
-
-  announce(text) {
-    // Debounced like the calculator's: a screen reader hears the summary once typing pauses.
-    clearTimeout(this.announceTimer);
-    this.announceTimer = setTimeout(() => { this.slot("summary").textContent = text; }, 700);
   }
 
   // The measure page with its calculator pre-filled from this row's inputs.
@@ -279,17 +216,6 @@ class SelfCheck {
   }
 
   // ---- sharing, files and printing
-
-  async copyLink() {
-    this.save();
-    const status = this.slot("action-status");
-    try {
-      await navigator.clipboard.writeText(location.href);
-      status.textContent = this.strings.copied;
-    } catch {
-      status.textContent = this.strings.copyFailed;
-    }
-  }
 
   download(name, type, text) {
     const url = URL.createObjectURL(new Blob([text], { type }));
