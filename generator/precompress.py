@@ -10,7 +10,6 @@ Registered in mkdocs.yml under ``hooks:``.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -18,6 +17,8 @@ from pathlib import Path
 import brotli  # type: ignore[import-untyped]
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority, get_plugin_logger
+
+from generator.pyodide_build import sha256  # a hook file: absolute import
 
 log = get_plugin_logger(__name__)
 
@@ -37,14 +38,6 @@ _done: dict[Path, tuple[int, int]] = {}  # path → (mtime_ns, size) already han
 
 def on_startup(command: str, dirty: bool) -> None:
     _command[:] = [command]
-
-
-def _digest(path: Path) -> str:
-    hasher = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            hasher.update(block)
-    return hasher.hexdigest()
 
 
 def _packed(path: Path, digest: str, suffix: str) -> Path:
@@ -75,7 +68,7 @@ def precompress(site: Path) -> int:
         stat = path.stat()
         if stat.st_size < MIN_BYTES or _done.get(path) == (stat.st_mtime_ns, stat.st_size):
             continue
-        digest = _digest(path)
+        digest = sha256(path)
         for suffix in (".br", ".gz"):
             sibling = path.with_name(path.name + suffix)
             packed = _packed(path, digest, suffix)

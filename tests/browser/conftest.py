@@ -82,9 +82,9 @@ def _local(url: str) -> bool:
     return parts.hostname in LOCAL_HOSTS
 
 
-@pytest.fixture(scope="module")
-def routed(browser: Browser) -> Iterator[tuple[BrowserContext, Guard]]:
-    """One context per test module (its cache keeps repeated page loads fast)."""
+def guarded_context(browser: Browser, init_script: str | None = None,
+                    ) -> tuple[BrowserContext, Guard]:
+    """A context whose off-site requests are aborted and whose console errors are collected."""
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     guard = Guard()
 
@@ -96,8 +96,17 @@ def routed(browser: Browser) -> Iterator[tuple[BrowserContext, Guard]]:
             r.abort()
 
     context.route("**/*", route)
+    if init_script:
+        context.add_init_script(init_script)
     context.on("console", lambda m: guard.errors.append(m.text) if m.type == "error" else None)
     context.on("weberror", lambda e: guard.errors.append(f"uncaught: {e.error}"))
+    return context, guard
+
+
+@pytest.fixture(scope="module")
+def routed(browser: Browser) -> Iterator[tuple[BrowserContext, Guard]]:
+    """One context per test module (its cache keeps repeated page loads fast)."""
+    context, guard = guarded_context(browser)
     yield context, guard
     context.close()
 

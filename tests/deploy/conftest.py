@@ -8,15 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from generator.preview import Nginx, running
 from tests.browser.conftest import (  # noqa: F401 - fixtures shared with the browser suite
     BOOT_TIMEOUT_MS,
     Guard,
-    _local,
     browser_type_launch_args,
     built_site,
+    guarded_context,
 )
 
 # Every document records the violations it sees; Chromium also logs each as a console error.
@@ -37,20 +37,7 @@ def nginx(built_site: Path) -> Iterator[Nginx]:  # noqa: F811
 
 @pytest.fixture(scope="module")
 def csp_context(browser: Browser) -> Iterator[tuple[BrowserContext, Guard]]:
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    guard = Guard()
-
-    def route(r: Route) -> None:
-        if _local(r.request.url):
-            r.fallback()
-        else:
-            guard.offsite.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    context.add_init_script(WATCH_CSP)
-    context.on("console", lambda m: guard.errors.append(m.text) if m.type == "error" else None)
-    context.on("weberror", lambda e: guard.errors.append(f"uncaught: {e.error}"))
+    context, guard = guarded_context(browser, WATCH_CSP)
     yield context, guard
     context.close()
 
