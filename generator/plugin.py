@@ -212,6 +212,10 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
 
     # ------------------------------------------------------------ serve
 
+    @event_priority(-110)  # after static-i18n (-100) wrote the index; before precompress (-120)
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        search_dict.prune_index(Path(config.site_dir) / "search" / "search_index.json")
+
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer:
         for path in (self.config.policy_data, TEMPLATES, I18N, THEME):

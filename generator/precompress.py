@@ -80,7 +80,7 @@ def precompress(site: Path) -> int:
     return written
 
 
-@event_priority(-100)  # after static-i18n has built the other languages into the same folder
+@event_priority(-120)  # after static-i18n (-100) and the search-index pruning (-110)
 def on_post_build(config: MkDocsConfig) -> None:
     if _command == ["serve"]:
         return

@@ -7,6 +7,7 @@ term such as 流片 or 就高不重复 so that a search for it finds nothing.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from pathlib import Path
@@ -39,3 +40,23 @@ def write(policies: list[Policy], folder: Path) -> Path:
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     return path
+
+
+# Sections of a measure page that repeat what the page already says in words (worked examples,
+# the calculator form). Material's parser ends a data-search-exclude element at the first nested
+# element of the same tag, so their text leaks into the index; they are dropped here instead.
+_NOT_SEARCHED = re.compile(r"#(examples|example-\d+|online-calculator)$")
+
+
+def prune_index(path: Path) -> int:
+    """Drop the repeated sections from the built search index; returns how many were dropped."""
+    if not path.is_file():
+        return 0
+    index = json.loads(path.read_text(encoding="utf-8"))
+    kept = [doc for doc in index["docs"] if not _NOT_SEARCHED.search(doc["location"])]
+    dropped = len(index["docs"]) - len(kept)
+    if dropped:
+        index["docs"] = kept
+        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
+                        encoding="utf-8")
+    return dropped
