@@ -135,17 +135,17 @@ def examples(policy: Policy, measure: Measure, catalog: calc.Catalog) -> tuple[E
 def measure_view(policy: Policy, measure: Measure, catalog: calc.Catalog,
                  today: dt.date) -> MeasureView:
     doc = policy.document
-    window = measure.validity or doc.window
-    start, end = max(window.start, doc.window.start), min(window.end, doc.window.end)
+    # The window the engine checks (document ∩ measure): the page shows exactly that.
+    engine = catalog.get(f"{doc.id}/{measure.id}")
     terms = {t.id: t for t in policy.glossary.terms}
     return MeasureView(
         measure=measure,
         path=f"measures/{measure.id}/",
-        start=start,
-        end=end,
-        window_ref=window.ref,
-        ends_early=end < doc.window.end,
-        status=status(end, doc.window.end, today, doc.limits.expiry_warning_days),
+        start=engine.start,
+        end=engine.end,
+        window_ref=engine.window_ref,
+        ends_early=engine.end < doc.window.end,
+        status=status(engine.end, doc.window.end, today, doc.limits.expiry_warning_days),
         most=facts.measure_most(measure),
         part_most=tuple((p.title, facts.most(p.rule)) for p in measure.parts),
         kinds=kinds(measure),
