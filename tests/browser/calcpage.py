@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -45,6 +46,18 @@ def ui(lang: str) -> dict[str, str]:
 def measure_url(base: str, measure: Measure, lang: str, state: str = "") -> str:
     prefix = "" if lang == "zh" else f"{lang}/"
     return f"{base}{prefix}measures/{measure.id}/{state}"
+
+
+def search(page: Page, query: str) -> list[str]:
+    """Type into Material's search box as a person does; the result links' paths, in order.
+    (Material reads the query on keyup, which fill() alone does not send.)"""
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill(query)
+    box.dispatch_event("keyup")
+    results = page.locator(".md-search-result__item > a")
+    results.first.wait_for(timeout=15_000)
+    return [urlsplit(h).path for h in results.evaluate_all("els => els.map(e => e.href)")]
 
 
 def example_on(example: Example) -> dt.date:

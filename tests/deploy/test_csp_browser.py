@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 import calc
 from generator.preview import Nginx
-from tests.browser.calcpage import LANGS, Calc, cpython, policy
+from tests.browser.calcpage import LANGS, Calc, cpython, policy, search
 from tests.hostile import AMOUNTS, DATES
 
 from .conftest import violations
@@ -57,13 +57,7 @@ def test_a_calculator_computes_under_the_csp(page: Page, nginx: Nginx, lang: str
 def test_search_shows_results_under_the_csp(page: Page, nginx: Nginx, start: str, query: str,
                                             target: str) -> None:
     visit(page, nginx.url + start)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    box = page.locator("input.md-search__input")
-    box.fill(query)
-    box.dispatch_event("keyup")
-    results = page.locator(".md-search-result__item > a")
-    results.first.wait_for(timeout=15_000)
-    hrefs = results.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    hrefs = search(page, query)
     assert any(h.rstrip("/").endswith(target.rstrip("/")) for h in hrefs), hrefs
     assert violations(page) == []
 

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from generator.static_server import Server, serving
+from tests.browser.calcpage import search
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 
 from .conftest import Build
@@ -61,12 +62,6 @@ def test_typing_a_term_lists_its_measure_among_the_first_results(
         measure: str) -> None:
     page, _ = search_page
     page.goto(served.url + "/" + start)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    box = page.locator("input.md-search__input")
-    box.fill(query)
-    box.dispatch_event("keyup")
-    results = page.locator(".md-search-result__item > a")
-    results.first.wait_for(timeout=15_000)
-    hrefs = [urlsplit(h).path for h in results.evaluate_all("els => els.map(e => e.href)")]
+    hrefs = search(page, query)
     top = [h for h in hrefs[:5]]
     assert any(h.rstrip("/").endswith(measure.rstrip("/")) for h in top), (query, hrefs)
