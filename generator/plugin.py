@@ -3,7 +3,8 @@
 Order of events (static-i18n builds the default language, then each other one in post_build):
 - ``on_config`` (before anything is cleaned or written): load and validate the data — a mistake
   aborts the build with the loader's report and leaves ``site/`` as it was — compute the worked
-  examples, write the jieba user dictionary, add the theme overrides.
+  examples, write the jieba user dictionary and put the cached segmenter in Material's search
+  plugin (generator/segment_cache.py), add the theme overrides.
 - ``on_files`` (after static-i18n sorted the hand-written pages): add this language's generated
   pages and the navigation.
 - ``on_page_markdown``: hand-written pages are templates too; titles and descriptions are escaped
@@ -14,7 +15,6 @@ Order of events (static-i18n builds the default language, then each other one in
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -34,12 +34,12 @@ from mkdocs.utils.templates import TemplateContext
 
 import calc
 
-from . import editors, search_dict
+from . import editors, search_dict, segment_cache
 from .bundle import bundle
 from .load import DataError, load_all
 from .model import Policy
 from .pages import PageSpec, Site
-from .render import I18N, LANGS, TEMPLATES, UiError, environment, load_ui
+from .render import I18N, LANGS, TEMPLATES, UiError, bytecode_cache, environment, load_ui
 
 log = get_plugin_logger(__name__)
 
@@ -61,10 +61,11 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
         self.editor_demo = ""
         self.generated: dict[str, PageSpec] = {}
         self.dict_dir = Path(tempfile.gettempdir()) / "qz-policy-search"
+        self.segmenter: segment_cache.CachedSegmenter | None = None
 
     # ------------------------------------------------------------ config: load and validate
 
-    @event_priority(100)  # before the search plugin reads jieba_dict_user
+    @event_priority(100)  # before the search plugin's on_config
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.site is None:
             self.site = self._load(Path(self.config.policy_data))
@@ -76,10 +77,12 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
         if not config.site_url:  # a sitemap needs absolute URLs: set site_url to get one
             config.theme.static_templates.discard("sitemap.xml")
         search = config.plugins.get("material/search") or config.plugins.get("search")
-        if search is not None:
+        if search is not None and self.segmenter is None:
+            # Material would start jieba here with jieba_dict_user; the cached segmenter
+            # starts it only for text it has not seen in an earlier build.
             path = search_dict.write(self.policies, self.dict_dir)
-            search.config["jieba_dict_user"] = str(path)
-            logging.getLogger("jieba").setLevel(logging.WARNING)
+            self.segmenter = segment_cache.CachedSegmenter(path)
+            segment_cache.install(self.segmenter)
         return config
 
     def _load(self, data: Path) -> Site:
@@ -94,7 +97,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
         catalog = calc.Catalog(bundle(self.policies))
         today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         self.editor_demo = editors.broken_example(data, policy)
-        site = Site(policy, catalog, today, ui, environment(TEMPLATES))
+        site = Site(policy, catalog, today, ui, environment(TEMPLATES, cache=True))
         for view in site.views:  # a worked example calc refuses is a data mistake (strict: abort)
             for example in view.examples:
                 if example.error is not None:
@@ -102,6 +105,11 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
                                 f"computed: {example.error['en']} / {example.error['zh']}")
         log.info(f"{len(site.specs)} pages per language from {data}")
         return site
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig,
+               files: Files) -> jinja2.Environment:
+        env.bytecode_cache = bytecode_cache()  # the theme's templates, compiled once
+        return env
 
     # ------------------------------------------------------------ files and navigation
 
@@ -215,6 +223,8 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
     @event_priority(-110)  # after static-i18n (-100) wrote the index; before precompress (-120)
     def on_post_build(self, config: MkDocsConfig) -> None:
         search_dict.prune_index(Path(config.site_dir) / "search" / "search_index.json")
+        if self.segmenter is not None:
+            self.segmenter.save()
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer:

@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+)
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -23,6 +29,9 @@ from calc.fmt import Money, Percent, Quantity, plain
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 I18N = Path(__file__).resolve().parent / "i18n"
 LANGS = ("zh", "en")
+# Compiled templates (ours and the theme's), keyed by their source's checksum: compiling them
+# anew took ≈ 0.4 s of every build.
+BYTECODE = Path(__file__).resolve().parent.parent / ".cache" / "qz-jinja"
 
 UiTable = dict[str, dict[str, str]]
 
@@ -122,12 +131,18 @@ def _md(value: Any) -> Markup:
     return escape(text)
 
 
-def environment(folder: Path = TEMPLATES) -> Environment:
+def bytecode_cache(folder: Path = BYTECODE) -> FileSystemBytecodeCache:
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
+
+
+def environment(folder: Path = TEMPLATES, cache: bool = False) -> Environment:
     # Comments are {## ##}: Markdown headings use {#id} (attr_list), which Jinja would swallow.
     env = Environment(loader=FileSystemLoader(str(folder)), undefined=StrictUndefined,
                       autoescape=True, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True, comment_start_string="{##",
-                      comment_end_string="##}")
+                      comment_end_string="##}",
+                      bytecode_cache=bytecode_cache() if cache else None)
     env.filters.update(amount=_amount, money=_money, rate=_rate, quantity=_quantity,
                        date=_date, md=_md)
     env.globals.update(say=_say)
