@@ -90,7 +90,7 @@ def test_hashed_assets_are_immutable_with_their_type(nginx, built_site: Path, pa
 
 
 @pytest.mark.parametrize("path", ["search/search_index.json", "assets/qz.css",
-                                  "assets/javascripts/qz-md-scope.js"])
+                                  "assets/javascripts/qz-head.js"])
 def test_unhashed_files_revalidate(nginx, path: str) -> None:
     status, headers, _ = fetch(nginx.url + path)
     assert status == 200 and headers["Cache-Control"] == "no-cache"

@@ -65,3 +65,39 @@ def test_typing_a_term_lists_its_measure_among_the_first_results(
     hrefs = search(page, query)
     top = [h for h in hrefs[:5]]
     assert any(h.rstrip("/").endswith(measure.rstrip("/")) for h in top), (query, hrefs)
+
+
+# Notes each search index sent to a worker (Material's setup message: type 0 with the docs).
+RECORD_INDEX_POSTS = """
+(() => {
+  const post = Worker.prototype.postMessage;
+  window.__qzIndexPosts = 0;
+  Worker.prototype.postMessage = function (message, ...rest) {
+    if (message && message.type === 0 && message.data && message.data.docs) {
+      window.__qzIndexPosts += 1;
+    }
+    return post.call(this, message, ...rest);
+  };
+})();
+"""
+
+
+def test_the_search_index_is_built_only_once_the_search_is_used(
+        served: Server, search_page: tuple[Page, list[str]]) -> None:
+    page, _ = search_page
+    page.add_init_script(RECORD_INDEX_POSTS)
+    page.goto(served.url + "/measures/3.1/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__qzIndexPosts") == 0  # loaded, searched nothing: no index
+    hrefs = search(page, "流片")
+    assert page.evaluate("window.__qzIndexPosts") == 1
+    assert any(h.endswith("/measures/5.1/") for h in hrefs[:5]), hrefs
+
+
+def test_a_shared_search_link_builds_the_index_at_once(
+        served: Server, search_page: tuple[Page, list[str]]) -> None:
+    page, _ = search_page
+    page.add_init_script(RECORD_INDEX_POSTS)
+    page.goto(served.url + "/?q=" + "算力")
+    page.wait_for_function("window.__qzIndexPosts === 1", timeout=10_000)

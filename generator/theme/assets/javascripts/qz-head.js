@@ -1,5 +1,13 @@
-// Material for MkDocs' inline head script (partials/javascripts/base.html, 9.8.2) as a file, so
-// the Content-Security-Policy needs no 'unsafe-inline'. The scope comes from data-scope.
+// Runs in <head>, before Material's bundle (a classic, blocking script).
+//
+// 1. Material for MkDocs' inline head script (partials/javascripts/base.html, 9.8.2) as a file,
+//    so the Content-Security-Policy needs no 'unsafe-inline'. The scope comes from data-scope.
+// 2. The search index is built only when the search is used. Material sends the index to its
+//    search worker on every page load, and the worker spends ≈ 350 ms of CPU building it —
+//    while a measure page's calculator starts Pyodide on the same (often two) cores. Material
+//    itself waits for the search to open when a page is opened from file:; this holds the
+//    worker's first message (the index) the same way over http, until the search field gets
+//    focus, the search toggle opens (phones) or the URL carries a query (?q=).
 (function () {
   "use strict";
   var scope = document.currentScript.getAttribute("data-scope") || ".";
@@ -23,4 +31,44 @@
       // Storage full or blocked: Material works without it.
     }
   };
+})();
+
+(function () {
+  "use strict";
+  var NativeWorker = window.Worker;
+  if (typeof NativeWorker !== "function") return;
+  var SEARCH_WORKER = /\/assets\/javascripts\/workers\/search\.[^/]*\.js$/;
+  var waiting = [];
+  var used = /[?&]q=/.test(location.search);
+
+  function release() {
+    if (used) return;
+    used = true;
+    waiting.splice(0).forEach(function (send) { send(); });
+  }
+  function isSearchField(target) {
+    return target instanceof Element &&
+      target.matches("[data-md-component=search-query], #__search");
+  }
+  document.addEventListener("focusin", function (event) {
+    if (isSearchField(event.target)) release();
+  }, true);
+  document.addEventListener("change", function (event) {
+    if (isSearchField(event.target) && event.target.checked) release();
+  }, true);
+
+  function DeferredWorker(url, options) {
+    var worker = new NativeWorker(url, options);
+    var href = new URL(String(url), location.href).pathname;
+    if (used || !SEARCH_WORKER.test(href)) return worker;
+    var post = worker.postMessage;
+    worker.postMessage = function () {
+      var args = arguments;
+      if (used) return post.apply(worker, args);
+      waiting.push(function () { post.apply(worker, args); });
+    };
+    return worker;
+  }
+  DeferredWorker.prototype = NativeWorker.prototype;
+  window.Worker = DeferredWorker;
 })();
