@@ -177,6 +177,7 @@ class Lookup(Node):
 
 class Milestones(Node):
     kind = "milestones"
+    modes = ("each", "highest", "differential")
 
     def __init__(self, data: dict[str, Any]) -> None:
         super().__init__(data)
@@ -184,21 +185,40 @@ class Milestones(Node):
         self.previous: str = data["previous"]
         self.rows = sorted((Decimal(r["threshold"]), Decimal(r["amount"])) for r in data["rows"])
         self.inclusive: bool = data["inclusive"]
+        self.mode: str = data.get("mode") or "each"
+        self.mode_input: str | None = data.get("mode_input")
 
     def _reached(self, value: Decimal, threshold: Decimal) -> bool:
         return value >= threshold if self.inclusive else value > threshold
 
     def evaluate(self, ctx: Context) -> Decimal:
         value, previous = ctx.get(self.value), ctx.get(self.previous)
-        total = ZERO
-        for threshold, amount in self.rows:
-            if self._reached(value, threshold) and not self._reached(previous, threshold):
-                ctx.step("step.milestone", self.ref, threshold=Money(threshold),
-                         previous=Money(previous), value=Money(value), amount=Money(amount))
-                total += amount
-        if total == 0:
+        mode = ctx.get(self.mode_input) if self.mode_input else self.mode
+        if mode not in self.modes:  # pragma: no cover - the data check refuses other choices
+            raise ValueError(f"unknown milestone mode {mode!r}")
+        new = [(t, a) for t, a in self.rows
+               if self._reached(value, t) and not self._reached(previous, t)]
+        for threshold, amount in new:
+            ctx.step("step.milestone", self.ref, threshold=Money(threshold),
+                     previous=Money(previous), value=Money(value), amount=Money(amount))
+        if not new:
             return ctx.why("why.milestone", self.ref, value=Money(value), previous=Money(previous))
-        ctx.step("step.milestone_sum", self.ref, result=Money(total))
+        if self.mode_input:
+            item = ctx.inputs[self.mode_input]
+            ctx.step("step.milestone_mode", self.ref, label=item.label,
+                     choice=item.choices[mode])
+        if mode == "each":
+            total = sum((a for _, a in new), ZERO)
+            ctx.step("step.milestone_sum", self.ref, result=Money(total))
+            return total
+        top = max(a for _, a in new)
+        if mode == "highest":
+            ctx.step("step.milestone_highest", self.ref, result=Money(top))
+            return top
+        before = max((a for t, a in self.rows if self._reached(previous, t)), default=ZERO)
+        total = max(top - before, ZERO)
+        ctx.step("step.milestone_differential", self.ref, top=Money(top), before=Money(before),
+                 result=Money(total))
         return total
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel
 
@@ -15,6 +15,7 @@ from .model import (
     Input,
     Lookup,
     Measure,
+    MilestoneMode,
     Milestones,
     PerUnit,
     ProfileSpec,
@@ -53,6 +54,8 @@ def _references(node: BaseModel) -> Iterator[tuple[str, str, set[str]]]:
     elif isinstance(node, Milestones):
         yield "value", node.value, {"money"}
         yield "previous", node.previous, {"money"}
+        if node.mode_input:
+            yield "mode_input", node.mode_input, {"choice"}
     elif isinstance(node, Cap):
         for i, name in enumerate(node.less):
             yield f"less.{i}", name, {"money"}
@@ -91,9 +94,26 @@ def _check_rules(measure: Measure, c: _Checker) -> None:
                     if row.value not in known:
                         c.fail(path + ("rows", r, "value"), f"{row.value!r} 不是输入的选项",
                                f"{row.value!r} is not a choice of input {node.input!r}")
+            if (isinstance(node, Milestones) and node.mode_input
+                    and node.mode_input in inputs):
+                _check_mode_input(inputs[node.mode_input], path, c)
             if isinstance(node, Cap) and (node.max is None) == (node.max_by is None):
                 c.fail(path, "上限须且只须给出 max 或 max_by 之一",
                        "a cap needs exactly one of max or max_by")
+
+
+def _check_mode_input(item: Input, path: Path_, c: _Checker) -> None:
+    """A reading switch offers known modes and defaults to one (the primary reading)."""
+    modes = set(get_args(MilestoneMode))
+    known = "/".join(sorted(modes))
+    for choice in item.choices:
+        if choice.value not in modes:
+            c.fail(path + ("mode_input",),
+                   f"输入 {item.name!r} 的选项 {choice.value!r} 不是计算方式（{known}）",
+                   f"choice {choice.value!r} of input {item.name!r} is not a mode ({known})")
+    if item.default not in {ch.value for ch in item.choices}:
+        c.fail(path + ("mode_input",), f"输入 {item.name!r} 须以主要理解为默认选项",
+               f"input {item.name!r} needs one of its choices as default (the primary reading)")
 
 
 def _check_inputs(measure: Measure, c: _Checker) -> None:

@@ -130,14 +130,22 @@ class Milestone(Strict):
     amount: Amount
 
 
+MilestoneMode = Literal["each", "highest", "differential"]
+
+
 class Milestones(Strict):
-    """Each milestone first reached (previous best < threshold ≤ value) pays its own amount."""
+    """Milestones first reached (previous best < threshold ≤ value). ``mode``: ``each`` pays
+    every one of them; ``highest`` only the highest; ``differential`` the highest one's amount
+    less that of the best milestone reached before. ``mode_input`` names a choice input whose
+    values are modes: a reading the visitor may switch (its default is the primary reading)."""
 
     kind: Literal["milestones"]
     value: Name
     previous: Name
     rows: list[Milestone] = Field(min_length=1)
     inclusive: bool
+    mode: MilestoneMode = "each"
+    mode_input: Name | None = None
     ref: Ref
 
 

@@ -160,6 +160,45 @@ def test_milestones_each_first_reached(one):
     assert run(catalog, {"now": "2亿"}).award == D("900000.00")
 
 
+MILESTONES = [{"threshold": "10000000", "amount": "100000"},
+              {"threshold": "50000000", "amount": "300000"},
+              {"threshold": "100000000", "amount": "500000"}]
+
+
+def test_milestones_highest_only(one):
+    rule = {"kind": "milestones", "value": "now", "previous": "best", "inclusive": True,
+            "mode": "highest", "ref": "m", "rows": MILESTONES}
+    catalog = one(rule, [money("now"), money("best", "0")])
+    assert run(catalog, {"now": "6000万", "best": "800万"}).award == D("300000.00")
+    assert run(catalog, {"now": "2亿"}).award == D("500000.00")
+    assert run(catalog, {"now": "6000万", "best": "1100万"}).award == D("300000.00")
+
+
+def test_milestones_differential(one):
+    rule = {"kind": "milestones", "value": "now", "previous": "best", "inclusive": True,
+            "mode": "differential", "ref": "m", "rows": MILESTONES}
+    catalog = one(rule, [money("now"), money("best", "0")])
+    assert run(catalog, {"now": "6000万", "best": "800万"}).award == D("300000.00")
+    assert run(catalog, {"now": "5500万", "best": "1200万"}).award == D("200000.00")
+    assert run(catalog, {"now": "1亿", "best": "5000万"}).award == D("200000.00")
+    assert run(catalog, {"now": "2亿", "best": "1000万"}).award == D("400000.00")
+    assert run(catalog, {"now": "900万"}).award == 0
+
+
+def test_milestones_mode_from_a_reading_switch(one):
+    rule = {"kind": "milestones", "value": "now", "previous": "best", "inclusive": True,
+            "mode_input": "reading", "ref": "m", "rows": MILESTONES}
+    switch = choice("reading", ["each", "highest", "differential"])
+    switch["default"] = "each"
+    catalog = one(rule, [money("now"), money("best", "0"), switch])
+    assert run(catalog, {"now": "6000万", "best": "800万"}).award == D("400000.00")
+    result = run(catalog, {"now": "6000万", "best": "800万", "reading": "highest"})
+    assert result.award == D("300000.00")
+    assert any(step["en"] == "reading (en): highest (en)" for step in result.steps)
+    assert run(catalog, {"now": "5500万", "best": "1200万",
+                         "reading": "differential"}).award == D("200000.00")
+
+
 def test_per_unit_highest_rate_with_cap_and_top_up(one):
     price = {"input": "stations", "highest": True,
              "rows": [{"value": "national", "amount": "2500"},
