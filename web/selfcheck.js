@@ -14,6 +14,9 @@ class SelfCheck extends WorkerForm {
   constructor(root, engine) {
     super(root, engine, ".qz-sc-strings", "summary");
     this.links = JSON.parse(root.querySelector(".qz-sc-links").textContent);
+    // Column headings by column, for the cards a narrow screen shows instead of the table.
+    this.headings = Object.fromEntries([...root.querySelectorAll("thead th[data-col]")]
+      .map((th) => [th.dataset.col, th.textContent]));
     this.answer = null;
 
     // With JavaScript the form replaces the list of measure pages.
@@ -179,7 +182,8 @@ class SelfCheck extends WorkerForm {
     const qualifies = row.status === "may_qualify";
     const cell = (text, name) => {
       const td = document.createElement("td");
-      if (name) td.dataset.col = name;
+      td.dataset.col = name;
+      td.dataset.label = this.headings[name];
       td.textContent = text;
       tr.append(td);
       return td;
@@ -193,12 +197,17 @@ class SelfCheck extends WorkerForm {
     head.append(a);
     tr.append(head);
     cell(this.strings[row.status], "status");
-    const shown = (value) => (qualifies && value !== null ? this.money(value) : "—");
-    const award = cell(shown(row.award), "award");
+    const amount = (value, name) => {
+      const known = qualifies && value !== null;
+      const td = cell(known ? this.money(value) : "—", name);
+      if (!known) td.dataset.none = "";
+      return td;
+    };
+    const award = amount(row.award, "award");
     if (qualifies && row.upper_bound) award.prepend(`${this.strings.upTo} `);
     if (qualifies) tr.dataset.award = row.award;
-    cell(shown(row.city), "city");
-    cell(shown(row.county), "county");
+    amount(row.city, "city");
+    amount(row.county, "county");
     cell(row.end, "end");
     cell(row.departments.map((d) => d[this.lang]).join(this.strings.listSep), "departments");
     const why = cell(row.why ? row.why[this.lang] : "", "why");

@@ -243,3 +243,24 @@ def test_print_view_has_date_policy_and_disclaimer(page: Page, server: Server) -
     page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
     page.emulate_media(media="screen")
     expect(check.root.locator("form")).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_on_a_phone_the_results_fit_the_screen_as_cards(page: Page, server: Server,
+                                                          lang: str) -> None:
+    page.set_viewport_size({"width": 360, "height": 780})
+    check = SelfCheck(page, server.url, lang)
+    check.enter(profile("ic_design_house"), "2026-06-01")
+    layout = page.evaluate("""() => {
+      const table = document.querySelector(".qz-sc__table table");
+      const cell = table.querySelector('tbody tr[data-measure="5.1"] td[data-col="award"]');
+      return {page: document.documentElement.scrollWidth, screen: window.innerWidth,
+              table: table.scrollWidth, box: table.clientWidth,
+              display: getComputedStyle(cell).display,
+              label: getComputedStyle(cell, "::before").content};
+    }""")
+    assert layout["page"] <= layout["screen"], layout
+    assert layout["table"] <= layout["box"], layout
+    assert layout["display"] == "block"
+    heading = "测算金额：" if lang == "zh" else "Estimated award: "
+    assert layout["label"] == f'"{heading}"', layout
