@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from jinja2 import Environment
@@ -119,9 +120,10 @@ class Site:
             "views": self.views,
             "chapters": self.chapters,
             "chapter_label": lambda c: chapter_label(c, ui, lang),
-            "terms_users": self.term_users(),
+            "terms_users": self.term_users,
         }
 
+    @cached_property  # once per build: every page's context holds it
     def term_users(self) -> dict[str, list[MeasureView]]:
         return {t.id: [v for v in self.views if t.id in v.measure.glossary]
                 for t in self.policy.glossary.terms}

@@ -3,7 +3,8 @@ the built site, for nginx's ``brotli_static`` and ``gzip_static`` (deploy/nginx.
 server never compresses at request time.
 
 Compressed bytes are cached by content hash under ``.cache/qz-precompress/``, so a rebuild only
-compresses what changed (the 9.6 MB wasm once, not on every build). ``mkdocs serve`` skips it.
+compresses what changed (the 9.6 MB wasm once, not on every build); the cache is kept under a
+size limit, least recently used first (generator/cache_trim.py). ``mkdocs serve`` skips it.
 Registered in mkdocs.yml under ``hooks:``.
 """
 
@@ -12,13 +13,15 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
+import time
 from pathlib import Path
 
 import brotli  # type: ignore[import-untyped]
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority, get_plugin_logger
 
-from generator.pyodide_build import sha256  # a hook file: absolute import
+from generator.cache_trim import trim, used  # a hook file: absolute imports
+from generator.pyodide_build import sha256
 
 log = get_plugin_logger(__name__)
 
@@ -33,18 +36,20 @@ MIN_BYTES = 512  # below this the header overhead outweighs the gain
 LARGE = 1 << 20
 
 _command: list[str] = []  # the mkdocs command of this process (build / serve / gh-deploy)
+_started: list[float] = []  # when this process started building: its cache entries stay
 _done: dict[Path, tuple[int, int]] = {}  # path → (mtime_ns, size) already handled this process
 
 
 def on_startup(command: str, dirty: bool) -> None:
     _command[:] = [command]
+    _started[:] = [time.time()]
 
 
 def _packed(path: Path, digest: str, suffix: str) -> Path:
     """The cached compressed bytes of ``path`` for ``suffix`` (.br or .gz), made when missing."""
     cached = CACHE / f"{digest[:40]}{suffix}"
     if cached.is_file():
-        return cached
+        return used(cached)
     CACHE.mkdir(parents=True, exist_ok=True)
     data = path.read_bytes()
     if suffix == ".br":
@@ -86,3 +91,4 @@ def on_post_build(config: MkDocsConfig) -> None:
         return
     written = precompress(Path(config.site_dir))
     log.debug(f"precompressed {written} files")
+    trim(CACHE, keep_since=_started[0] if _started else time.time())

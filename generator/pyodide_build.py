@@ -18,11 +18,14 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import zstandard
+
+from .cache_trim import trim, used
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
@@ -259,6 +262,9 @@ def compressed(inputs: Inputs, path: Path, digest: str) -> dict[str, Path]:
     folder = inputs.cache / "compressed"
     folder.mkdir(parents=True, exist_ok=True)
     found = {".gz": folder / f"{digest[:32]}.gz", ".zst": folder / f"{digest[:32]}.zst"}
+    for entry in found.values():
+        if entry.is_file():
+            used(entry)
     if not found[".gz"].is_file():
         # A name of this process's own: concurrent builds share the cache.
         tmp = folder / f"{digest[:32]}.gz.{os.getpid()}.tmp"
@@ -282,6 +288,7 @@ def pyodide_version(inputs: Inputs) -> str:
 
 
 def build_runtime(inputs: Inputs, rules_json: str) -> Runtime:
+    started = time.time()
     version = pyodide_version(inputs)
     inputs.cache.mkdir(parents=True, exist_ok=True)
     wheel = build_wheel(inputs, rules_json)
@@ -296,6 +303,7 @@ def build_runtime(inputs: Inputs, rules_json: str) -> Runtime:
         if name.endswith(COMPRESS):
             for suffix, path in compressed(inputs, files[name], digest).items():
                 files[name + suffix] = path
+    trim(inputs.cache / "compressed", keep_since=started)
     dirname = f"{version}-{_key(*(f'{n}={d}' for n, d in digests.items()))[:10]}"
     return Runtime(version, dirname, files, wheel.name, SNAPSHOT if inputs.snapshot else None)
 

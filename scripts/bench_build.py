@@ -1,9 +1,9 @@
 """Build-scaling benchmark: full build time and peak memory for the real data and for synthetic
 data of 10× and 100× the measures, and the rebuild time after one YAML edit under `mkdocs serve`.
 
-Each scale is built once cold (no segmentation or template cache: the first build after a
-checkout, or after every text changed) and then ``--runs`` times warm (a rebuild); the peak
-memory is that of the largest build process (ru_maxrss of the children).
+Each scale is built once cold (no segmentation, template or page-compression cache: the first
+build after a checkout, or after every text changed) and then ``--runs`` times warm (a
+rebuild); the peak memory is that of the largest build process (its own ru_maxrss).
 
     .venv/bin/python scripts/bench_build.py [--scales 1,10,100] [--runs 3] [--out FILE]
 
@@ -46,18 +46,29 @@ def synthetic(scale: int, target: Path) -> int:
     return len(measures) * scale
 
 
-# Caches a data edit invalidates in part: word segmentation of the search text and compiled
-# templates. The Pyodide runtime and compressed assets (.cache/qz-pyodide, qz-precompress) are
-# kept: they depend on the calculator, not on the pages, and take 20–40 s to make from nothing.
-PAGE_CACHES = (ROOT / ".cache" / "qz-segments", ROOT / ".cache" / "qz-jinja")
+# Caches that hold per-page work: word segmentation of the search text, compiled templates and
+# the compressed copies of pages. A cold build starts without them (the first build after a
+# checkout, or after every text changed). The Pyodide runtime (.cache/qz-pyodide) and the
+# compressed runtime files (≥ RUNTIME_BYTES) are kept: they depend on the calculator, not on
+# the pages, and take 20–40 s to make from nothing.
+CACHE = ROOT / ".cache"
+PAGE_CACHES = (CACHE / "qz-segments", CACHE / "qz-jinja")
+RUNTIME_BYTES = 256 * 1024
+
+
+def empty_page_caches() -> None:
+    for folder in PAGE_CACHES:
+        shutil.rmtree(folder, ignore_errors=True)
+    for path in (CACHE / "qz-precompress").glob("*"):
+        if path.is_file() and path.stat().st_size < RUNTIME_BYTES:
+            path.unlink()
 
 
 def build_once(data: Path, site: Path, cold: bool = False) -> tuple[float, int]:
     """Wall seconds and the peak resident memory (KiB) of one `mkdocs build` in a fresh process;
     ``cold``: with the page caches emptied first."""
     if cold:
-        for folder in PAGE_CACHES:
-            shutil.rmtree(folder, ignore_errors=True)
+        empty_page_caches()
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         proc = subprocess.Popen([*MKDOCS, "build", "--strict", "-q", "-d", str(site)], cwd=ROOT,
