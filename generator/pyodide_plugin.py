@@ -4,8 +4,9 @@
   site's pyodide-lock.json, the precompiled stdlib and the memory snapshot
   (:mod:`generator.pyodide_build`). Runs once per plugin instance: static-i18n's second language
   build reuses it.
-- ``on_post_page``: a page that holds a calculator (``data-qz-calc``) gets the stylesheet, the
-  page script and a small JSON config with the asset URLs, relative to the page.
+- ``on_post_page``: a page that holds a calculator (``data-qz-calc``) gets the stylesheet and a
+  small JSON config with the asset URLs (relative to the page) in its head — placed before the
+  theme's head script, which starts the worker from it — and the page script in its body.
 - ``on_serve``: ``mkdocs serve`` rebuilds when a file under ``web/`` changes.
 - ``on_post_build``: copy the runtime to ``assets/pyodide/<version>-<hash>/`` and the page script,
   worker and stylesheet to ``assets/calc/<name>.<hash>.<ext>``: every URL names its content, so
@@ -15,6 +16,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,9 @@ RUNTIME_DIR = "assets/pyodide"
 WEB_DIR = "assets/calc"
 WEB_FILES = {"script": "calculator.js", "worker": "calc-worker.js", "style": "calculator.css",
              "selfcheck": "selfcheck.js"}
+# The theme's head script (generator/theme/assets/javascripts/qz-head.js) starts the worker when
+# the config precedes it: before the page is parsed, long before the page script runs.
+HEAD_SCRIPT = re.compile(r'<script src="[^"]*qz-head\.js"')
 
 
 class PyodideConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -119,9 +124,14 @@ class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]
         script = "selfcheck" if selfcheck else "script"
         # JSON inside <script>: "<" is escaped so no value can close the element.
         blob = json.dumps(settings, separators=(",", ":")).replace("<", "\\u003c")
+        config_json = f'<script type="application/json" id="qz-calc-config">{blob}</script>\n'
         head = f'<link rel="stylesheet" href="{escape(url(self.web["style"]))}">\n'
-        body = (f'<script type="application/json" id="qz-calc-config">{blob}</script>\n'
-                f'<script type="module" src="{escape(url(self.web[script]))}"></script>\n')
+        body = f'<script type="module" src="{escape(url(self.web[script]))}"></script>\n'
+        found = HEAD_SCRIPT.search(output)
+        if found:
+            output = output[:found.start()] + config_json + output[found.start():]
+        else:  # another theme: the page script starts the worker itself, after parsing
+            head += config_json
         output = output.replace("</head>", head + "</head>", 1)
         return output.replace("</body>", body + "</body>", 1)
 

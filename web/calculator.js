@@ -25,16 +25,18 @@ export class Engine {
     this.state = "loading";
   }
 
+  // Take over the worker the theme's head script started (qz-head.js, before the page was
+  // parsed) with what it has said so far; start it now if that did not happen.
   start() {
     if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
       return this.fail("no_wasm");
     }
-    try {
-      this.worker = new Worker(new URL(config.worker, document.baseURI), { type: "module" });
-    } catch (error) {
-      console.warn("qz-calc: the worker cannot start", error);
+    const early = window.qzCalcWorker ?? window.qzStartCalcWorker?.(config);
+    if (!early?.worker) {
+      console.warn("qz-calc: the worker cannot start", early?.error ?? "qz-head.js did not run");
       return this.fail("blocked");
     }
+    this.worker = early.worker;
     this.worker.onmessage = (event) => this.receive(event.data);
     this.worker.onerror = (event) => {
       event.preventDefault();
@@ -42,9 +44,11 @@ export class Engine {
       this.fail("blocked");
     };
     this.watchdog = setTimeout(() => this.fail("timeout"), config.watchdogMs);
-    const runtime = new URL(config.runtime, document.baseURI).href;
-    this.worker.postMessage({ type: "boot", runtime, stdlib: config.stdlib, lock: config.lock,
-                              snapshot: config.snapshot });
+    if (early.error) {
+      console.warn("qz-calc: worker error", early.error);
+      return this.fail("blocked");
+    }
+    for (const message of early.messages.splice(0)) this.receive(message);
   }
 
   call(request, callback) {

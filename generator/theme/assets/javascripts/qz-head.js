@@ -8,6 +8,11 @@
 //    itself waits for the search to open when a page is opened from file:; this holds the
 //    worker's first message (the index) the same way over http, until the search field gets
 //    focus, the search toggle opens (phones) or the URL carries a query (?q=).
+// 3. A page with a calculator starts its worker here, from the JSON config the build puts just
+//    before this script (generator/pyodide_plugin.py): Pyodide boots while the page is still
+//    parsed and laid out, instead of after it. web/calculator.js takes the worker over with
+//    the messages it sent meanwhile (and calls qzStartCalcWorker itself if this did not run).
+//    Nothing here computes: it only sends the boot message.
 (function () {
   "use strict";
   var scope = document.currentScript.getAttribute("data-scope") || ".";
@@ -71,4 +76,36 @@
   }
   DeferredWorker.prototype = NativeWorker.prototype;
   window.Worker = DeferredWorker;
+})();
+
+(function () {
+  "use strict";
+  function startCalcWorker(config) {
+    if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
+      return null; // the page reports that the browser cannot run the calculator
+    }
+    var early = { worker: null, messages: [], error: null };
+    try {
+      early.worker = new Worker(new URL(config.worker, document.baseURI), { type: "module" });
+    } catch (error) {
+      early.error = error;
+      return early;
+    }
+    early.worker.onmessage = function (event) { early.messages.push(event.data); };
+    early.worker.onerror = function (event) {
+      event.preventDefault();
+      early.error = event.message || "worker error";
+    };
+    early.worker.postMessage({
+      type: "boot",
+      runtime: new URL(config.runtime, document.baseURI).href,
+      stdlib: config.stdlib,
+      lock: config.lock,
+      snapshot: config.snapshot,
+    });
+    return early;
+  }
+  window.qzStartCalcWorker = startCalcWorker;
+  var element = document.getElementById("qz-calc-config");
+  if (element) window.qzCalcWorker = startCalcWorker(JSON.parse(element.textContent));
 })();
