@@ -156,6 +156,29 @@ def test_watchdog_gives_up_on_a_runtime_that_never_arrives(page: Page, server: S
         route.abort()
 
 
+def test_the_worker_started_in_the_head_is_the_one_that_answers(page: Page,
+                                                                 server: Server) -> None:
+    m = measure("3.1")
+    calculator = Calc.open(page, server.url, m, "zh")
+    calculator.enter({"fee": "60000"}, ON)
+    assert calculator.figures() == {"award": "18000.00", "city": "9000.00", "county": "9000.00"}
+    early = page.evaluate("""() => ({worker: window.qzCalcWorker.worker instanceof Worker,
+                                     waiting: window.qzCalcWorker.messages.length,
+                                     error: window.qzCalcWorker.error})""")
+    assert early == {"worker": True, "waiting": 0, "error": None}  # adopted, messages taken
+
+
+def test_without_the_head_start_the_page_starts_the_worker_itself(page: Page,
+                                                                   server: Server) -> None:
+    # As if the head script had not run: its worker record is never stored.
+    page.add_init_script("""Object.defineProperty(window, "qzCalcWorker",
+                            {get: () => undefined, set: () => {}, configurable: true});""")
+    m = measure("3.1")
+    calculator = Calc.open(page, server.url, m, "en")
+    calculator.enter({"fee": "60000"}, ON)
+    assert calculator.figures() == {"award": "18000.00", "city": "9000.00", "county": "9000.00"}
+
+
 def test_without_the_snapshot_calc_loads_from_the_lock_file(page: Page, server: Server) -> None:
     page.route("**/snapshot.bin", lambda route: route.abort())
     m = measure("3.1")
