@@ -8,13 +8,14 @@ import gzip
 import re
 import urllib.error
 import urllib.request
-from html.parser import HTMLParser
 from pathlib import Path
 
 import brotli  # type: ignore[import-untyped]
 import pytest
 
 from generator.preview import CONF, PreviewError, free_port, render
+
+from .markup import active_markup
 
 pytestmark = pytest.mark.browser  # needs nginx like the browser suite needs chromium
 
@@ -130,28 +131,10 @@ def test_every_compressible_file_has_fresh_siblings(built_site: Path) -> None:
         assert gzip.decompress(page.with_name(page.name + ".gz").read_bytes()) == raw, page
 
 
-class _Inline(HTMLParser):
-    """Markup the CSP would block: inline scripts (JSON data blocks are fine), style elements and
-    attributes, event-handler attributes."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        names = dict(attrs)
-        if tag == "script" and "src" not in names and names.get("type") != "application/json":
-            self.found.append(f"<script {names}>")
-        if tag == "style" or "style" in names:
-            self.found.append(f"style on <{tag}>")
-        self.found += [f"{name} on <{tag}>" for name in names if name.startswith("on")]
-
-
 def test_no_page_has_inline_script_style_or_handlers(built_site: Path) -> None:
     for page in built_site.rglob("*.html"):
-        parser = _Inline()
-        parser.feed(page.read_text(encoding="utf-8"))
-        assert not parser.found, (page, parser.found[:3])
+        found = active_markup(page.read_text(encoding="utf-8"))
+        assert not found, (page, found[:3])
 
 
 def test_the_preview_rewrites_only_the_marked_lines(tmp_path: Path) -> None:
