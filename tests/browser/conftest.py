@@ -69,6 +69,15 @@ class Guard:
         """An error message this test provokes on purpose."""
         self.allowed.append(re.compile(pattern))
 
+    def open_page(self, context: BrowserContext) -> Page:
+        """A fresh page in ``context``, this guard's record emptied for it."""
+        self.offsite.clear()
+        self.errors.clear()
+        self.allowed.clear()
+        page = context.new_page()
+        page.set_default_timeout(BOOT_TIMEOUT_MS)
+        return page
+
     def check(self) -> None:
         unexpected = [e for e in self.errors if not any(p.search(e) for p in self.allowed)]
         assert not self.offsite, f"requests left 127.0.0.1: {self.offsite}"
@@ -121,11 +130,7 @@ def page(routed: tuple[BrowserContext, Guard]) -> Iterator[Page]:
     """A fresh page in the module's routed context; the test fails on errors or off-site
     requests."""
     context, guard = routed
-    guard.offsite.clear()
-    guard.errors.clear()
-    guard.allowed.clear()
-    page = context.new_page()
-    page.set_default_timeout(BOOT_TIMEOUT_MS)
+    page = guard.open_page(context)
     yield page
     page.close()
     guard.check()

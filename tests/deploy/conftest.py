@@ -51,11 +51,7 @@ def page(csp_context: tuple[BrowserContext, Guard]) -> Iterator[Page]:
     """A page under nginx's CSP: the test fails on a violation, a console error (Chromium logs
     "Refused to …" for each violation, workers included) or an off-site request."""
     context, guard = csp_context
-    guard.offsite.clear()
-    guard.errors.clear()
-    guard.allowed.clear()
-    page = context.new_page()
-    page.set_default_timeout(BOOT_TIMEOUT_MS)
+    page = guard.open_page(context)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     yield page

@@ -4,25 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page
 
 from generator.static_server import Server, serving
 from tests.browser.calcpage import search
-from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import browser_type_launch_args, guarded_context  # noqa: F401
 
 from .conftest import Build
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS,
-            "headless": True}
 
 
 @pytest.fixture(scope="module")
@@ -32,22 +24,12 @@ def served(site: Build) -> Iterator[Server]:
 
 
 @pytest.fixture
-def search_page(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
-    context = browser.new_context()
-    offsite: list[str] = []
-
-    def route(route: Any) -> None:
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.fallback()
-        else:
-            offsite.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    yield page, offsite
+def search_page(browser: Browser) -> Iterator[Page]:
+    """A page whose off-site requests fail the test, as do console errors."""
+    context, guard = guarded_context(browser)
+    yield guard.open_page(context)
     context.close()
-    assert not offsite, offsite
+    guard.check()
 
 
 @pytest.mark.parametrize(("start", "query", "measure"), [
@@ -58,9 +40,9 @@ def search_page(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
     ("en/", "computing power", "en/measures/3.1/"),
 ])
 def test_typing_a_term_lists_its_measure_among_the_first_results(
-        served: Server, search_page: tuple[Page, list[str]], start: str, query: str,
+        served: Server, search_page: Page, start: str, query: str,
         measure: str) -> None:
-    page, _ = search_page
+    page = search_page
     page.goto(served.url + "/" + start)
     hrefs = search(page, query)
     top = [h for h in hrefs[:5]]
@@ -83,8 +65,8 @@ RECORD_INDEX_POSTS = """
 
 
 def test_the_search_index_is_built_only_once_the_search_is_used(
-        served: Server, search_page: tuple[Page, list[str]]) -> None:
-    page, _ = search_page
+        served: Server, search_page: Page) -> None:
+    page = search_page
     page.add_init_script(RECORD_INDEX_POSTS)
     page.goto(served.url + "/measures/3.1/")
     page.wait_for_load_state("networkidle")
@@ -96,8 +78,8 @@ def test_the_search_index_is_built_only_once_the_search_is_used(
 
 
 def test_a_shared_search_link_builds_the_index_at_once(
-        served: Server, search_page: tuple[Page, list[str]]) -> None:
-    page, _ = search_page
+        served: Server, search_page: Page) -> None:
+    page = search_page
     page.add_init_script(RECORD_INDEX_POSTS)
     page.goto(served.url + "/?q=" + "算力")
     page.wait_for_function("window.__qzIndexPosts === 1", timeout=10_000)
