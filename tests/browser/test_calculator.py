@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 import calc
 from generator.static_server import Server
@@ -24,6 +24,14 @@ ON = dt.date(2026, 6, 1)
 
 def measure(measure_id: str) -> Any:
     return policy().measure(measure_id)
+
+
+def expect_failed(root: Locator, lang: str, reason: str, timeout: int) -> None:
+    """The calculator gave up and says why, in the page's language."""
+    expect(root).to_have_attribute("data-state", "failed", timeout=timeout)
+    strings = ui(lang)
+    expect(root.locator('[data-slot="status"]')).to_have_text(
+        strings["calc.status.failed"].format(reason=strings[f"calc.reason.{reason}"]))
 
 
 def test_link_restores_the_figures_and_the_result(page: Page, server: Server) -> None:
@@ -116,10 +124,7 @@ def test_blocked_wasm_shows_the_fallback_and_keeps_the_examples(page: Page, serv
     m = measure("3.1")
     page.goto(measure_url(server.url, m, lang))
     root = page.locator("[data-qz-calc]")
-    expect(root).to_have_attribute("data-state", "failed", timeout=10_000)
-    strings = ui(lang)
-    message = strings["calc.status.failed"].format(reason=strings["calc.reason.blocked"])
-    expect(root.locator('[data-slot="status"]')).to_have_text(message)
+    expect_failed(root, lang, "blocked", timeout=10_000)
     expect(page.locator(".qz-example").first).to_be_visible()
     assert page.locator(".qz-example").count() == len(m.examples)
     expect(root.locator("[data-result]")).to_be_hidden()
@@ -128,11 +133,7 @@ def test_blocked_wasm_shows_the_fallback_and_keeps_the_examples(page: Page, serv
 def test_no_webassembly_shows_the_fallback(page: Page, server: Server) -> None:
     page.add_init_script("delete globalThis.WebAssembly")
     page.goto(measure_url(server.url, measure("3.1"), "zh"))
-    root = page.locator("[data-qz-calc]")
-    expect(root).to_have_attribute("data-state", "failed", timeout=5_000)
-    strings = ui("zh")
-    expect(root.locator('[data-slot="status"]')).to_have_text(
-        strings["calc.status.failed"].format(reason=strings["calc.reason.no_wasm"]))
+    expect_failed(page.locator("[data-qz-calc]"), "zh", "no_wasm", timeout=5_000)
 
 
 def test_watchdog_gives_up_on_a_runtime_that_never_arrives(page: Page, server: Server) -> None:
@@ -146,11 +147,7 @@ def test_watchdog_gives_up_on_a_runtime_that_never_arrives(page: Page, server: S
 
     page.route("**/measures/3.1/", shorter_watchdog)
     page.goto(measure_url(server.url, measure("3.1"), "en"))
-    root = page.locator("[data-qz-calc]")
-    expect(root).to_have_attribute("data-state", "failed", timeout=10_000)
-    strings = ui("en")
-    expect(root.locator('[data-slot="status"]')).to_have_text(
-        strings["calc.status.failed"].format(reason=strings["calc.reason.timeout"]))
+    expect_failed(page.locator("[data-qz-calc]"), "en", "timeout", timeout=10_000)
     page.unroute("**/pyodide.asm.mjs")
     for route in stalled:
         route.abort()
