@@ -121,6 +121,15 @@ export class WorkerForm {
     this.form.addEventListener("submit", (event) => event.preventDefault());
   }
 
+  // The print header: the day printed and the date the estimate is for, as long dates.
+  datePrint(on) {
+    const locale = this.lang === "zh" ? "zh-CN" : "en-GB";
+    const date = (iso) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" })
+      .format(new Date(`${iso}T00:00:00Z`));
+    this.slot("print-made").textContent = date(today());
+    this.slot("print-on").textContent = date(on);
+  }
+
   update() {
     if (this.engine.state === "failed") return;
     if (this.inflight) {
@@ -342,11 +351,7 @@ class Calculator extends WorkerForm {
 
   print() {
     this.save();
-    const locale = this.lang === "zh" ? "zh-CN" : "en-GB";
-    const date = (iso) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" })
-      .format(new Date(`${iso}T00:00:00Z`));
-    this.slot("print-made").textContent = date(today());
-    this.slot("print-on").textContent = date(this.form.elements.on.value || today());
+    this.datePrint(this.form.elements.on.value || today());
     this.slot("print-link").textContent = location.href;
     const rows = [];
     for (const field of this.form.querySelectorAll("[data-field]")) {

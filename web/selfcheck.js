@@ -297,11 +297,7 @@ class SelfCheck extends WorkerForm {
 
   beforePrint() {
     this.save();
-    const locale = this.lang === "zh" ? "zh-CN" : "en-GB";
-    const date = (iso) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" })
-      .format(new Date(`${iso}T00:00:00Z`));
-    this.slot("print-made").textContent = date(today());
-    this.slot("print-on").textContent = date(this.on());
+    this.datePrint(this.on());
     this.restorePrint?.();
     const undo = isolateForPrint(this.root, "qz-sc--printing");
     this.restorePrint = () => {
