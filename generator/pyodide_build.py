@@ -263,8 +263,7 @@ def compressed(inputs: Inputs, path: Path, digest: str) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     found = {".gz": folder / f"{digest[:32]}.gz", ".zst": folder / f"{digest[:32]}.zst"}
     for entry in found.values():
-        if entry.is_file():
-            used(entry)
+        used(entry)  # a hit becomes the most recently used; a miss is made below
     if not found[".gz"].is_file():
         # A name of this process's own: concurrent builds share the cache.
         tmp = folder / f"{digest[:32]}.gz.{os.getpid()}.tmp"
