@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,11 +13,12 @@ from hypothesis import strategies as st
 
 import calc
 from calc.messages import MESSAGES
+from calc.rules import Milestones
 from generator import examples
 from generator.bundle import bundle
 from generator.facts import base_inputs, measure_most
 from generator.load import load_all
-from generator.model import Ceiling, Measure, Policy
+from generator.model import Ceiling, Measure, MilestoneMode, Policy
 
 ROOT = Path(__file__).resolve().parents[2]
 (POLICY,) = load_all(ROOT / "policy_data")
@@ -135,3 +137,7 @@ def test_award_is_bounded_monotone_and_split_exactly(case, a, b):
         if most is not None:
             assert r.award <= most
     assert results[0].award <= results[1].award
+
+
+def test_the_engine_knows_every_milestone_mode_the_data_schema_allows():
+    assert set(Milestones.modes) == set(get_args(MilestoneMode))
