@@ -16,7 +16,6 @@ from typing import Any
 import yaml
 from jinja2 import (
     Environment,
-    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     pass_context,
@@ -25,6 +24,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from calc.fmt import Money, Percent, Quantity, plain
+
+from .jinja_cache import VerifiedBytecodeCache
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 I18N = Path(__file__).resolve().parent / "i18n"
@@ -131,9 +132,8 @@ def _md(value: Any) -> Markup:
     return escape(text)
 
 
-def bytecode_cache(folder: Path = BYTECODE) -> FileSystemBytecodeCache:
-    folder.mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(folder))
+def bytecode_cache(folder: Path = BYTECODE) -> VerifiedBytecodeCache:
+    return VerifiedBytecodeCache(folder)  # entries verified on use, see generator/jinja_cache.py
 
 
 def environment(folder: Path = TEMPLATES, cache: bool = False) -> Environment:
