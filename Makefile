@@ -47,10 +47,13 @@ bundle: setup
 check: setup
 	$(PY) -m generator check
 
+# Builds into a scratch folder next to site/ and swaps it in only when complete (with a
+# site/.complete stamp): a failed or killed build leaves the previous site/ untouched.
 site: bundle
-	$(BIN)/mkdocs build --strict
+	$(PY) -m generator.atomic_build site
 
-# The production server locally: deploy/nginx.conf over a fresh build (PREVIEW_PORT, default 8080).
+# The production server locally: deploy/nginx.conf over a fresh build (PREVIEW_PORT, default 8080);
+# refuses a site/ that does not match its .complete stamp.
 preview: site deploy-deps
 	$(PY) -m generator.preview site $(PREVIEW_PORT)
 
@@ -75,4 +78,4 @@ lighthouse: site browser-deps
 	$(PY) -m tests.quality.lighthouse --site site --out reports/lighthouse
 
 clean:
-	rm -rf site dist build calc/rules.json .pytest_cache .coverage
+	rm -rf site .site.build-* .site.old-* dist build calc/rules.json .pytest_cache .coverage

@@ -1,5 +1,6 @@
 """Run the production nginx configuration (deploy/nginx.conf) over a built site on 127.0.0.1,
-as the current user: ``make preview`` and the deploy tests.
+as the current user: ``make preview`` and the deploy tests. ``make preview`` serves only a
+complete build: one whose files match its ``.complete`` stamp (generator/atomic_build.py).
 
 Only the lines of deploy/nginx.conf marked ``preview:`` are rewritten (user, pid, logs, listen,
 root); temp folders go under a scratch directory. Every rewrite must match exactly once, so an
@@ -25,6 +26,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from generator import atomic_build
 
 ROOT = Path(__file__).resolve().parent.parent
 CONF = ROOT / "deploy" / "nginx.conf"
@@ -123,6 +126,11 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, _stop)
     site = Path(argv[0] if argv else "site")
     port = int(argv[1]) if len(argv) > 1 else 8080
+    try:
+        atomic_build.check(site, atomic_build.data_folder())
+    except atomic_build.Incomplete as error:
+        print(f"preview: {error}", file=sys.stderr)
+        return 1
     try:
         with running(site, port) as nginx:
             print(f"nginx (deploy/nginx.conf) serving {site} at {nginx.url} (Ctrl+C stops)")
