@@ -10,7 +10,7 @@ PORT ?= 8000
 PREVIEW_PORT ?= 8080
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test setup bundle site lint check browser-deps deploy-deps java-deps preview bench lighthouse clean
+.PHONY: serve test setup bundle site lint check browser-deps deploy-deps java-deps preview bench nginx-load lighthouse clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -72,6 +72,12 @@ bench: site browser-deps
 	@mkdir -p reports
 	$(PY) scripts/bench.py --json reports/browser-bench.json
 	$(PY) scripts/bench_build.py --out reports/build-bench.json
+
+# nginx (deploy/nginx.conf) on 127.0.0.1 under 1,600 half-open connections from one address
+# while 1,000 keep-alive visitors browse: reports/nginx-load.json. Bounded in count and time.
+nginx-load: site deploy-deps
+	@mkdir -p reports
+	$(PY) scripts/nginx_load.py --site site --json reports/nginx-load.json
 
 # Lighthouse on the built site, desktop and mobile: reports/lighthouse.md (+ .json).
 lighthouse: site browser-deps

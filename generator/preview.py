@@ -86,8 +86,9 @@ def _wait(url: str, process: subprocess.Popen[bytes], scratch: Path) -> None:
 
 
 @contextmanager
-def running(site: Path, port: int = 0) -> Iterator[Nginx]:
-    """nginx in the foreground on 127.0.0.1 serving ``site`` for the duration of the block."""
+def running(site: Path, port: int = 0, conf: Path = CONF) -> Iterator[Nginx]:
+    """nginx in the foreground on 127.0.0.1 serving ``site`` for the duration of the block,
+    with ``conf`` (deploy/nginx.conf; another version of it for a comparison)."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).is_file():
         raise PreviewError("nginx is not installed: run `make deploy-deps`")
@@ -96,19 +97,19 @@ def running(site: Path, port: int = 0) -> Iterator[Nginx]:
         scratch = Path(tmp)
         for name in TEMPS:
             (scratch / name).mkdir()
-        conf = scratch / "nginx.conf"
-        conf.write_text(render(CONF.read_text(encoding="utf-8"), site, port, scratch),
-                        encoding="utf-8")
-        test = subprocess.run([binary, "-t", "-p", str(scratch), "-c", str(conf)],
+        rendered = scratch / "nginx.conf"
+        rendered.write_text(render(conf.read_text(encoding="utf-8"), site, port, scratch),
+                            encoding="utf-8")
+        test = subprocess.run([binary, "-t", "-p", str(scratch), "-c", str(rendered)],
                               capture_output=True, text=True, check=False)
         if test.returncode != 0:
             raise PreviewError(f"nginx -t failed:\n{test.stderr}")
-        process = subprocess.Popen([binary, "-p", str(scratch), "-c", str(conf),
+        process = subprocess.Popen([binary, "-p", str(scratch), "-c", str(rendered),
                                     "-g", "daemon off;"])
         try:
             url = f"http://127.0.0.1:{port}/"
             _wait(url, process, scratch)
-            yield Nginx(url, conf, scratch)
+            yield Nginx(url, rendered, scratch)
         finally:
             process.terminate()
             try:
@@ -123,7 +124,6 @@ def _stop(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str]) -> int:
-    signal.signal(signal.SIGTERM, _stop)
     site = Path(argv[0] if argv else "site")
     port = int(argv[1]) if len(argv) > 1 else 8080
     try:
@@ -131,6 +131,7 @@ def main(argv: list[str]) -> int:
     except atomic_build.Incomplete as error:
         print(f"preview: {error}", file=sys.stderr)
         return 1
+    signal.signal(signal.SIGTERM, _stop)
     try:
         with running(site, port) as nginx:
             print(f"nginx (deploy/nginx.conf) serving {site} at {nginx.url} (Ctrl+C stops)")

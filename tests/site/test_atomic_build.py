@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import atomic_build
+from generator import atomic_build, preview
 from generator.atomic_build import STAMP, Incomplete, check, publish, recover
 
 from .conftest import DATA, DOCUMENT, ROOT, edit
@@ -212,6 +212,15 @@ def test_swapping_in_a_build_and_recovering_from_an_interrupted_fallback(
     publish(newer, site)
     assert (site / "index.html").read_text() == "newer"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_the_preview_refuses_a_site_that_is_not_a_complete_build(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>half</p>", encoding="utf-8")
+    assert preview.main([str(site), "0"]) == 1
+    assert "no valid .complete stamp" in capsys.readouterr().err
 
 
 def test_make_site_and_the_preview_use_it() -> None:
