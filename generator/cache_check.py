@@ -9,6 +9,9 @@ into "no cache" with one warning per build, never an exception.
 
 Warnings go to the ``qz.cache`` logger, not to MkDocs' own: a damaged cache is repaired by the
 build, it is not a content problem that ``mkdocs build --strict`` should abort on.
+
+The caches live in the checkout's ``.cache/``, or under ``$QZ_CACHE_DIR`` when set (a CI cache,
+a read-only checkout). The Pyodide runtime's cache has its own setting (mkdocs.yml).
 """
 
 from __future__ import annotations
@@ -19,11 +22,18 @@ import logging
 import os
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 MAGIC = b"QZC1"
 _HEAD = len(MAGIC) + hashlib.sha256().digest_size
 
 log = logging.getLogger("qz.cache")
 _unwritable: set[Path] = set()  # cache roots already reported as unwritable by this process
+
+
+def folder(name: str) -> Path:
+    """The folder of the cache called ``name``."""
+    base = os.environ.get("QZ_CACHE_DIR")
+    return (Path(base) if base else ROOT / ".cache") / name
 
 
 def seal(payload: bytes) -> bytes:

@@ -27,8 +27,7 @@ from generator.pyodide_build import sha256
 
 log = get_plugin_logger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / ".cache" / "qz-precompress"
+CACHE = cache_check.folder("qz-precompress")
 SUFFIXES = frozenset({".html", ".css", ".js", ".mjs", ".json", ".wasm", ".zip", ".whl",
                       ".bin", ".svg", ".xml", ".txt", ".map", ".ico"})
 MIN_BYTES = 512  # below this the header overhead outweighs the gain

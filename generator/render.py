@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 
 from calc.fmt import Money, Percent, Quantity, plain
 
+from . import cache_check
 from .jinja_cache import VerifiedBytecodeCache
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -32,7 +33,7 @@ I18N = Path(__file__).resolve().parent / "i18n"
 LANGS = ("zh", "en")
 # Compiled templates (ours and the theme's), keyed by their source's checksum: compiling them
 # anew took ≈ 0.4 s of every build.
-BYTECODE = Path(__file__).resolve().parent.parent / ".cache" / "qz-jinja"
+BYTECODE = cache_check.folder("qz-jinja")
 
 UiTable = dict[str, dict[str, str]]
 

@@ -25,8 +25,7 @@ import jieba
 
 from generator import cache_check
 
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / ".cache" / "qz-segments"
+CACHE = cache_check.folder("qz-segments")
 
 
 class CachedSegmenter:

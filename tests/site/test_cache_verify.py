@@ -11,6 +11,8 @@ import gzip
 import hashlib
 import logging
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -215,3 +217,25 @@ def test_a_build_over_damaged_caches_ships_correct_files(site: Build, tmp_path: 
     assert len(damaged) == 3, again.output
     assert {str(entry), str(compiled), str(segments[-1])} == {
         line.split("cache: ", 1)[1].split(" is damaged")[0] for line in damaged}
+
+
+@pytest.mark.slow
+def test_a_build_with_an_unwritable_cache_succeeds_with_one_warning(
+        site: Build, tmp_path: Path, unwritable: Path) -> None:
+    """$QZ_CACHE_DIR where nothing can be written (as a read-only .cache): the build still
+    succeeds, says so once and ships the same pages, correctly compressed."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "QZ_CACHE_DIR": str(unwritable)}
+    env.pop("QZ_POLICY_DATA", None)
+    target = tmp_path / "site"
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(target)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+                          check=False)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "Traceback" not in output
+    [warning] = [line for line in output.splitlines() if "cache:" in line]  # one, whichever
+    assert warning.startswith(f"WARNING -  cache: cannot write {unwritable}/qz-")  # comes first
+    assert warning.endswith(f"building without the cache under {unwritable}")
+    home = (site.site / "index.html").read_bytes()
+    assert (target / "index.html").read_bytes() == home
+    assert brotli.decompress((target / "index.html.br").read_bytes()) == home
