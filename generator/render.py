@@ -16,7 +16,6 @@ from typing import Any
 import yaml
 from jinja2 import (
     Environment,
-    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     pass_context,
@@ -26,12 +25,15 @@ from markupsafe import Markup, escape
 
 from calc.fmt import Money, Percent, Quantity, plain
 
+from . import cache_check
+from .jinja_cache import VerifiedBytecodeCache
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 I18N = Path(__file__).resolve().parent / "i18n"
 LANGS = ("zh", "en")
 # Compiled templates (ours and the theme's), keyed by their source's checksum: compiling them
 # anew took ≈ 0.4 s of every build.
-BYTECODE = Path(__file__).resolve().parent.parent / ".cache" / "qz-jinja"
+BYTECODE = cache_check.folder("qz-jinja")
 
 UiTable = dict[str, dict[str, str]]
 
@@ -131,9 +133,8 @@ def _md(value: Any) -> Markup:
     return escape(text)
 
 
-def bytecode_cache(folder: Path = BYTECODE) -> FileSystemBytecodeCache:
-    folder.mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(folder))
+def bytecode_cache(folder: Path = BYTECODE) -> VerifiedBytecodeCache:
+    return VerifiedBytecodeCache(folder)  # entries verified on use, see generator/jinja_cache.py
 
 
 def environment(folder: Path = TEMPLATES, cache: bool = False) -> Environment:
