@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         _report("error.output", LANGS, reason=errno.errorcode.get(error.errno or 0, "OSError"))
         return 1
-    except Exception as error:  # noqa: BLE001 - a bug must still not print a traceback
+    except Exception as error:  # a bug must still not print a traceback
         _report("error.internal", LANGS, kind=type(error).__name__)
         return 1
 

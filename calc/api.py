@@ -65,7 +65,7 @@ def handle(request_json: str) -> str:
             return _failure(error)
         except RecursionError:
             return _failure(CalcError("error.too_deep", None))
-        except Exception as error:  # noqa: BLE001 - the worker must get an answer, not a crash
+        except Exception as error:  # the worker must get an answer, not a crash
             return _failure(CalcError("error.internal", None, kind=type(error).__name__))
-    except Exception:  # noqa: BLE001 - even building the refusal failed (e.g. out of memory)
+    except Exception:  # even building the refusal failed (e.g. out of memory)
         return _LAST_RESORT
