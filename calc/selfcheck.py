@@ -168,7 +168,20 @@ def load_profile(path: str) -> Any:
         reason = type(error).__name__ if isinstance(error, UnicodeDecodeError) else \
             errno.errorcode.get(error.errno or 0, type(error).__name__)
         raise CalcError("error.read_profile", None, path=path, reason=reason) from None
-    return parse_json(text)
+    try:
+        return parse_json(text)
+    except CalcError as error:  # "invalid enterprise profile: not valid JSON (line 2, …)"
+        raise CalcError("error.bad_profile", error.field, detail=_Said(error)) from None
+
+
+@dataclass(frozen=True)
+class _Said:
+    """An error's own sentence, used as the detail of another."""
+
+    error: CalcError
+
+    def local(self, lang: str) -> str:
+        return self.error.zh if lang == "zh" else self.error.en
 
 
 def print_assessment(report: dict[str, Any], langs: tuple[str, ...]) -> None:
