@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from .errors import CalcError
-from .fmt import Label, Money, to_fen
+from .fmt import FEN, Label, Money, to_fen
 from .inputs import InputDef, parse_date, parse_value
 from .messages import bilingual
 from .rules import ZERO, Context, Node
@@ -141,6 +141,18 @@ def split(measure: Measure, award: Decimal) -> tuple[Decimal, Decimal]:
     return city, award - city
 
 
+def allocate(amounts: list[Decimal], total: Decimal) -> list[Decimal]:
+    """Parts in fen that add up to ``total`` (the exact sum rounded once): each part is cut
+    down to the fen, and the fen left over go to the parts that lost most (largest remainder),
+    so the parts shown never disagree with the award."""
+    floors = [a.quantize(FEN, rounding=ROUND_DOWN) for a in amounts]
+    left = int((total - sum(floors, ZERO)) / FEN)
+    order = sorted(range(len(amounts)), key=lambda i: (-(amounts[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += FEN
+    return floors
+
+
 def _evaluate_part(part: Part, ctx: Context, lenient: bool,
                    missing: list[CalcError]) -> Decimal | None:
     """A part's amount; with ``lenient``, None (and the steps it wrote undone) when it lacks an
@@ -162,19 +174,22 @@ def estimate(measure: Measure, raw: dict[str, Any], on: dt.date | str | None = N
     values = parse_inputs(measure, raw)
     check_window(measure, day)
     ctx = Context(measure.inputs, values, measure.limits)
-    parts: list[PartResult] = []
+    exact: list[tuple[Part, Decimal, int]] = []  # part, exact amount, where its subtotal goes
     missing: list[CalcError] = []
-    total = ZERO
     for part in measure.parts:
         found = _evaluate_part(part, ctx, lenient and len(measure.parts) > 1, missing)
-        if found is None:
-            continue
-        amount = found
-        total += amount
-        parts.append(PartResult(part.id, part.title, to_fen(amount), part.upper and amount > 0))
-        if len(measure.parts) > 1:
-            ctx.step("step.part", part.rule.ref, title=part.title, amount=Money(amount))
-    award = to_fen(total)
+        if found is not None:
+            exact.append((part, found, len(ctx.steps)))
+    award = to_fen(sum((amount for _, amount, _ in exact), ZERO))
+    shown = allocate([amount for _, amount, _ in exact], award)
+    parts = [PartResult(part.id, part.title, fen, part.upper and amount > 0)
+             for (part, amount, _), fen in zip(exact, shown, strict=True)]
+    if len(measure.parts) > 1:
+        for (part, _, at), fen in reversed(list(zip(exact, shown, strict=True))):
+            ctx.steps.insert(at, {**bilingual("step.part", title=part.title, amount=Money(fen)),
+                                  "ref": part.rule.ref})
+        if shown != [to_fen(amount) for _, amount, _ in exact]:
+            ctx.step("step.parts_allocated", measure.clause, amount=Money(award))
     city, county = split(measure, award)
     ctx.step("step.total", measure.clause, amount=Money(award))
     if award > 0:

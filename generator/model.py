@@ -110,9 +110,13 @@ class RateOf(Strict):
 
 
 class PerUnit(Strict):
+    """``quantity`` × a unit price from a table. ``limit`` names an input that, when non-zero,
+    bounds the units that count (only the minutes an earlier payment covered earn a top-up)."""
+
     kind: Literal["per_unit"]
     quantity: Name
     price: Table
+    limit: Name | None = None
     ref: Ref
 
 
@@ -146,17 +150,24 @@ class Milestones(Strict):
     inclusive: bool
     mode: MilestoneMode = "each"
     mode_input: Name | None = None
+    received: Name | None = None
     ref: Ref
 
 
+LessFrom = Literal["entitlement", "cap"]
+
+
 class Cap(Strict):
-    """The smaller of a computed amount and a cap; ``less`` subtracts what was received already."""
+    """The smaller of a computed amount and a cap; ``less`` names amounts already received in the
+    cap's scope, and ``less_from`` says what they come off (analysis G-2): ``entitlement`` when the
+    amount is computed on the scope's whole base, ``cap`` when it is computed on the new claim."""
 
     kind: Literal["cap"]
     of: RuleNode
     max: Amount | None = None
     max_by: Table | None = None
     less: list[Name] = []
+    less_from: LessFrom | None = None
     scope: I18n
     ref: Ref
 
