@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 from . import describe, estimate, measures
 from .errors import CalcError
 from .fmt import Money
+from .inputs import MAX_DEPTH
 from .messages import render
 
 LANGS = ("zh", "en")
@@ -148,7 +149,7 @@ def _main(argv: list[str] | None) -> int:
             print(f"{render('label.error', lang)}: {getattr(error, lang)}", file=sys.stderr)
         return 2
     except RecursionError:
-        _report("error.too_deep", langs)
+        _report("error.too_deep", langs, depth=MAX_DEPTH)
         return 2
     return 0
 

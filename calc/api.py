@@ -11,7 +11,7 @@ from typing import Any
 
 from . import assess, describe, estimate, measures
 from .errors import CalcError
-from .inputs import Phrase, parse_json
+from .inputs import MAX_DEPTH, Phrase, parse_json
 
 KINDS = ("estimate", "describe", "list", "assess")
 # Answered when even building a refusal fails (out of memory): made now, while it still can be.
@@ -64,7 +64,7 @@ def handle(request_json: str) -> str:
         except CalcError as error:
             return _failure(error)
         except RecursionError:
-            return _failure(CalcError("error.too_deep", None))
+            return _failure(CalcError("error.too_deep", None, depth=MAX_DEPTH))
         except Exception as error:  # the worker must get an answer, not a crash
             return _failure(CalcError("error.internal", None, kind=type(error).__name__))
     except Exception:  # even building the refusal failed (e.g. out of memory)

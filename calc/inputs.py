@@ -31,6 +31,9 @@ _ENGLISH_SCALE = {"k": Decimal(10) ** 3, "thousand": Decimal(10) ** 3, "m": Deci
 # would also turn 10⁵ into 105 and ① into 1, which silently misreads.
 _FOLD = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20, 0xFFE5: 0xA5}
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Requests and profiles nest four levels at most; this leaves room and stays far from any stack.
+MAX_DEPTH = 32
+_JSON_TOKEN = re.compile(r'\\.|["\[\]{}]', re.DOTALL)
 _UNIT_WORDS = ("元", "yuan", "rmb", "cny", "¥")
 _TRUE = {"true", "yes", "y", "1", "是", "on"}
 _FALSE = {"false", "no", "n", "0", "否", "off"}
@@ -262,9 +265,35 @@ def _json_int(text: str) -> int:
     return int(text)
 
 
+def _too_deep(text: str | bytes) -> bool:
+    """Nesting beyond MAX_DEPTH, counted before parsing: ``json`` recurses once per level, and
+    in Pyodide a deep enough stack overflows WebAssembly before Python's RecursionError.
+    Only quotes, escapes and brackets are visited, once each, so this stays linear."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    if text.count("[") + text.count("{") <= MAX_DEPTH:  # every real request: no scan at all
+        return False
+    depth, quoted = 0, False
+    for token in _JSON_TOKEN.finditer(text):
+        char = token.group()
+        if char == '"':
+            quoted = not quoted
+        elif quoted or len(char) == 2:  # a bracket inside a string, or an escape
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
 def parse_json(text: str | bytes) -> Any:
     """A request or profile as JSON, or a bilingual refusal: bad syntax (with line and column),
     a duplicate key, an endless number, nesting deep enough to exhaust the stack."""
+    if isinstance(text, (str, bytes)) and _too_deep(text):
+        raise CalcError("error.too_deep", None, depth=MAX_DEPTH)
     try:
         return json.loads(text, object_pairs_hook=_object, parse_int=_json_int)
     except json.JSONDecodeError as error:
@@ -272,4 +301,4 @@ def parse_json(text: str | bytes) -> Any:
     except UnicodeDecodeError:
         raise CalcError("error.bad_json", None, line=1, column=1) from None
     except RecursionError:
-        raise CalcError("error.too_deep", None) from None
+        raise CalcError("error.too_deep", None, depth=MAX_DEPTH) from None

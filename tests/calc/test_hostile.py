@@ -202,3 +202,17 @@ def test_former_silent_misreads(raw, good):
         said = json.dumps(answer["result"]["steps"] + answer["result"]["reasons"],
                           ensure_ascii=False)
         assert "35,000.00" in said and "30,005" not in said  # the fee as the visitor meant it
+
+
+def test_nesting_is_bounded_before_parsing_but_brackets_in_text_are_fine():
+    from calc.inputs import MAX_DEPTH
+
+    # the request object itself is one level
+    deep = '{"type": "list", "x": ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "}"
+    error = _answer(deep)
+    assert error["code"] == "error.too_deep" and str(MAX_DEPTH) in error["en"]
+    shallow = '{"type": "list", "x": ' + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "}"
+    assert json.loads(handle(shallow))["ok"] is True
+    request = {"type": "estimate", "measure": "3.1", "on": "2026-06-01",
+               "inputs": {"fee": "[" * 40 + "\\\"{" * 8}}
+    assert json.loads(handle(json.dumps(request)))["error"]["code"] == "error.not_number"
