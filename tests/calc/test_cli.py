@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -150,6 +151,19 @@ def test_a_huge_unknown_field_is_not_echoed_whole():
 def test_a_closed_pipe_is_not_an_error_message():
     proc = _calc("describe 7.1 --json | head -1")
     assert proc.stdout == "{\n" and proc.stderr == ""
+
+
+def test_a_reader_gone_before_the_first_write_is_not_an_error_message():
+    """The same as ``| head -1`` without its race: the pipe's read end is closed up front."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "calc", "describe", "7.1", "--json"],
+                              stdout=write, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                              timeout=120)
+    finally:
+        os.close(write)
+    assert proc.returncode == 1 and proc.stderr == ""
 
 
 def test_a_full_disk_is_reported_in_both_languages():
