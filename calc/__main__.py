@@ -5,7 +5,9 @@
     python -m calc estimate ID name=value … [--on YYYY-MM-DD] [--json] [--lang zh|en]
     python -m calc assess profile.json [--on YYYY-MM-DD] [--json] [--lang zh|en]
 
-Bad input prints a bilingual message and exits with status 2; never a traceback.
+Bad input prints a bilingual message and exits with status 2; output that cannot be written
+(a full disk) says so and exits 1; a reader that stops early (``| head``) ends it quietly with 1.
+Never a traceback.
 """
 
 from __future__ import annotations

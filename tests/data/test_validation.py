@@ -329,15 +329,24 @@ def test_check_reports_every_problem_at_once(tmp_path, capsys):
     assert "9.1.yaml" not in err and "9.5.yaml" not in err
 
 
-@pytest.mark.parametrize("case", ["billion_laughs", "self_alias", "bad_name", "endless_int"])
+# case: (text, replacement, what the message says, the line it names)
+EDITS = {"endless_int": ("max: 200000", "max: " + "9" * 5000, "number too long",
+                         line_of("max: 200000")),
+         "full_width": ("max: 200000", "max： 200000", "full-width colon", line_of("max: 200000")),
+         "failed_example": ('award: "30000.00"', 'award: "30000.01"', "example 1",
+                            line_of("examples:") + 1)}
+
+
+@pytest.mark.parametrize("case", ["billion_laughs", "self_alias", "bad_name", *EDITS])
 def test_the_real_check_command_never_prints_a_traceback(tmp_path, case):
     root = make_data(tmp_path)
     folder = root / "qz-2025-18"
     if case == "bad_name":
         (folder / "measures" / "9.1b.yaml").write_text(MEASURE, encoding="utf-8")
-    elif case == "endless_int":
-        (folder / "measures" / "9.1.yaml").write_text(
-            MEASURE.replace("max: 200000", "max: " + "9" * 5000), encoding="utf-8")
+    elif case in EDITS:
+        old, new, _, _ = EDITS[case]
+        (folder / "measures" / "9.1.yaml").write_text(MEASURE.replace(old, new),
+                                                      encoding="utf-8")
     else:
         (folder / "glossary.yaml").write_text(fixture(f"{case}.yaml"), encoding="utf-8")
     # bounded memory: without the fix, billion laughs fails fast here instead of filling the box
@@ -346,3 +355,7 @@ def test_the_real_check_command_never_prints_a_traceback(tmp_path, case):
                           timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "policy_data/qz-2025-18/" in proc.stderr and " / " in proc.stderr
+    if case in EDITS:
+        line = EDITS[case][3]
+        assert f"policy_data/qz-2025-18/measures/9.1.yaml:{line}:" in proc.stderr
+        assert EDITS[case][2] in proc.stderr
