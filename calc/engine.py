@@ -9,7 +9,7 @@ from typing import Any
 
 from .errors import CalcError
 from .fmt import FEN, Label, Money, to_fen
-from .inputs import InputDef, parse_value
+from .inputs import InputDef, parse_date, parse_value
 from .messages import bilingual
 from .rules import ZERO, Context, Node
 
@@ -115,17 +115,6 @@ class Estimate:
             "warnings": list(self.warnings),
             "missing": list(self.missing),
         }
-
-
-def parse_date(raw: dt.date | str | None) -> dt.date:
-    if raw is None:
-        return dt.date.today()
-    if isinstance(raw, dt.date):
-        return raw
-    try:
-        return dt.date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise CalcError("error.bad_date", "on", raw=raw) from None
 
 
 def check_window(measure: Measure, on: dt.date) -> None:

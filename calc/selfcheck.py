@@ -7,7 +7,7 @@ is no code per measure here.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import errno
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog
-from .engine import Measure, estimate, parse_date
+from .engine import Measure, estimate
 from .errors import CalcError
 from .fmt import Label, Money
-from .inputs import InputDef, parse_value
+from .inputs import InputDef, Phrase, parse_date, parse_json, parse_value
 from .messages import bilingual, render
 
 WINDOW_ERRORS = {"error.expired", "error.not_yet"}
@@ -52,7 +52,7 @@ def _serialize(value: Any) -> Any:
 
 def parse_profile(raw: Any, spec: Spec, limits: dict[str, Decimal]) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise CalcError("error.bad_profile", None, detail="expected a JSON object")
+        raise CalcError("error.bad_profile", None, detail=Phrase("detail.not_object"))
     parsed: dict[str, Any] = {}
     for name, value in raw.items():
         if name not in spec.fields:
@@ -160,11 +160,28 @@ def assess_with(catalog: Catalog, raw: Any, on: dt.date | str | None = None) -> 
 
 
 def load_profile(path: str) -> Any:
+    """The profile JSON from a file or stdin (``-``); duplicate keys, endless numbers and deep
+    nesting are refused by :func:`calc.inputs.parse_json`."""
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-        return json.loads(text)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CalcError("error.bad_profile", None, detail=str(error)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = type(error).__name__ if isinstance(error, UnicodeDecodeError) else \
+            errno.errorcode.get(error.errno or 0, type(error).__name__)
+        raise CalcError("error.read_profile", None, path=path, reason=reason) from None
+    try:
+        return parse_json(text)
+    except CalcError as error:  # "invalid enterprise profile: not valid JSON (line 2, …)"
+        raise CalcError("error.bad_profile", error.field, detail=_Said(error)) from None
+
+
+@dataclass(frozen=True)
+class _Said:
+    """An error's own sentence, used as the detail of another."""
+
+    error: CalcError
+
+    def local(self, lang: str) -> str:
+        return self.error.zh if lang == "zh" else self.error.en
 
 
 def print_assessment(report: dict[str, Any], langs: tuple[str, ...]) -> None:

@@ -6,7 +6,7 @@ Nothing downstream sees data that failed here, and an editor sees all mistakes a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,10 +20,13 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class DataError(Exception):
-    """The policy data has problems; ``problems`` lists them all."""
+    """The policy data has problems; ``problems`` lists them all. ``partial`` holds each document
+    whose ``document.yaml`` and glossary are sound, with only its faultless measures, so the
+    worked examples can still be checked and reported together with the problems."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], partial: list[Policy] | None = None) -> None:
         self.problems = problems
+        self.partial = partial or []
         super().__init__("\n".join(str(p) for p in problems))
 
     def report(self) -> str:
@@ -98,13 +101,34 @@ def validate(doc: SourceDoc, model: type[M]) -> M | None:
         return None
 
 
-def _measure_files(folder: Path) -> Iterator[Path]:
-    return iter(sorted(folder.glob("*.yaml"), key=lambda p: [int(x) if x.isdigit() else x
-                                                               for x in p.stem.split(".")]))
+_MEASURE_FILE = re.compile(r"[0-9]+\.[0-9]+")
 
 
-def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem]]:
-    """Load one document folder: ``document.yaml``, ``glossary.yaml``, ``measures/*.yaml``."""
+def _measure_files(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]:
+    """Measure files in id order (3.2 before 3.10); a file not named like an id is a problem."""
+    named: list[Path] = []
+    problems: list[Problem] = []
+    for path in folder.glob("*.yaml"):
+        if _MEASURE_FILE.fullmatch(path.stem):
+            named.append(path)
+            continue
+        problems.append(Problem(
+            str(path.relative_to(root)), 1, 1, "(file)",
+            f"措施文件名 {path.name!r} 不是措施编号：应为“编号.yaml”，如 3.1.yaml"
+            "（副本请移出此文件夹）",
+            f"measure file name {path.name!r} is not a measure id: name it like 3.1.yaml "
+            "(move copies out of this folder)"))
+    named.sort(key=lambda p: tuple(int(x) for x in p.stem.split(".")))
+    return named, problems
+
+
+def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem], Policy | None]:
+    """Load one document folder: ``document.yaml``, ``glossary.yaml``, ``measures/*.yaml``.
+
+    Returns the policy (None if anything is wrong), every problem, and the partial policy of
+    the faultless measures (None if the document or glossary itself is unusable). Each stage
+    runs on whatever passed the stage before, so one bad file does not hide the others'
+    cross-reference mistakes."""
     sources: list[SourceDoc] = []
 
     def read(path: Path, model: type[M]) -> tuple[SourceDoc, M | None]:
@@ -116,36 +140,45 @@ def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem]]
     _, glossary = read(folder / "glossary.yaml", Glossary)
     profile_doc, profile = (read(folder / "profile.yaml", ProfileSpec)
                             if (folder / "profile.yaml").is_file() else (None, None))
+    paths, problems = _measure_files(folder / "measures", root)
     measures: list[tuple[SourceDoc, Measure]] = []
-    for path in _measure_files(folder / "measures"):
+    for path in paths:
         doc, measure = read(path, Measure)
         if measure is not None:
             measures.append((doc, measure))
-    problems = [p for s in sources for p in s.problems]
-    if document is None or glossary is None or problems:
-        return None, problems
-    problems = crosscheck.check(document, glossary, measures)
-    if profile_doc is not None and profile is not None:
-        problems += crosscheck.check_profile(profile_doc, profile, measures)
+    problems += [p for s in sources for p in s.problems]
+    if document is None or glossary is None:
+        return None, problems, None
+    crossed = crosscheck.check(document, glossary, measures)
+    every_measure = len(measures) == len(paths) and not problems and not crossed
+    if profile_doc is not None and profile is not None and every_measure:
+        crossed += crosscheck.check_profile(profile_doc, profile, measures)
+    problems += crossed
+    faulty = {p.file for p in problems}
+    sound = [m for d, m in measures if d.file not in faulty]
     if problems:
-        return None, problems
-    return Policy(document=document, glossary=glossary, measures=[m for _, m in measures],
-                  profile=profile), []
+        partial = Policy(document=document, glossary=glossary, measures=sound, profile=None)
+        return None, problems, partial
+    policy = Policy(document=document, glossary=glossary, measures=sound, profile=profile)
+    return policy, [], policy
 
 
 def load_all(root: Path) -> list[Policy]:
     """Every document under ``root``; raises :class:`DataError` with all problems found."""
     policies: list[Policy] = []
+    partial: list[Policy] = []
     problems: list[Problem] = []
     folders = sorted(p for p in root.iterdir() if (p / "document.yaml").is_file())
     if not folders:
         problems.append(Problem(str(root), 1, 1, "(folder)", "未找到任何 document.yaml",
                                 "no document.yaml found"))
     for folder in folders:
-        policy, found = load_policy(folder, root.parent)
+        policy, found, usable = load_policy(folder, root.parent)
         problems += found
         if policy is not None:
             policies.append(policy)
+        if usable is not None:
+            partial.append(usable)
     if problems:
-        raise DataError(problems)
+        raise DataError(problems, partial)
     return policies
