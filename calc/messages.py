@@ -149,6 +149,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "invalid enterprise profile: {detail}"},
     "error.bad_argument": {"zh": "参数格式无效：{raw}，应为 名称=值",
                            "en": "invalid argument {raw}: expected name=value"},
+    "error.bundle_format": {"zh": "规则数据格式 {found} 不受支持（本计算器支持至第 {supported} 版），请更新计算器",
+                            "en": "rules data format {found} is not supported (this calculator reads up to version {supported}); update the calculator"},
     "error.no_rules": {"zh": "找不到规则数据 {path}，请先运行 make bundle",
                        "en": "rules data {path} not found: run make bundle first"},
 }

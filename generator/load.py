@@ -6,13 +6,14 @@ Nothing downstream sees data that failed here, and an editor sees all mistakes a
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import crosscheck
+from . import crosscheck, parameters
 from .model import Document, Glossary, Measure, Policy, ProfileSpec
 from .yaml_source import Path_, Problem, SourceDoc, load
 
@@ -104,33 +105,65 @@ def _measure_files(folder: Path) -> Iterator[Path]:
 
 
 def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem]]:
-    """Load one document folder: ``document.yaml``, ``glossary.yaml``, ``measures/*.yaml``."""
-    sources: list[SourceDoc] = []
+    """Load one document folder: ``document.yaml``, ``glossary.yaml``, ``measures/*.yaml``.
 
-    def read(path: Path, model: type[M]) -> tuple[SourceDoc, M | None]:
-        doc = load(path, root)
-        sources.append(doc)
-        return doc, validate(doc, model)
-
-    _, document = read(folder / "document.yaml", Document)
-    _, glossary = read(folder / "glossary.yaml", Glossary)
-    profile_doc, profile = (read(folder / "profile.yaml", ProfileSpec)
-                            if (folder / "profile.yaml").is_file() else (None, None))
-    measures: list[tuple[SourceDoc, Measure]] = []
-    for path in _measure_files(folder / "measures"):
-        doc, measure = read(path, Measure)
-        if measure is not None:
-            measures.append((doc, measure))
+    Every file is parsed first, so that named parameters can be bound into the rules and
+    rendered into the prose of any file (``generator.parameters``) before validation."""
+    day = dt.date.today()
+    document_doc, glossary_doc = load(folder / "document.yaml", root), load(
+        folder / "glossary.yaml", root)
+    profile_doc = (load(folder / "profile.yaml", root)
+                   if (folder / "profile.yaml").is_file() else None)
+    measure_docs = [load(path, root) for path in _measure_files(folder / "measures")]
+    raw = parameters.collect(measure_docs)
+    window = _window(document_doc.data)
+    bindings: dict[str, list[tuple[tuple[str | int, ...], str]]] = {}
+    for doc in measure_docs:
+        own = raw.get(_id(doc) or "", {})
+        found = parameters.bind(doc, own, day)
+        own_window = _window(doc.data) or window
+        parameters.render(doc, parameters.resolver(raw, _id(doc), day, own_window),
+                          example=parameters.resolver(raw, _id(doc), day, own_window))
+        if found and _id(doc):
+            bindings[str(_id(doc))] = found
+    for other in (document_doc, glossary_doc, profile_doc):
+        if other is not None:
+            parameters.render(other, parameters.resolver(raw, None, day, window))
+    sources = [document_doc, glossary_doc, *([profile_doc] if profile_doc else []), *measure_docs]
+    document = validate(document_doc, Document)
+    glossary = validate(glossary_doc, Glossary)
+    profile = validate(profile_doc, ProfileSpec) if profile_doc is not None else None
+    measures = [(doc, m) for doc in measure_docs
+                if (m := validate(doc, Measure)) is not None]
     problems = [p for s in sources for p in s.problems]
     if document is None or glossary is None or problems:
         return None, problems
     problems = crosscheck.check(document, glossary, measures)
     if profile_doc is not None and profile is not None:
         problems += crosscheck.check_profile(profile_doc, profile, measures)
+    for doc, measure in measures:
+        problems += parameters.guard(doc, measure)
     if problems:
         return None, problems
     return Policy(document=document, glossary=glossary, measures=[m for _, m in measures],
-                  profile=profile), []
+                  profile=profile, bindings=bindings), []
+
+
+def _id(doc: SourceDoc) -> str | None:
+    data = doc.data
+    return data["id"] if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+
+
+def _window(data: Any) -> tuple[dt.date, dt.date] | None:
+    """A file's validity (a measure's) or window (the document's), if written as dates."""
+    if not isinstance(data, dict):
+        return None
+    window: Any = data.get("validity") or data.get("window")
+    try:
+        return (dt.date.fromisoformat(str(window["start"])),
+                dt.date.fromisoformat(str(window["end"])))
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 def load_all(root: Path) -> list[Policy]:
