@@ -256,7 +256,8 @@ def _fill(doc: SourceDoc, text: str, lang: str, path: Path_, resolve: Resolver) 
 
 
 def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text).replace("％", "%")
+    """Spaces dropped; a quote nested in a quote is written ‘…’ for the text's “…”."""
+    return re.sub(r"\s+", "", text).replace("％", "%").replace("‘", "“").replace("’", "”")
 
 
 def zh_forms(parameter: Parameter) -> set[str]:
@@ -288,12 +289,32 @@ def quotes(ref: str) -> list[str]:
     return [f for q in re.findall(r"“(.*?)”", ref) for f in q.split("…") if f.strip()]
 
 
+def _rule_refs(node: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _rule_refs(item, path + (i,))
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            if key == "ref" and isinstance(item, str):
+                yield path + (key,), item
+            else:
+                yield from _rule_refs(item, path + (key,))
+
+
 def guard(doc: SourceDoc, measure: Measure) -> list[Problem]:
     """Each parameter's value appears in the clause words it quotes, those words are in the
-    measure's verbatim text, and the English translation writes the same figure."""
+    measure's verbatim text, and the English translation writes the same figure; every rule's
+    ``ref`` quotes words that are in the text (so an amended clause leaves no stale quote)."""
     problems: list[Problem] = []
     text_zh, text_en = _squeeze(measure.text.zh), _squeeze(measure.text.en).replace("CNY", "")
     clause_line = doc.position(("text", "zh"))[0]
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for path, ref in _rule_refs(data.get("parts"), ("parts",)):
+        stale = [q for q in quotes(ref) if _squeeze(q) not in text_zh]
+        if stale:
+            problems.append(doc.problem(
+                path, f"所引“{stale[0]}”不在本条原文（第 {clause_line} 行）中",
+                f"the quoted “{stale[0]}” is not in the clause text (line {clause_line})"))
     for name, parameter in measure.parameters.items():
         at = ("parameters", name, "value")
         cited = [_squeeze(q) for q in quotes(parameter.ref)]

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "policy_data"
 FIGURE = re.compile(
     r"\d[\d,，]*(?:\.\d+)?\s*(?:万元|亿元|元|万|亿|[%％])"  # 30 万元, 2500 元, 30%
-    r"|CNY\s*\d|\d+(?:\.\d+)?\s*million|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # CNY 3…, 1.5 million, 300,000
+    r"|CNY\s*\d|\d+(?:\.\d+)?\s*million"  # CNY 300,000; 1.5 million
+    r"|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 300,000
 
 
 def prose(node: object, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
