@@ -18,9 +18,14 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
+from calc.fmt import Percent
+
+from . import render as pages
 from .model import Measure, Parameter
+from .render import load_ui, strings
 from .yaml_source import Path_, Problem, SourceDoc
 
 # Rule fields that hold a figure, by node kind; and the figure fields of table/milestone rows.
@@ -31,8 +36,6 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)(?::([a-z]+))?\}")
 # Where prose is not rendered: the law's own words, the figures themselves, example oracles.
 VERBATIM = {"text", "parameters", "parts", "inputs", "expect", "ref", "funding_ref", "on"}
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 Raw = dict[str, dict[str, Any]]  # measure id → its parameters as written
 
 
@@ -44,32 +47,22 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+@cache
+def _ui(lang: str) -> dict[str, str]:
+    return strings(load_ui(), lang)
+
+
 def amount_text(value: Decimal, lang: str, bare: bool = False) -> str:
-    """An amount the way the policy writes it: zh ``30 万元`` / ``1 亿元`` / ``2500 元``,
-    en ``CNY 300,000`` / ``CNY 10 million``; ``bare`` drops the unit (``30 万``, ``300,000``)."""
-    if lang == "zh":
-        unit = "" if bare else "元"
-        if value >= 10**8 and value % 10**6 == 0:
-            return f"{_plain(value / 10**8)} 亿{unit}"
-        if value >= 10**4 and value % 100 == 0:
-            return f"{_plain(value / 10**4)} 万{unit}"
-        shown = f"{value:,.2f}".removesuffix(".00") if value >= 10**4 else _plain(value)
-        return f"{shown} {unit}".rstrip()
-    if value >= 10**7 and value % 10**5 == 0:
-        shown = f"{_plain(value / 10**6)} million"
-    else:
-        shown = f"{value:,.2f}".removesuffix(".00")
-    return shown if bare else f"CNY {shown}"
+    """An amount the way the pages write policy figures (the one formatter, in ``render``)."""
+    return pages.amount_text(value, lang, _ui(lang), bare)
 
 
 def rate_text(rate: Decimal) -> str:
-    return f"{_plain(rate * 100)}%"
+    return Percent(rate).local("zh")
 
 
 def date_text(day: dt.date, lang: str) -> str:
-    if lang == "zh":
-        return f"{day.year} 年 {day.month} 月 {day.day} 日"
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return pages.date_text(day, _ui(lang))
 
 
 def figure_text(value: str, lang: str, style: str | None) -> str:

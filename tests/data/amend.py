@@ -35,7 +35,7 @@ def _zh_pattern(parameter: Parameter) -> re.Pattern[str]:
 
 def _en_pattern(parameter: Parameter) -> re.Pattern[str]:
     forms = sorted(en_forms(parameter), key=len, reverse=True)
-    return re.compile(r"(?<![\d.,])(?:" + "|".join(_spaced(f) for f in forms) + r")(?![\d,])")
+    return re.compile(r"(?<![\d.,])(?:" + "|".join(_spaced(f) for f in forms) + r")(?!\d|,\d)")
 
 
 def _in_region(text: str, fragment: str, pattern: re.Pattern[str], new: str) -> str:
@@ -74,9 +74,14 @@ def amend(path: Path, name: str, value: str | None = None) -> tuple[str, str]:
     fragment = next(q for q in quotes(parameter.ref) if _zh_pattern(parameter).search(q))
     data["text"]["zh"] = _in_region(data["text"]["zh"], fragment, _zh_pattern(parameter), new_zh)
     data["text"]["en"] = _en_pattern(parameter).sub(new_en, data["text"]["en"], count=1)
-    for holder in _refs(data):  # every ref quoting those words follows the law
-        if re.sub(r"\s+", "", fragment) in re.sub(r"\s+", "", holder["ref"]):
-            holder["ref"] = _in_region(holder["ref"], fragment, _zh_pattern(parameter), new_zh)
+    squeezed = re.sub(r"\s+", "", data["text"]["zh"])
+    for holder in _refs(data):  # every quote of the amended words follows the law
+        for quoted in quotes(holder["ref"]):
+            if re.sub(r"\s+", "", quoted) in squeezed:
+                continue
+            amended = _zh_pattern(parameter).sub(new_zh, quoted, count=1)
+            if re.sub(r"\s+", "", amended) in squeezed:
+                holder["ref"] = holder["ref"].replace(quoted, amended)
     entry = data["parameters"][name]
     entry["value"] = new.value if new.is_rate else int(new.number) if new.number == int(
         new.number) else str(new.number)
