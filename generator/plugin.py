@@ -34,7 +34,7 @@ from mkdocs.utils.templates import TemplateContext
 
 import calc
 
-from . import editors, search_dict, segment_cache
+from . import editors, examples, search_dict, segment_cache
 from .bundle import bundle
 from .load import DataError, load_all
 from .model import Policy
@@ -93,6 +93,9 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(error.report()) from None
         except UiError as error:
             raise PluginError(str(error)) from None
+        wrong = examples.failures(self.policies)
+        if wrong:  # a worked example must say what calc computes, or the page would contradict it
+            raise PluginError("\n".join(wrong))
         policy = next((p for p in self.policies if p.document.default), self.policies[0])
         catalog = calc.Catalog(bundle(self.policies))
         today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()

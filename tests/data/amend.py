@@ -95,3 +95,27 @@ def figures(value: str, lang: str) -> set[str]:
     if value.endswith("%"):
         return {rate_text(Decimal(value[:-1]) / 100)}
     return {amount_text(Decimal(value), lang), amount_text(Decimal(value), lang, bare=True)}
+
+
+def settle(data_root: Path, measure_id: str) -> list[int]:
+    """Do what ``make check`` then asks of the editor: give each worked example of the measure
+    whose result changed its new oracle. Returns the (1-based) numbers of those examples."""
+    import calc
+    from generator import examples
+    from generator.bundle import bundle
+    from generator.load import load_all
+
+    (policy,) = load_all(data_root)
+    measure = policy.measure(measure_id)
+    worked = examples.work(policy, measure, calc.Catalog(bundle([policy])))
+    path = data_root / policy.document.id / "measures" / f"{measure_id}.yaml"
+    data: dict[str, Any] = load(path).data
+    changed = []
+    for number, (raw, done) in enumerate(zip(data["examples"], worked, strict=True), 1):
+        if done.result is not None and not done.matches:
+            raw["expect"] = {"award": str(done.result.award), "city": str(done.result.city),
+                             "county": str(done.result.county)}
+            changed.append(number)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000),
+                    encoding="utf-8")
+    return changed
