@@ -120,6 +120,7 @@ def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem]]
     bindings: dict[str, list[tuple[tuple[str | int, ...], str]]] = {}
     for doc in measure_docs:
         own = raw.get(_id(doc) or "", {})
+        doc.problems += parameters.literals(doc)
         found = parameters.bind(doc, own, day)
         own_window = _window(doc.data) or window
         parameters.render(doc, parameters.resolver(raw, _id(doc), day, own_window),

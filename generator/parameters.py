@@ -35,7 +35,7 @@ ROW_FIELDS = ("amount", "threshold")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)(?::([a-z]+))?\}")
 # Where prose is not rendered: the law's own words, the figures themselves, example oracles.
-VERBATIM = {"text", "parameters", "parts", "inputs", "expect", "ref", "funding_ref", "on"}
+VERBATIM = {"text", "parameters", "expect", "ref", "funding_ref", "on"}
 Raw = dict[str, dict[str, Any]]  # measure id → its parameters as written
 
 
@@ -114,17 +114,32 @@ def bind(doc: SourceDoc, params: dict[str, Any], day: dt.date) -> list[tuple[Pat
             doc.problems.append(doc.problem(path + (key,), f"未定义的参数 {name!r}",
                                             f"undefined parameter {name!r}"))
             continue
-        holder[key] = current(params[name], day)
+        value = current(params[name], day)
+        try:  # a parameter with a bad value is reported once, at the parameter, not again here
+            _figure_check(value)
+        except (ValueError, InvalidOperation):
+            value = 0
+        holder[key] = value
         bindings.append((path[1:] + (key,), name))
     return bindings
 
 
-def literals(doc: SourceDoc) -> Iterator[Path_]:
-    """Rule fields that still hold a typed-in number instead of a parameter name."""
+def _figure_check(value: Any) -> None:
+    from .model import _figure
+
+    _figure(value)
+
+
+def literals(doc: SourceDoc) -> list[Problem]:
+    """A rule field that types a number instead of naming a parameter (run before ``bind``):
+    such a figure has no clause the build can check it against."""
     data = doc.data if isinstance(doc.data, dict) else {}
-    for path, holder, key in _figure_fields(data.get("parts"), ("parts",)):
-        if not (isinstance(holder[key], str) and NAME.match(holder[key])):
-            yield path + (key,)
+    return [doc.problem(path + (key,), f"规则中的数字 {holder[key]!r} 须写成命名参数"
+                        "（parameters: 名称 → value + ref），再在此处写参数名",
+                        f"the figure {holder[key]!r} must be a named parameter (parameters: "
+                        "name → value + ref), named here")
+            for path, holder, key in _figure_fields(data.get("parts"), ("parts",))
+            if not (isinstance(holder[key], str) and NAME.match(holder[key]))]
 
 
 def _figure_fields(node: Any, path: Path_) -> Iterator[tuple[Path_, dict[str, Any], str]]:

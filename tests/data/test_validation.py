@@ -22,8 +22,8 @@ title:
   zh: 测试措施
   en: Test measure
 text:
-  zh: 正文
-  en: Text
+  zh: 对项目按投资额的 30% 给予补助，最高不超过 20 万元。
+  en: 30% of the investment, at most CNY 200,000.
 summary:
   zh: 摘要
   en: Summary
@@ -34,6 +34,13 @@ eligibility:
   - zh: 条件
     en: Condition
 departments: [data_bureau]
+parameters:
+  rate:
+    value: 30%
+    ref: 一（一）“按投资额的 30% 给予补助”
+  cap:
+    value: 200000
+    ref: 一（一）“最高不超过 20 万元”
 funding: shared
 funding_ref: 九（二）
 parts:
@@ -44,7 +51,7 @@ parts:
     bound: exact
     rule:
       kind: cap
-      max: 200000
+      max: cap
       scope:
         zh: 每个项目
         en: per project
@@ -52,7 +59,7 @@ parts:
       of:
         kind: rate
         base: investment
-        rate: 30%
+        rate: rate
         ref: 一（一）
 inputs:
   - name: investment
@@ -66,8 +73,8 @@ inputs:
       en: Project investment
 examples:
   - name:
-      zh: 投资 10 万元得 3 万元
-      en: An investment of 100,000 earns 30,000
+      zh: 投资 {in.investment}得 {out.award}
+      en: An investment of {in.investment:bare} earns {out.award:bare}
     on: 2026-06-01
     inputs: {investment: "100000"}
     expect: {award: "30000.00", city: "15000.00", county: "15000.00"}
@@ -121,15 +128,42 @@ def test_duplicate_key(tmp_path):
 
 
 def test_float_money(tmp_path):
-    (found,) = problems(tmp_path, "max: 200000", "max: 200000.0")
-    assert f"9.1.yaml:{line_of('max: 200000')}:" in found
-    assert "parts[0].rule.max: float money 200000.0" in found
+    (found,) = problems(tmp_path, "value: 200000", "value: 200000.0")
+    assert f"9.1.yaml:{line_of('value: 200000')}:" in found
+    assert "parameters.cap.value: float money 200000.0" in found
     assert "金额不能写成小数形式" in found
 
 
 def test_money_with_unit_words(tmp_path):
-    (found,) = problems(tmp_path, "max: 200000", "max: 20万")
-    assert "parts[0].rule.max: expected an amount in yuan, got '20万'" in found
+    (found,) = problems(tmp_path, "value: 200000", "value: 20万")
+    assert "parameters.cap.value: expected an amount in yuan, got '20万'" in found
+
+
+def test_a_figure_typed_in_a_rule(tmp_path):
+    (found,) = problems(tmp_path, "      max: cap", "      max: 200000")
+    assert f"9.1.yaml:{line_of('      max: cap')}:" in found
+    assert "parts[0].rule.max: the figure 200000 must be a named parameter" in found
+    assert "须写成命名参数" in found
+
+
+def test_an_undefined_parameter(tmp_path):
+    (found,) = problems(tmp_path, "      max: cap", "      max: cpa")
+    assert "parts[0].rule.max: undefined parameter 'cpa'" in found
+
+
+def test_a_reference_to_nothing_in_prose(tmp_path):
+    (found,) = problems(tmp_path, "  zh: 摘要", "  zh: 摘要 {capp}")
+    assert f"9.1.yaml:{line_of('  zh: 摘要')}:" in found
+    assert "summary.zh: unknown reference {capp}" in found
+
+
+def test_a_value_that_is_not_in_the_clause(tmp_path):
+    zh, en = problems(tmp_path, "value: 200000", "value: 250000")
+    for found in (zh, en):
+        assert f"9.1.yaml:{line_of('value: 200000')}:" in found
+    assert "parameter cap = 250000 disagrees with the clause it cites" in zh
+    assert f"line {line_of('text:') + 1}" in zh and "与所引条文不符" in zh
+    assert f"is not in the English clause text (line {line_of('text:') + 2})" in en
 
 
 def test_malformed_date(tmp_path):
@@ -150,8 +184,8 @@ def test_unknown_rule_kind(tmp_path):
 
 
 def test_bad_rate(tmp_path):
-    (found,) = problems(tmp_path, "rate: 30%", "rate: 300%")
-    assert "parts[0].rule.of.rate: expected a rate such as 10% or 0.10, got '300%'" in found
+    (found,) = problems(tmp_path, "value: 30%", "value: 300%")
+    assert "parameters.rate.value: expected a rate such as 10% or 0.10, got '300%'" in found
 
 
 def test_yaml_syntax_error(tmp_path):
