@@ -186,8 +186,8 @@ def resolver(raw: Raw, measure: str | None, day: dt.date,
             from .model import _figure
 
             return figure_text(_figure(value), lang, style)
-        except (ValueError, InvalidOperation):
-            return None
+        except (ValueError, InvalidOperation):  # reported once, at the parameter itself
+            return str(value)
 
     return resolve
 
@@ -229,8 +229,10 @@ def _example_resolver(example: dict[str, Any], resolve: Resolver) -> Resolver:
         if scope in ("in", "out"):
             values = inputs if scope == "in" else expect
             raw = values.get(name) if isinstance(values, dict) else None
-            number = _number(raw)
-            return None if number is None else amount_text(number, lang, bare=style == "bare")
+            if raw is None:
+                return None
+            number = _number(raw)  # as typed if it is no plain amount: calc reports the example
+            return str(raw) if number is None else amount_text(number, lang, bare=style == "bare")
         return resolve(key, lang, style)
 
     return own

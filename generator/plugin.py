@@ -59,6 +59,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
         self.site: Site | None = None
         self.policies: list[Policy] = []
         self.editor_demo = ""
+        self.amend_demo = ("", "", "")
         self.generated: dict[str, PageSpec] = {}
         self.dict_dir = Path(tempfile.gettempdir()) / "qz-policy-search"
         self.segmenter: segment_cache.CachedSegmenter | None = None
@@ -100,6 +101,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
         catalog = calc.Catalog(bundle(self.policies))
         today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         self.editor_demo = editors.broken_example(data, policy)
+        self.amend_demo = editors.unamended_example(data, policy)
         site = Site(policy, catalog, today, ui, environment(TEMPLATES, cache=True))
         for view in site.views:  # a worked example calc refuses is a data mistake (strict: abort)
             for example in view.examples:
@@ -200,7 +202,8 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
             path = page.file.url.removeprefix("" if lang == default else f"{lang}/")
             try:
                 markdown = site.render_doc(markdown, lang, "" if path == "./" else path,
-                                           {"editor_demo": self.editor_demo})
+                                           {"editor_demo": self.editor_demo,
+                                            "amend_demo": self.amend_demo})
             except jinja2.TemplateError as error:
                 raise PluginError(f"{page.file.src_uri}: {error}") from None
             page.meta.setdefault("description", site.ui[lang]["site.description"])

@@ -112,6 +112,8 @@ def test_the_editors_page_shows_a_real_error_report(site: Build) -> None:
         assert "the policy data has 2 error(s)" in page
         assert f"policy_data/{DOCUMENT}/measures/1.1.yaml:" in page
         assert "sumary" in page and "unknown field" in page
+        # the drift guard's own report: a parameter changed without its clause
+        assert "disagrees with the clause it cites" in page and "与所引条文不符" in page
 
 
 def test_a_worked_example_calc_refuses_fails_the_strict_build(data_copy: Path,
