@@ -121,5 +121,6 @@ def test_a_worked_example_calc_refuses_fails_the_strict_build(data_copy: Path,
     edit(measure_file(data_copy, "3.1"), 'inputs: {fee: "60000"}', 'inputs: {fee: "6万元整"}')
     broken = build(tmp_path / "site", data_copy)
     assert broken.returncode != 0
-    assert "3.1: example" in broken.output and "cannot be computed" in broken.output
+    assert f"policy_data/{DOCUMENT}/measures/3.1.yaml:" in broken.output
+    assert "6万元整" in broken.output and "cannot read" in broken.output
     assert "Traceback" not in broken.output
