@@ -11,6 +11,8 @@ from .errors import CalcError
 from .fmt import FEN, Label, Money, to_fen
 from .inputs import InputDef, parse_date, parse_value
 from .messages import bilingual
+from .parameters import Dated, bind, values_on
+from .parameters import read as read_parameters
 from .rules import ZERO, Context, Node
 
 
@@ -41,6 +43,20 @@ class Measure:
     limits: dict[str, Decimal]
     warn_days: int
     data: dict[str, Any] = field(repr=False)
+    parameters: dict[str, Dated] = field(default_factory=dict, repr=False)
+    _built: dict[tuple[str, ...], tuple[Part, ...]] = field(default_factory=dict, repr=False,
+                                                           compare=False)
+
+    def parts_on(self, day: dt.date) -> tuple[Part, ...]:
+        """The rule trees with each named parameter bound to its value in force on ``day``
+        (built once per distinct set of values)."""
+        if not self.parameters:
+            return self.parts
+        values = values_on(self.parameters, day)
+        key = tuple(values[name] for name in sorted(values))
+        if key not in self._built:
+            self._built[key] = _parts(bind(self.data["parts"], values))
+        return self._built[key]
 
     @classmethod
     def from_bundle(cls, doc: dict[str, Any], data: dict[str, Any]) -> Measure:
@@ -61,14 +77,20 @@ class Measure:
             city_share=Decimal(ratio[0]) / Decimal(sum(ratio)),
             ratio=ratio,
             funding_ref=data["funding_ref"],
-            parts=tuple(Part(p["id"], Label.of(p["title"]), p["bound"] == "upper",
-                             Node.build(p["rule"])) for p in data["parts"]),
+            parts=_parts(bind(data["parts"], values_on(read_parameters(
+                data.get("parameters", {})), dt.date.today()))),
             inputs={i["name"]: InputDef.from_bundle(i) for i in data["inputs"]},
             limits={"max_amount": Decimal(limits["max_amount"]),
                     "max_quantity": Decimal(limits["max_quantity"])},
             warn_days=limits["expiry_warning_days"],
             data=data,
+            parameters=read_parameters(data.get("parameters", {})),
         )
+
+
+def _parts(data: list[dict[str, Any]]) -> tuple[Part, ...]:
+    return tuple(Part(p["id"], Label.of(p["title"]), p["bound"] == "upper", Node.build(p["rule"]))
+                 for p in data)
 
 
 @dataclass(frozen=True)
@@ -176,7 +198,7 @@ def estimate(measure: Measure, raw: dict[str, Any], on: dt.date | str | None = N
     ctx = Context(measure.inputs, values, measure.limits)
     exact: list[tuple[Part, Decimal, int]] = []  # part, exact amount, where its subtotal goes
     missing: list[CalcError] = []
-    for part in measure.parts:
+    for part in measure.parts_on(day):
         found = _evaluate_part(part, ctx, lenient and len(measure.parts) > 1, missing)
         if found is not None:
             exact.append((part, found, len(ctx.steps)))

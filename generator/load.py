@@ -6,13 +6,14 @@ Nothing downstream sees data that failed here, and an editor sees all mistakes a
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import crosscheck
+from . import crosscheck, parameters
 from .model import Document, Glossary, Measure, Policy, ProfileSpec
 from .yaml_source import Path_, Problem, SourceDoc, load
 
@@ -122,34 +123,54 @@ def _measure_files(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]
     return named, problems
 
 
+def _prepare(measure_docs: list[SourceDoc], others: list[SourceDoc | None],
+             window: tuple[dt.date, dt.date] | None) -> dict[str, list[tuple[Path_, str]]]:
+    """Bind named parameters into the rules and render every file's prose references
+    (``generator.parameters``), before validation; returns where each rule took a parameter."""
+    day = dt.date.today()
+    raw = parameters.collect(measure_docs)
+    bindings: dict[str, list[tuple[Path_, str]]] = {}
+    for doc in measure_docs:
+        own = raw.get(_id(doc) or "", {})
+        doc.problems += parameters.literals(doc)
+        found = parameters.bind(doc, own, day)
+        resolve = parameters.resolver(raw, _id(doc), day, _window(doc.data) or window)
+        parameters.render(doc, resolve, example=resolve)
+        if found and _id(doc):
+            bindings[str(_id(doc))] = found
+    for other in others:
+        if other is not None:
+            parameters.render(other, parameters.resolver(raw, None, day, window))
+    return bindings
+
+
 def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem], Policy | None]:
     """Load one document folder: ``document.yaml``, ``glossary.yaml``, ``measures/*.yaml``.
 
-    Returns the policy (None if anything is wrong), every problem, and the partial policy of
-    the faultless measures (None if the document or glossary itself is unusable). Each stage
-    runs on whatever passed the stage before, so one bad file does not hide the others'
-    cross-reference mistakes."""
-    sources: list[SourceDoc] = []
-
-    def read(path: Path, model: type[M]) -> tuple[SourceDoc, M | None]:
-        doc = load(path, root)
-        sources.append(doc)
-        return doc, validate(doc, model)
-
-    _, document = read(folder / "document.yaml", Document)
-    _, glossary = read(folder / "glossary.yaml", Glossary)
-    profile_doc, profile = (read(folder / "profile.yaml", ProfileSpec)
-                            if (folder / "profile.yaml").is_file() else (None, None))
+    Every file is parsed first, so that named parameters can be bound into the rules and
+    rendered into the prose of any file before validation. Returns the policy (None if anything
+    is wrong), every problem, and the partial policy of the faultless measures (None if the
+    document or glossary itself is unusable). Each stage runs on whatever passed the stage
+    before, so one bad file does not hide the others' cross-reference mistakes."""
+    document_doc = load(folder / "document.yaml", root)
+    glossary_doc = load(folder / "glossary.yaml", root)
+    profile_doc = (load(folder / "profile.yaml", root)
+                   if (folder / "profile.yaml").is_file() else None)
     paths, problems = _measure_files(folder / "measures", root)
-    measures: list[tuple[SourceDoc, Measure]] = []
-    for path in paths:
-        doc, measure = read(path, Measure)
-        if measure is not None:
-            measures.append((doc, measure))
+    measure_docs = [load(path, root) for path in paths]
+    bindings = _prepare(measure_docs, [document_doc, glossary_doc, profile_doc],
+                        _window(document_doc.data))
+    sources = [document_doc, glossary_doc, *([profile_doc] if profile_doc else []), *measure_docs]
+    document = validate(document_doc, Document)
+    glossary = validate(glossary_doc, Glossary)
+    profile = validate(profile_doc, ProfileSpec) if profile_doc is not None else None
+    measures = [(doc, m) for doc in measure_docs if (m := validate(doc, Measure)) is not None]
     problems += [p for s in sources for p in s.problems]
     if document is None or glossary is None:
         return None, problems, None
     crossed = crosscheck.check(document, glossary, measures)
+    for doc, measure in measures:
+        crossed += parameters.guard(doc, measure)
     every_measure = len(measures) == len(paths) and not problems and not crossed
     if profile_doc is not None and profile is not None and every_measure:
         crossed += crosscheck.check_profile(profile_doc, profile, measures)
@@ -157,10 +178,29 @@ def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem],
     faulty = {p.file for p in problems}
     sound = [m for d, m in measures if d.file not in faulty]
     if problems:
-        partial = Policy(document=document, glossary=glossary, measures=sound, profile=None)
+        partial = Policy(document=document, glossary=glossary, measures=sound, profile=None,
+                         bindings=bindings)
         return None, problems, partial
-    policy = Policy(document=document, glossary=glossary, measures=sound, profile=profile)
+    policy = Policy(document=document, glossary=glossary, measures=sound, profile=profile,
+                    bindings=bindings)
     return policy, [], policy
+
+
+def _id(doc: SourceDoc) -> str | None:
+    data = doc.data
+    return data["id"] if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+
+
+def _window(data: Any) -> tuple[dt.date, dt.date] | None:
+    """A file's validity (a measure's) or window (the document's), if written as dates."""
+    if not isinstance(data, dict):
+        return None
+    window: Any = data.get("validity") or data.get("window")
+    try:
+        return (dt.date.fromisoformat(str(window["start"])),
+                dt.date.fromisoformat(str(window["end"])))
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 def load_all(root: Path) -> list[Policy]:

@@ -79,14 +79,16 @@ def pick(value: Any, lang: str) -> str:
 # ---------------------------------------------------------------- number formatting
 
 
-def amount_text(value: Decimal, lang: str, ui: Mapping[str, str]) -> str:
-    """A policy amount: ``30 万元`` / ``CNY 300,000`` (whole yuan without decimals)."""
+def amount_text(value: Decimal, lang: str, ui: Mapping[str, str], bare: bool = False) -> str:
+    """A policy amount: ``30 万元`` / ``CNY 300,000`` (whole yuan without decimals); ``bare``
+    without the unit: ``30 万`` / ``300,000``."""
+    key = "amount.bare." if bare else "amount."
     if lang == "zh" and value >= _YI and value % (_YI / 100) == 0:
-        return ui["amount.yi"].format(value=plain(value / _YI))
+        return ui[key + "yi"].format(value=plain(value / _YI))
     if lang == "zh" and value >= _WAN and value % 100 == 0:
-        return ui["amount.wan"].format(value=plain(value / _WAN))
+        return ui[key + "wan"].format(value=plain(value / _WAN))
     shown = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
-    return ui["amount.yuan"].format(value=shown)
+    return ui[key + "yuan"].format(value=shown)
 
 
 def date_text(day: dt.date, ui: Mapping[str, str]) -> str:
