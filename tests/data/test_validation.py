@@ -306,7 +306,8 @@ def test_measure_files_are_read_in_id_order(tmp_path):
 def test_an_endless_integer(tmp_path):
     (found,) = problems(tmp_path, "value: 200000", "value: " + "9" * 5000)
     assert f"9.1.yaml:{line_of("value: 200000")}:" in found
-    assert "parameters.cap.value: number too long (5000 characters) / 数字过长（5000 个字符）" in found
+    assert ("parameters.cap.value: number too long (5000 characters) / "
+            "数字过长（5000 个字符）") in found
 
 
 @pytest.mark.parametrize(("old", "new"), [
@@ -367,7 +368,8 @@ def test_check_reports_every_problem_at_once(tmp_path, capsys):
 # case: (text, replacement, what the message says, the line it names)
 EDITS = {"endless_int": ("value: 200000", "value: " + "9" * 5000, "number too long",
                          line_of("value: 200000")),
-         "full_width": ("value: 200000", "value： 200000", "full-width colon", line_of("value: 200000")),
+         "full_width": ("value: 200000", "value： 200000", "full-width colon",
+                        line_of("value: 200000")),
          "failed_example": ('award: "30000.00"', 'award: "30000.01"', "example 1",
                             line_of("examples:") + 1)}
 
