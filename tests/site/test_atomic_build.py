@@ -153,7 +153,7 @@ def test_a_complete_build_replaces_the_site_and_clears_what_killed_builds_left(
 def test_a_failed_build_publishes_nothing(previous: Path, tmp_path: Path) -> None:
     data = tmp_path / "policy_data"
     shutil.copytree(DATA, data)
-    edit(data / DOCUMENT / "measures" / "3.1.yaml", "max: 300000", "max: many")
+    edit(data / DOCUMENT / "measures" / "3.1.yaml", "value: 300000", "value: many")
     before = manifest(previous)
     done = subprocess.run([*BUILD, str(previous)], cwd=ROOT, env=environment(data),
                           capture_output=True, text=True, timeout=900, check=False)
