@@ -1,0 +1,201 @@
+"""The two engines besides Chromium that visitors bring, driven from Debian's packages only:
+
+- Firefox ESR (``firefox-esr``) through its own Marionette protocol (PyPI ``marionette_driver``):
+  Debian ships no geckodriver, and Playwright drives only its patched Firefox builds;
+- WebKitGTK, Safari's engine, through Debian's ``WebKitWebDriver`` (``webkit2gtk-driver``) with
+  selenium, on a virtual screen (Xvfb): WebKitGTK has no headless mode.
+
+Both send every request not for 127.0.0.1 to the trap in offsite.py. Nothing here may fetch a
+browser or a driver: selenium is handed the driver's path, and its Selenium Manager (which would
+download one) is disabled for the session (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import warnings
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+FIREFOX = shutil.which("firefox-esr") or "/usr/bin/firefox-esr"
+WEBKIT_DRIVER = shutil.which("WebKitWebDriver") or "/usr/bin/WebKitWebDriver"
+XVFB = shutil.which("Xvfb") or "/usr/bin/Xvfb"
+LOCAL = ("127.0.0.1", "localhost")
+STARTUP_S = 60
+
+
+class Element(Protocol):
+    """What both clients' element handles offer (selenium's WebElement, marionette's
+    HTMLElement)."""
+
+    def click(self) -> None: ...
+    def clear(self) -> None: ...
+    def send_keys(self, *value: str) -> None: ...
+    def get_attribute(self, name: str) -> str | None: ...
+    def is_selected(self) -> bool: ...
+
+
+class Engine(ABC):
+    """One running browser: navigate, run a script in the page, find elements."""
+
+    name: str
+    version: str
+
+    @abstractmethod
+    def goto(self, url: str) -> None: ...
+
+    @abstractmethod
+    def js(self, script: str, *args: Any) -> Any:
+        """Run a WebDriver script body (``arguments[i]``, ``return``) in the page's realm."""
+
+    @abstractmethod
+    def find_all(self, css: str) -> list[Element]: ...
+
+    @abstractmethod
+    def quit(self) -> None: ...
+
+    def wait_for(self, script: str, *args: Any, timeout: float = 30.0,
+                 what: str = "condition") -> Any:
+        """Poll ``script`` until it returns something truthy."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.js(script, *args)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.name}: no {what} within {timeout:.0f} s")
+            time.sleep(0.05)
+
+
+class Firefox(Engine):
+    name = "firefox-esr"
+
+    def __init__(self, offsite: str, log: Path) -> None:
+        with warnings.catch_warnings():  # mozbase's imports of deprecated APIs, once
+            warnings.filterwarnings("ignore", "distro.linux_distribution", DeprecationWarning)
+            warnings.filterwarnings("ignore", "'telnetlib' is deprecated", DeprecationWarning)
+            from marionette_driver.marionette import Marionette  # type: ignore[import-untyped]
+
+        host, port = offsite.rsplit(":", 1)
+        prefs: dict[str, Any] = {
+            # Every request goes through the trap, but 127.0.0.1: Firefox never proxies
+            # loopback (network.proxy.allow_hijacking_localhost is false by default).
+            "network.proxy.type": 1,
+            "network.proxy.share_proxy_settings": True,
+            **{f"network.proxy.{kind}": host for kind in ("http", "ssl")},
+            **{f"network.proxy.{kind}_port": int(port) for kind in ("http", "ssl")},
+            "network.proxy.no_proxies_on": "",
+            # Background traffic marionette's profile leaves on; the page makes none of it.
+            "app.shield.optoutstudies.enabled": False,
+            "messaging-system.rsexperimentloader.enabled": False,
+            "browser.safebrowsing.malware.enabled": False,
+            "browser.safebrowsing.phishing.enabled": False,
+            "network.prefetch-next": False,
+            "network.dns.disablePrefetch": True,
+            "network.http.speculative-parallel-limit": 0,
+        }
+        # A release build honours the profile's dummy Remote Settings server (which keeps it
+        # from syncing blocklists and experiments from Mozilla) only with this variable set.
+        with _environment(MOZ_REMOTE_SETTINGS_DEVTOOLS="1"), warnings.catch_warnings():
+            # marionette_driver drops the sockets it polls the port with unclosed.
+            warnings.simplefilter("ignore", ResourceWarning)
+            self._m = Marionette(bin=FIREFOX, port=0, headless=True, gecko_log=str(log),
+                                 prefs=prefs, startup_timeout=STARTUP_S)
+        try:
+            self._m.start_session()
+            self._m.timeout.page_load = 30
+        except BaseException:
+            self.quit()
+            raise
+        self.version = str(self._m.session_capabilities["browserVersion"])
+
+    def goto(self, url: str) -> None:
+        self._m.navigate(url)
+
+    def js(self, script: str, *args: Any) -> Any:
+        # sandbox=None: the page's own realm, as classic WebDriver's Execute Script.
+        return self._m.execute_script(script, script_args=args, sandbox=None)
+
+    def find_all(self, css: str) -> list[Element]:
+        return list(self._m.find_elements("css selector", css))
+
+    def quit(self) -> None:
+        self._m.cleanup()
+        if self._m.instance is not None and self._m.instance.profile is not None:
+            self._m.instance.profile.cleanup()  # now, not in __del__ at interpreter exit
+
+
+class WebKit(Engine):
+    name = "webkitgtk"
+
+    def __init__(self, offsite: str, display: str, log: Path) -> None:
+        from selenium.webdriver.common.proxy import Proxy, ProxyType
+        from selenium.webdriver.webkitgtk.options import Options
+        from selenium.webdriver.webkitgtk.service import Service
+        from selenium.webdriver.webkitgtk.webdriver import WebDriver
+
+        options = Options()
+        options.proxy = Proxy({"proxyType": ProxyType.MANUAL, "httpProxy": offsite,
+                               "sslProxy": offsite, "noProxy": list(LOCAL)})
+        # An explicit driver path: selenium skips Selenium Manager and never downloads one.
+        service = Service(executable_path=WEBKIT_DRIVER, log_output=str(log),
+                          env={**os.environ, "DISPLAY": display})
+        with warnings.catch_warnings():  # selenium 4.51's own driver still passes the address
+            warnings.filterwarnings("ignore", "setting remote_server_addr", DeprecationWarning)
+            self._d = WebDriver(options=options, service=service)
+        self._d.set_page_load_timeout(30)
+        self.version = str(self._d.capabilities["browserVersion"])
+
+    def goto(self, url: str) -> None:
+        self._d.get(url)
+
+    def js(self, script: str, *args: Any) -> Any:
+        return self._d.execute_script(script, *args)
+
+    def find_all(self, css: str) -> list[Element]:
+        return list(self._d.find_elements("css selector", css))
+
+    def quit(self) -> None:
+        self._d.quit()
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """These environment variables for the processes started in the block."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, old in saved.items():
+            if old is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = old
+
+
+@contextmanager
+def xvfb() -> Iterator[str]:
+    """A private virtual screen for this session; its DISPLAY value. ``-displayfd`` lets Xvfb
+    pick a free display number, so parallel sessions on one machine do not collide."""
+    read, write = os.pipe()
+    proc = subprocess.Popen([XVFB, "-displayfd", str(write), "-screen", "0", "1280x1024x24",
+                             "-nolisten", "tcp"],
+                            pass_fds=(write,), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    os.close(write)
+    try:
+        with os.fdopen(read) as pipe:
+            number = pipe.readline().strip()
+        if not number:
+            raise RuntimeError(f"Xvfb did not start (exit code {proc.poll()})")
+        yield f":{number}"
+    finally:
+        proc.terminate()
+        proc.wait(10)
