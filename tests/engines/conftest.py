@@ -74,9 +74,12 @@ def _running(engine: Engine) -> Iterator[Engine]:
 
 
 @pytest.fixture(autouse=True)
-def stays_local(engine: Engine, offsite: Offsite) -> Iterator[None]:
+def clean_run(engine: Engine, offsite: Offsite) -> Iterator[None]:
     """Fails the test if its engine sent anything off 127.0.0.1 while it ran (or while the
-    engine started, for the first test)."""
+    engine started, for the first test), or saw a script error."""
+    engine.errors()  # what an earlier test left
     yield
     caught = offsite.take()
     assert not caught, f"{engine.name}: requests left 127.0.0.1: {caught}"
+    errors = engine.errors()
+    assert not errors, f"{engine.name}: script errors: {errors}"

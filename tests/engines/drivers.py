@@ -12,6 +12,7 @@ download one) is disabled for the session (see conftest.py).
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -60,6 +61,10 @@ class Engine(ABC):
     @abstractmethod
     def quit(self) -> None: ...
 
+    @abstractmethod
+    def errors(self) -> list[str]:
+        """Script errors since the last call."""
+
     def wait_for(self, script: str, *args: Any, timeout: float = 30.0,
                  what: str = "condition") -> Any:
         """Poll ``script`` until it returns something truthy."""
@@ -71,6 +76,34 @@ class Engine(ABC):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{self.name}: no {what} within {timeout:.0f} s")
             time.sleep(0.05)
+
+
+# Firefox's console service keeps every script error, the workers' too: read them (errors, not
+# warnings; the pages', not the browser's own) and empty it.
+CONSOLE_ERRORS = """
+const errors = [];
+for (const m of Services.console.getMessageArray() || []) {
+  if (m instanceof Ci.nsIScriptError && m.flags === Ci.nsIScriptError.errorFlag
+      && !m.isFromChromeContext) {
+    errors.push(`${m.category}: ${m.errorMessage} (${m.sourceName}:${m.lineNumber})`);
+  }
+}
+Services.console.reset();
+return errors;
+"""
+
+# Classic WebDriver cannot read WebKitGTK's console: a listener put into each page once it has
+# loaded catches what goes wrong from then on (the worker's errors only as the page sees them).
+WATCH_ERRORS = """
+if (!window.__qzErrors) {
+  window.__qzErrors = [];
+  addEventListener("error", (e) => __qzErrors.push(`${e.message} (${e.filename}:${e.lineno})`));
+  addEventListener("unhandledrejection", (e) => __qzErrors.push(`unhandled: ${e.reason}`));
+  const log = console.error.bind(console);
+  console.error = (...args) => { __qzErrors.push(args.join(" ")); log(...args); };
+}
+"""
+TAKE_ERRORS = "const seen = window.__qzErrors || []; window.__qzErrors = []; return seen;"
 
 
 class Firefox(Engine):
@@ -125,10 +158,16 @@ class Firefox(Engine):
     def find_all(self, css: str) -> list[Element]:
         return list(self._m.find_elements("css selector", css))
 
+    def errors(self) -> list[str]:
+        with self._m.using_context("chrome"):
+            return list(self._m.execute_script(CONSOLE_ERRORS))
+
     def quit(self) -> None:
         self._m.cleanup()
-        if self._m.instance is not None and self._m.instance.profile is not None:
-            self._m.instance.profile.cleanup()  # now, not in __del__ at interpreter exit
+        # mozprofile deletes the profile again in __del__; let that run now, not at interpreter
+        # exit, where it fails noisily.
+        del self._m
+        gc.collect()
 
 
 class WebKit(Engine):
@@ -154,6 +193,10 @@ class WebKit(Engine):
 
     def goto(self, url: str) -> None:
         self._d.get(url)
+        self._d.execute_script(WATCH_ERRORS)
+
+    def errors(self) -> list[str]:
+        return list(self._d.execute_script(TAKE_ERRORS))
 
     def js(self, script: str, *args: Any) -> Any:
         return self._d.execute_script(script, *args)

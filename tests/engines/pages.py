@@ -116,8 +116,7 @@ class Form:
             option.click()
         else:
             meant = str(value)
-            [box] = self.engine.find_all(css)
-            self._settle(box)
+            [box] = self.engine.find_all(css)  # keys go to the element: nothing to settle
             box.clear()
             box.send_keys(meant)
         held = self.engine.js(HELD, self.root, name)

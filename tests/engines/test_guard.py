@@ -31,10 +31,21 @@ def test_a_request_off_127_0_0_1_is_caught(engine: Engine, engine_server: Server
     engine.goto(engine_server.url)
     assert offsite.take() == []
     # .example is reserved (RFC 2606); the trap answers it and nothing leaves this machine.
-    engine.js("fetch('http://qz-offsite.example/probe').catch(() => {});")
+    engine.js("fetch('http://qz-offsite.example/probe', {mode: 'no-cors'}).catch(() => {});")
     caught: list[str] = []
     deadline = time.monotonic() + 10
     while not caught and time.monotonic() < deadline:
         time.sleep(0.05)
         caught += offsite.take()
     assert any("qz-offsite.example" in line for line in caught), caught
+
+
+def test_a_script_error_is_caught(engine: Engine, engine_server: Server) -> None:
+    engine.goto(engine_server.url)
+    engine.js("setTimeout(() => { throw new Error('qz-probe'); }, 0);")
+    seen: list[str] = []
+    deadline = time.monotonic() + 10
+    while not seen and time.monotonic() < deadline:
+        time.sleep(0.05)
+        seen += engine.errors()
+    assert any("qz-probe" in error for error in seen), seen
