@@ -15,7 +15,9 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import socket
 import subprocess
+import sys
 import time
 import warnings
 from abc import ABC, abstractmethod
@@ -29,6 +31,9 @@ WEBKIT_DRIVER = shutil.which("WebKitWebDriver") or "/usr/bin/WebKitWebDriver"
 XVFB = shutil.which("Xvfb") or "/usr/bin/Xvfb"
 LOCAL = ("127.0.0.1", "localhost")
 STARTUP_S = 60
+PAGE_LOAD_S = 30
+COMMAND_S = 45  # longer than a page load, so the driver reports a slow one itself
+WEBKIT_ATTEMPTS = 3
 
 
 class Element(Protocol):
@@ -139,10 +144,11 @@ class Firefox(Engine):
             # marionette_driver drops the sockets it polls the port with unclosed.
             warnings.simplefilter("ignore", ResourceWarning)
             self._m = Marionette(bin=FIREFOX, port=0, headless=True, gecko_log=str(log),
-                                 prefs=prefs, startup_timeout=STARTUP_S)
+                                 prefs=prefs, startup_timeout=STARTUP_S,
+                                 socket_timeout=COMMAND_S)
         try:
             self._m.start_session()
-            self._m.timeout.page_load = 30
+            self._m.timeout.page_load = PAGE_LOAD_S
         except BaseException:
             self.quit()
             raise
@@ -182,13 +188,27 @@ class WebKit(Engine):
         options = Options()
         options.proxy = Proxy({"proxyType": ProxyType.MANUAL, "httpProxy": offsite,
                                "sslProxy": offsite, "noProxy": list(LOCAL)})
-        # An explicit driver path: selenium skips Selenium Manager and never downloads one.
-        service = Service(executable_path=WEBKIT_DRIVER, log_output=str(log),
-                          env={**os.environ, "DISPLAY": display})
-        with warnings.catch_warnings():  # selenium 4.51's own driver still passes the address
-            warnings.filterwarnings("ignore", "setting remote_server_addr", DeprecationWarning)
-            self._d = WebDriver(options=options, service=service)
-        self._d.set_page_load_timeout(30)
+        failures: list[str] = []
+        for attempt in range(1, WEBKIT_ATTEMPTS + 1):
+            # An explicit driver path: selenium skips Selenium Manager and never downloads one.
+            service = Service(executable_path=WEBKIT_DRIVER, log_output=str(log),
+                              env={**os.environ, "DISPLAY": display})
+            try:
+                # Every command to the driver gets a deadline (selenium's default is none):
+                # WebKitWebDriver waits forever for a browser that crashed on start, which
+                # MiniBrowser 2.50.6 sometimes does (a segfault in libc, seen here once in ~20).
+                with _socket_timeout(COMMAND_S), warnings.catch_warnings():
+                    # selenium 4.51's own driver class still passes the address this way
+                    warnings.filterwarnings("ignore", "setting remote_server_addr",
+                                            DeprecationWarning)
+                    self._d = WebDriver(options=options, service=service)
+                break
+            except Exception as error:  # the driver quit itself; try a fresh one
+                failures.append(f"attempt {attempt}: {type(error).__name__}: {error}")
+                print(f"webkitgtk did not start: {failures[-1]}", file=sys.stderr)
+        else:
+            raise RuntimeError("WebKitWebDriver started no browser: " + "; ".join(failures))
+        self._d.set_page_load_timeout(PAGE_LOAD_S)
         self.version = str(self._d.capabilities["browserVersion"])
 
     def goto(self, url: str) -> None:
@@ -206,6 +226,18 @@ class WebKit(Engine):
 
     def quit(self) -> None:
         self._d.quit()
+
+
+@contextmanager
+def _socket_timeout(seconds: float) -> Iterator[None]:
+    """The default timeout of the sockets made in the block (selenium's connection to the
+    driver takes it when it is made)."""
+    saved = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(seconds)
+    try:
+        yield
+    finally:
+        socket.setdefaulttimeout(saved)
 
 
 @contextmanager
