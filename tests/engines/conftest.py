@@ -2,7 +2,8 @@
 (tests/browser), and each of Firefox ESR and WebKitGTK started once per session from Debian's
 packages (`make browser-deps`). A test fails, never skips, when an engine is missing.
 
-Every test also fails if its engine sent a request anywhere but 127.0.0.1 (offsite.py)."""
+Every test also fails if its engine sent a request anywhere but 127.0.0.1 (offsite.py) or saw
+a script error."""
 
 from __future__ import annotations
 
