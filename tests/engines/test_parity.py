@@ -23,10 +23,11 @@ pytestmark = pytest.mark.engines
 
 PROFILES = Path(__file__).resolve().parents[1] / "profiles"
 # 3.1 and 5.2 (the measures checked by hand in every engine when the issue was filed) and 1.4,
-# whose check boxes, yes/no answers and dated milestones use every kind of control but one.
+# whose check boxes and examples dated across two years the other two lack.
 MEASURES = {"3.1": "zh", "5.2": "en", "1.4": "zh"}
-# Each profile with the day it is assessed on, in the language its page is opened in.
-SELF_CHECKS = {"ic_design_house": ("2026-06-01", "zh"), "sme_pilot": ("2027-03-15", "en")}
+# Each profile with the day it is assessed on (the SME pilot's just before 4.1's deadline).
+SELF_CHECKS = {"ic_design_house": "2026-06-01", "sme_pilot": "2027-03-15"}
+SELF_CHECK_LANG = "zh"  # the calculators above cover English
 
 
 def _measure(measure_id: str) -> Measure:
@@ -82,22 +83,23 @@ def _gates() -> set[str]:
     return {s.gate for s in spec.sections if s.gate}
 
 
-@pytest.mark.parametrize("name", SELF_CHECKS)
-def test_selfcheck_matches_cpython(engine: Engine, engine_server: Server, name: str) -> None:
-    on, lang = SELF_CHECKS[name]
-    data = _profile(name)
-    form = selfcheck(engine, engine_server.url, lang)
-    form.reset()  # nothing kept from an earlier test in this engine
-    # The gates first, as a person answers them: the sections they open become clickable.
-    for field in sorted(data, key=lambda field: field not in _gates()):
-        form.enter(field, data[field])
-    form.ask(on)
-    shown = form.read_selfcheck()
-    report = assess_with(catalog(), data, on)
-    where = f"{engine.name} {engine.version}, profile {name}"
-    assert shown["totals"] == report["totals"], where
-    assert shown["rows"] == {
-        row["measure"]: {"status": row["status"],
-                         "award": row["award"] if row["status"] == "may_qualify" else None}
-        for row in report["rows"]}, where
-    assert any(row["status"] == "may_qualify" for row in report["rows"]), f"{name} is no test"
+def test_selfcheck_matches_cpython(engine: Engine, engine_server: Server) -> None:
+    """Both profiles on one page, one after the other, as a person compares two enterprises
+    (one Python start: in WebKitGTK each costs seconds)."""
+    form = selfcheck(engine, engine_server.url, SELF_CHECK_LANG)
+    for name, on in SELF_CHECKS.items():
+        data = _profile(name)
+        form.reset()  # nothing kept from the profile before
+        # The gates first, as a person answers them: the sections they open become clickable.
+        for field in sorted(data, key=lambda field: field not in _gates()):
+            form.enter(field, data[field])
+        form.ask(on)
+        shown = form.read_selfcheck()
+        report = assess_with(catalog(), data, on)
+        where = f"{engine.name} {engine.version}, profile {name}"
+        assert shown["totals"] == report["totals"], where
+        assert shown["rows"] == {
+            row["measure"]: {"status": row["status"],
+                             "award": row["award"] if row["status"] == "may_qualify" else None}
+            for row in report["rows"]}, where
+        assert any(row["status"] == "may_qualify" for row in report["rows"]), f"{name}: no test"
