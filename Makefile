@@ -25,10 +25,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# Debian's Chromium and CJK fonts for the browser tests; never a downloaded browser build.
+# Debian's Chromium and CJK fonts for the browser tests, and Firefox ESR and WebKitGTK's
+# WebDriver (with Xvfb, WebKitGTK has no headless mode) for tests/engines; never a downloaded
+# browser or driver build.
+BROWSER_PACKAGES := chromium fonts-noto-cjk firefox-esr webkit2gtk-driver xvfb
 browser-deps:
-	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "noto.*cjk" || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
+	@{ command -v chromium && command -v firefox-esr && command -v WebKitWebDriver && \
+	   command -v Xvfb; } >/dev/null && fc-list 2>/dev/null | grep -qi "noto.*cjk" || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    $(BROWSER_PACKAGES); }
 
 # Debian's nginx and its brotli_static module: the production server of deploy/nginx.conf.
 deploy-deps:
