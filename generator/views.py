@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
+from markupsafe import Markup, escape
+
 import calc
 from calc.engine import Measure as CalcMeasure
 from calc.fmt import Listing, Localized
 from calc.inputs import parse_value
 from calc.messages import bilingual
-from markupsafe import Markup, escape
 
 from . import facts
 from .crosscheck import walk
@@ -36,7 +37,8 @@ def _number(chinese: str) -> int:
     tens, _, units = chinese.rpartition("十")
     if "十" not in chinese:
         return NUMERALS.index(chinese) + 1
-    return (NUMERALS.index(tens) + 1 if tens else 1) * 10 + (NUMERALS.index(units) + 1 if units else 0)
+    ten = NUMERALS.index(tens) + 1 if tens else 1
+    return ten * 10 + (NUMERALS.index(units) + 1 if units else 0)
 
 
 def clause_ref(ref: str, lang: str) -> Markup:
