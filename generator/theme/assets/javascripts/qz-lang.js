@@ -17,3 +17,27 @@
     window.addEventListener(type, carry, true);
   }
 })();
+
+// Search results in the page's language first. The site has one search index for both
+// languages (mkdocs.yml); Material lists matches by score alone, so an English reader searching
+// "DCMM" met the Chinese pages first. Results keep their order within each language.
+(() => {
+  const english = (item) => /\/en\//.test(new URL(item.querySelector("a").href).pathname);
+  const mine = document.documentElement.lang.startsWith("en") ? english : (i) => !english(i);
+  const sort = (list) => {
+    const items = [...list.children].filter((li) => li.querySelector("a"));
+    const ordered = [...items.filter(mine), ...items.filter((i) => !mine(i))];
+    if (ordered.every((item, n) => item === items[n])) return; // already in order: no loop
+    list.append(...ordered);
+  };
+  const watch = () => {
+    const list = document.querySelector(".md-search-result__list");
+    if (!list) return;
+    new MutationObserver(() => sort(list)).observe(list, { childList: true });
+  };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", watch);
+  } else {
+    watch();
+  }
+})();
