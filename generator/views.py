@@ -41,17 +41,21 @@ def _number(chinese: str) -> int:
     return ten * 10 + (NUMERALS.index(units) + 1 if units else 0)
 
 
-def clause_ref(ref: str, lang: str) -> Markup:
+def clause_ref(ref: str, lang: str, own: str | None = None) -> Markup:
     """A clause reference for a page in ``lang``: English pages say "Art. 9(2)" and keep any
-    quoted Chinese words, marked as Chinese; other references are shown as written."""
+    quoted Chinese words, marked as Chinese; other references are shown as written. The page's
+    own clause (``own``, e.g. 八（一）) links to its English text in the page's official-text
+    section: the quoted words are Chinese only, the translation is of the whole clause."""
     found = CLAUSE.match(ref)
     if lang == "zh" or not found:
         return escape(ref)
-    article = f"Art. {_number(found[1])}({_number(found[2])})"
+    article: Markup = escape(f"Art. {_number(found[1])}({_number(found[2])})")
+    if found[0] == own:
+        article = Markup('<a href="#official-text">') + article + Markup("</a>")
     rest = ref[found.end():].strip()
     if not rest:
-        return escape(article)
-    return escape(article) + Markup(' <span lang="zh">') + escape(rest) + Markup("</span>")
+        return article
+    return article + Markup(' <span lang="zh">') + escape(rest) + Markup("</span>")
 
 
 @dataclass(frozen=True)

@@ -85,3 +85,13 @@ def test_english_labels_read_as_english(site: Build) -> None:
 def test_the_engine_asks_in_a_sentence() -> None:
     asked = bilingual("error.missing", label="x")["en"]
     assert asked[0].isupper(), asked
+
+
+def test_english_steps_link_their_clause_to_its_english_text(site: Build) -> None:
+    policy = next(p for p in load_all(DATA) if p.document.id == DOCUMENT)
+    measure = next(m for m in policy.measures if m.id == "8.1")
+    html = _article(site, "en/measures/8.1/")
+    steps = html[html.index('class="qz-steps"'):]
+    assert '<a href="#official-text">Art. 8(1)</a> <span lang="zh">“' in steps
+    official = html[html.index('id="official-text"'):html.index('id="eligibility"')]
+    assert measure.text.en.split("\n")[0].strip()[:40] in official
