@@ -96,7 +96,22 @@ def _row(measure: Measure, document: dict[str, Any]) -> dict[str, Any]:
         "why": None,
         "warnings": [],
         "inputs": {},
+        "answered": False,
     }
+
+
+def _ask(spec: Spec, measure: Measure, error: CalcError) -> dict[str, str]:
+    """What to answer, as the self-check's form asks it (a measure's own input label may be a
+    question the form never shows, e.g. a choice of the enterprise type)."""
+    link = next((i.get("profile") for i in measure.data["inputs"] if i["name"] == error.field),
+                None)
+    question = spec.fields.get(link["field"]) if link else None
+    if question is None:
+        return {"zh": error.zh, "en": error.en}
+    if link and link.get("contains") in question.choices:
+        return bilingual("why.answer_choice", question=question.label,
+                         choice=question.choices[link["contains"]])
+    return bilingual("why.answer", question=question.label)
 
 
 def _assess_one(measure: Measure, spec: Spec, profile: dict[str, Any], closed: set[str],
@@ -104,6 +119,10 @@ def _assess_one(measure: Measure, spec: Spec, profile: dict[str, Any], closed: s
     row = _row(measure, document)
     values, source = _inputs_for(measure, profile)
     row["inputs"] = {k: _serialize(v) for k, v in values.items()}
+    # Whether the profile answers any of this measure's own questions (a default is no answer):
+    # the page asks for more only about measures the person has started on.
+    row["answered"] = any(i["name"] in values and i.get("default") is None
+                          for i in measure.data["inputs"])
     sections = {spec.section_of[f]["id"] for f in source.values() if f in spec.section_of}
     gated = sections - {s["id"] for s in spec.sections if not s.get("gate")}
     if gated and gated <= closed:  # every question of this measure sits in a closed section
@@ -122,7 +141,7 @@ def _assess_one(measure: Measure, spec: Spec, profile: dict[str, Any], closed: s
             title = Label.of(section["title"])
             return {**row, "status": "not_qualified",
                     "why": bilingual("why.section_closed", section=title)}
-        return {**row, "status": "needs_info", "why": {"zh": error.zh, "en": error.en}}
+        return {**row, "status": "needs_info", "why": _ask(spec, measure, error)}
     row.update(award=str(result.award), city=str(result.city), county=str(result.county),
                upper_bound=result.upper_bound, formula=result.formula,
                warnings=list(result.warnings))

@@ -57,7 +57,7 @@ def test_list_and_describe(capsys):
     (["estimate", "3.1", "fee"], "expected name=value"),
     (["estimate", "3.1", "--on", "2026-02-30"], "invalid date 2026-02-30"),
     (["estimate", "3.1", "fee=60000", "--on", "2030-01-01"], "expired on 2029-12-31"),
-    (["estimate", "3.1", "--on", "2026-06-01"], "please fill in"),
+    (["estimate", "3.1", "--on", "2026-06-01"], "Please fill in"),
     (["bogus"], "usage error"),
     (["estimate", "3.1", "fee=60000", "--on", "20260601"], "invalid date 20260601"),
     (["estimate", "3.1", "fee=60000", "--on", "2026-W23-1"], "invalid date 2026-W23-1"),
