@@ -9,18 +9,20 @@ from decimal import Decimal
 from typing import Any, cast
 
 import calc
+from calc import rules
 from calc.engine import Measure as CalcMeasure
 from calc.fmt import Listing, Localized
 from calc.inputs import parse_value
 from calc.messages import bilingual
 
 from . import facts
-from .crosscheck import walk
 from .examples import work
 from .model import I18n, Input, Measure, Policy, Term
 
-# Rule kinds that say how an amount is reached, in the order the award-type column lists them.
-TYPE_KINDS = ("fixed", "rate", "per_unit", "lookup", "milestones", "differential", "ceiling")
+# Rule kinds that say how an amount is reached, in the order the award-type column lists them
+# (each kind's ``column`` in calc.rules).
+TYPE_KINDS = tuple(sorted((k for k, c in rules.kinds().items() if c.column is not None),
+                          key=lambda k: rules.kinds()[k].column or 0))
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,7 @@ def status(end: dt.date, policy_end: dt.date, today: dt.date, warn_days: int) ->
 
 
 def kinds(measure: Measure) -> tuple[str, ...]:
-    found = {getattr(node, "kind", None) for part in measure.parts
-             for _, node in walk(part.rule, ())}
+    found = {node.kind for part in measure.parts for _, node in rules.walk(part.rule)}
     return tuple(k for k in TYPE_KINDS if k in found)
 
 
