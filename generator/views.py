@@ -19,10 +19,13 @@ from . import facts
 from .examples import work
 from .model import I18n, Input, Measure, Policy, Term
 
-# Rule kinds that say how an amount is reached, in the order the award-type column lists them
-# (each kind's ``column`` in calc.rules).
-TYPE_KINDS = tuple(sorted((k for k, c in rules.kinds().items() if c.column is not None),
-                          key=lambda k: rules.kinds()[k].column or 0))
+
+def type_kinds() -> tuple[str, ...]:
+    """Rule kinds that say how an amount is reached, in the order the award-type column lists
+    them (each kind's ``column`` in ``calc.rules``; asked each time, so every kind counts)."""
+    known = rules.kinds()
+    return tuple(sorted((k for k, c in known.items() if c.column is not None),
+                        key=lambda k: known[k].column or 0))
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def status(end: dt.date, policy_end: dt.date, today: dt.date, warn_days: int) ->
 
 def kinds(measure: Measure) -> tuple[str, ...]:
     found = {node.kind for part in measure.parts for _, node in rules.walk(part.rule)}
-    return tuple(k for k in TYPE_KINDS if k in found)
+    return tuple(k for k in type_kinds() if k in found)
 
 
 def _shown(item: calc.engine.Measure, name: str, raw: Any) -> dict[str, str]:
