@@ -9,8 +9,7 @@ Unknown keys are errors.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -29,37 +28,26 @@ from calc.rules import Node
 
 from .yaml_source import YamlFloat
 
-_AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
-_RATE = re.compile(r"^\d+(\.\d+)?%?$")
 NAME = r"^[a-z][a-z0-9_]*$"
 
 
 def _amount(value: Any) -> Decimal:
-    """Money in YAML: whole yuan as an integer, or a quoted string with at most two decimals."""
+    """Money in YAML: whole yuan as an integer, or a quoted string with at most two decimals
+    (``calc``'s definition; a YAML float is refused, as its text would pass for a string)."""
     if isinstance(value, YamlFloat):
         raise ValueError(f"float_money:{value}")
-    if isinstance(value, bool):
-        raise ValueError(f"not_amount:{value}")
-    if isinstance(value, int) and value >= 0:
-        return Decimal(value)
-    if isinstance(value, str) and _AMOUNT.match(value.strip()):
-        return Decimal(value.strip())
-    raise ValueError(f"not_amount:{value}")
+    try:
+        return rules.parse_amount(value)
+    except ValueError:
+        raise ValueError(f"not_amount:{value}") from None
 
 
 def _rate(value: Any) -> Decimal:
-    """A rate as ``10%`` or ``0.10``; kept exact (YAML floats arrive as their source text)."""
-    plain = isinstance(value, (str, int)) and not isinstance(value, bool)
-    text = str(value).strip() if plain else ""
-    if not _RATE.match(text):
-        raise ValueError(f"not_rate:{value}")
+    """A rate as ``10%`` or ``0.10`` (``calc``'s definition), kept exact."""
     try:
-        rate = Decimal(text.rstrip("%")) / (100 if text.endswith("%") else 1)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        return rules.parse_rate(value)
+    except ValueError:
         raise ValueError(f"not_rate:{value}") from None
-    if rate > 1:
-        raise ValueError(f"not_rate:{value}")
-    return rate
 
 
 def _text(value: str) -> str:
@@ -69,7 +57,6 @@ def _text(value: str) -> str:
 
 
 Amount = Annotated[Decimal, BeforeValidator(_amount)]
-Rate = Annotated[Decimal, BeforeValidator(_rate)]
 Text = Annotated[str, AfterValidator(_text)]
 Name = Annotated[str, Field(pattern=NAME)]
 Ref = Annotated[str, AfterValidator(_text)]

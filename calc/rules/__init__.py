@@ -24,12 +24,15 @@ from .base import (
     Shape,
     dotted,
     figures,
+    parse_amount,
+    parse_rate,
     walk,
 )
 from .table import Table
 
 __all__ = ["ZERO", "Context", "Field", "InputInfo", "Node", "Path", "Problem", "Read", "Shape",
-           "Table", "check", "check_measure", "dotted", "figures", "kinds", "walk"]
+           "Table", "check", "check_measure", "dotted", "figures", "kinds", "parse_amount",
+           "parse_rate", "walk"]
 # One module per kind; importing a module registers its kind.
 KIND_MODULES = ("fixed", "rate", "per_unit", "lookup", "milestones", "cap", "threshold",
                 "require", "differential", "sum", "ceiling")

@@ -91,7 +91,7 @@ class Context:
 # ---------------------------------------------------------------- figures
 
 
-def amount(value: Any) -> Decimal:
+def parse_amount(value: Any) -> Decimal:
     """Money: whole yuan as an integer, or a string with at most two decimals."""
     if isinstance(value, float):
         raise ValueError("float")
@@ -102,7 +102,7 @@ def amount(value: Any) -> Decimal:
     raise ValueError("amount")
 
 
-def rate(value: Any) -> Decimal:
+def parse_rate(value: Any) -> Decimal:
     """A rate as ``10%`` or ``0.10`` (at most 1), kept exact."""
     plain = isinstance(value, (str, int)) and not isinstance(value, bool)
     text = str(value).strip() if plain else ""
@@ -204,9 +204,9 @@ def _parse(f: Field, value: Any) -> Any:
     if value is None:
         return [] if f.form in ("names", "nodes", "rows") else None
     if f.form == "amount":
-        return amount(value)
+        return parse_amount(value)
     if f.form == "rate":
-        return rate(value)
+        return parse_rate(value)
     if f.form == "node":
         return Node.build(value)
     if f.form == "nodes":
@@ -229,7 +229,7 @@ def _check_field(f: Field, value: Any, path: Path,
                          f"undefined parameter {value['param']!r}")])
     if f.figure:
         try:
-            (amount if f.form == "amount" else rate)(value)
+            (parse_amount if f.form == "amount" else parse_rate)(value)
             return []
         except ValueError as error:
             if str(error) == "float":

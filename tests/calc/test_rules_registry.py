@@ -117,4 +117,4 @@ def test_figures_are_the_fields_each_kind_declares():
 def test_a_node_dumps_what_it_was_built_from():
     node = rules.Node.build(CAP)
     assert node.dump() == CAP
-    assert node.most() == rules.base.amount(CAP["max"])
+    assert node.most() == rules.parse_amount(CAP["max"])
