@@ -65,7 +65,7 @@ def _messages(error: dict[str, Any]) -> tuple[str, str]:
     return f"取值无效：{got!r}（{error['msg']}）", f"invalid value {got!r}: {error['msg']}"
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
+def _data_path(loc: tuple[Any, ...]) -> Path_:
     """Pydantic's location as a YAML path (rule trees, whose kinds are tags, are calc's)."""
     return tuple(part for part in loc if isinstance(part, (str, int)))
 
@@ -78,7 +78,7 @@ def validate(doc: SourceDoc, model: type[M]) -> M | None:
         return model.model_validate(doc.data if doc.data is not None else {})
     except ValidationError as error:
         for item in error.errors():
-            path = _data_path(doc.data, item["loc"])
+            path = _data_path(item["loc"])
             if item["type"] == "rule_invalid":  # calc's own check of a rule tree, with paths
                 for problem in item["ctx"]["problems"]:
                     doc.problems.append(doc.problem(path + problem.path, problem.zh, problem.en,
