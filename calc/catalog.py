@@ -52,9 +52,13 @@ class Catalog:
 
 
 def validate(bundle: dict[str, Any]) -> list[Problem]:
-    """The structural problems of every rule tree in a bundle, with paths into the bundle (the
-    build maps the paths of its own trees back to file:line)."""
+    """The format version and the structural problems of every rule tree in a bundle, with
+    paths into the bundle (the build maps the paths of its own trees back to file:line)."""
     found: list[Problem] = []
+    version = bundle.get("format", 1)
+    if not isinstance(version, int) or not 1 <= version <= FORMAT:
+        found.append(Problem(("format",), f"格式版本 {version!r} 不受支持（1–{FORMAT}）",
+                             f"format version {version!r} is not supported (1–{FORMAT})"))
     documents = bundle.get("documents")
     if not isinstance(documents, list):
         return [Problem(("documents",), "缺少 documents 列表", "no documents list")]

@@ -118,3 +118,7 @@ def test_a_node_dumps_what_it_was_built_from():
     node = rules.Node.build(CAP)
     assert node.dump() == CAP
     assert node.most() == rules.parse_amount(CAP["max"])
+
+
+def test_an_unknown_format_version_is_a_problem_at_its_path():
+    assert [p.path for p in validate({**bundle(CAP), "format": FORMAT + 1})] == [("format",)]
