@@ -157,6 +157,7 @@ class Shape:
     """A mapping with declared fields (a node, a tier table, one of its rows)."""
 
     fields: ClassVar[dict[str, Field]] = {}
+    tags: ClassVar[tuple[str, ...]] = ()  # keys that say what the mapping is (a node's kind)
     ref: str = ""
 
     def __init__(self, data: Mapping[str, Any]) -> None:
@@ -170,7 +171,7 @@ class Shape:
         if not isinstance(data, Mapping):
             return [Problem(path, "应为键值映射", "expected a mapping")]
         found = [Problem(path + (key,), "未知字段（拼写错误？）", "unknown field (a typo?)", True)
-                 for key in data if key not in cls.fields and key != "kind"]
+                 for key in data if key not in cls.fields and key not in cls.tags]
         for name, f in cls.fields.items():
             if data.get(name) is None:
                 if f.required:
@@ -278,6 +279,7 @@ class Node(Shape):
 
     kinds: ClassVar[dict[str, type[Node]]] = {}
     kind: ClassVar[str]
+    tags = ("kind",)
     # the explanation keys this kind writes (steps, reasons), in calc.messages or ``strings``
     messages: ClassVar[tuple[str, ...]] = ()
     strings: ClassVar[dict[str, dict[str, str]]] = {}  # a kind's own explanation wording
@@ -289,7 +291,8 @@ class Node(Shape):
         cls.fields = {**cls.fields, "ref": Field("text")}
         Node.kinds[cls.kind] = cls
         for code, texts in cls.strings.items():
-            MESSAGES.setdefault(code, texts)
+            if MESSAGES.setdefault(code, texts) != texts:
+                raise ValueError(f"kind {cls.kind!r} redefines the message {code!r}")
 
     @staticmethod
     def build(data: Mapping[str, Any]) -> Node:

@@ -122,3 +122,10 @@ def test_a_node_dumps_what_it_was_built_from():
 
 def test_an_unknown_format_version_is_a_problem_at_its_path():
     assert [p.path for p in validate({**bundle(CAP), "format": FORMAT + 1})] == [("format",)]
+
+
+def test_a_table_takes_no_kind():
+    table = {"input": "level", "rows": [{"value": "a", "amount": "1"}], "kind": "table"}
+    assert problems({"kind": "lookup", "table": table, "ref": "l"},
+                    [{"name": "level", "type": "choice", "choices": [{"value": "a"}]}]) == [
+        (f"{AT}.table.kind", "unknown field (a typo?)")]
