@@ -8,6 +8,8 @@ from typing import Any
 
 from .engine import Measure
 from .errors import CalcError
+from .fmt import Label
+from .rules import Problem, check_measure, dotted
 
 BUNDLE_FILE = "rules.json"
 FORMAT = 2  # the newest bundle format this engine reads (2: named, dated parameters)
@@ -20,6 +22,12 @@ class Catalog:
         found = bundle.get("format", 1)
         if not isinstance(found, int) or not 1 <= found <= FORMAT:
             raise CalcError("error.bundle_format", None, found=found, supported=FORMAT)
+        problems = validate(bundle)
+        if problems:
+            first = problems[0]
+            where = dotted(first.path)
+            raise CalcError("error.bundle_invalid", None, count=len(problems),
+                            first=Label(f"{where}：{first.zh}", f"{where}: {first.en}"))
         self.bundle = bundle
         self.documents = {d["document"]["id"]: d for d in bundle["documents"]}
         ids = [d["document"]["id"] for d in bundle["documents"]]
@@ -41,6 +49,29 @@ class Catalog:
             raise CalcError("error.unknown_measure", None, measure=measure_id,
                             known=", ".join(self.ids()))
         return self.measures[key]
+
+
+def validate(bundle: dict[str, Any]) -> list[Problem]:
+    """The format version and the structural problems of every rule tree in a bundle, with
+    paths into the bundle (the build maps the paths of its own trees back to file:line)."""
+    found: list[Problem] = []
+    version = bundle.get("format", 1)
+    if not isinstance(version, int) or not 1 <= version <= FORMAT:
+        found.append(Problem(("format",), f"格式版本 {version!r} 不受支持（1–{FORMAT}）",
+                             f"format version {version!r} is not supported (1–{FORMAT})"))
+    documents = bundle.get("documents")
+    if not isinstance(documents, list):
+        return [Problem(("documents",), "缺少 documents 列表", "no documents list")]
+    for d, entry in enumerate(documents):
+        measures = entry.get("measures") if isinstance(entry, dict) else None
+        if not isinstance(measures, list):
+            found.append(Problem(("documents", d, "measures"), "缺少措施列表", "no measures list"))
+            continue
+        for m, data in enumerate(measures):
+            at = ("documents", d, "measures", m)
+            found += (check_measure(data, at) if isinstance(data, dict) else
+                      [Problem(at, "措施应为键值映射", "a measure must be a mapping")])
+    return found
 
 
 def load_default() -> Catalog:

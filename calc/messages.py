@@ -185,6 +185,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "en": "internal calculator error ({kind}); please report what you entered"},
     "error.bundle_format": {"zh": "规则数据格式 {found} 不受支持（本计算器支持至第 {supported} 版），请更新计算器",
                             "en": "rules data format {found} is not supported (this calculator reads up to version {supported}); update the calculator"},
+    "error.bundle_invalid": {"zh": "规则数据有 {count} 处结构错误，第一处：{first}",
+                             "en": "the rules data has {count} structural error(s), the first: {first}"},
     "error.no_rules": {"zh": "找不到规则数据 {path}，请先运行 make bundle",
                        "en": "rules data {path} not found: run make bundle first"},
 }

@@ -7,12 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from calc.catalog import FORMAT  # calc owns the format: the build writes the version it reads
+
 from .crosscheck import profile_fields
 from .model import Measure, Policy
 
 # Long prose the calculator never shows; the pages read it from the model instead.
 PROSE = {"text", "readings", "notes", "summary", "beneficiary", "eligibility", "parameters"}
-FORMAT = 2  # the bundle's format version: 2 adds named, dated parameters
 
 
 def _measure(policy: Policy, measure: Measure) -> dict[str, Any]:

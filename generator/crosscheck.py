@@ -3,72 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, get_args
 
-from pydantic import BaseModel
+from calc import rules
+from calc.rules import InputInfo
 
-from .model import (
-    Cap,
-    Differential,
-    Document,
-    Glossary,
-    Input,
-    Lookup,
-    Measure,
-    MilestoneMode,
-    Milestones,
-    PerUnit,
-    ProfileSpec,
-    RateOf,
-    Require,
-    Table,
-    Threshold,
-)
+from .model import Document, Glossary, Input, Measure, ProfileSpec
 from .yaml_source import Path_, Problem, SourceDoc
 
-NUMERIC = {"money", "number"}
 CHOICE = {"choice", "choices"}
 
 
-def walk(node: Any, path: Path_) -> Iterator[tuple[Path_, BaseModel]]:
-    """Every model object below ``node`` (rule nodes and tables), with its YAML path."""
-    if isinstance(node, BaseModel):
-        yield path, node
-        for name in type(node).model_fields:
-            yield from walk(getattr(node, name), path + (name,))
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            yield from walk(item, path + (i,))
-
-
-def _references(node: BaseModel) -> Iterator[tuple[str, str, set[str]]]:
-    """(field, input name, allowed input types) for each input a rule node reads."""
-    if isinstance(node, RateOf):
-        yield "base", node.base, NUMERIC
-    elif isinstance(node, PerUnit):
-        yield "quantity", node.quantity, NUMERIC
-        if node.limit:
-            yield "limit", node.limit, NUMERIC
-    elif isinstance(node, Table):
-        yield "input", node.input, {"choices"} if node.highest else {"choice"}
-    elif isinstance(node, Lookup) and node.previous:
-        yield "previous", node.previous, {"choice"}
-    elif isinstance(node, Milestones):
-        yield "value", node.value, {"money"}
-        yield "previous", node.previous, {"money"}
-        if node.mode_input:
-            yield "mode_input", node.mode_input, {"choice"}
-        if node.received:
-            yield "received", node.received, {"money"}
-    elif isinstance(node, Cap):
-        for i, name in enumerate(node.less):
-            yield f"less.{i}", name, {"money"}
-    elif isinstance(node, Threshold):
-        yield "input", node.input, NUMERIC
-    elif isinstance(node, Require):
-        yield "input", node.input, {"bool"}
-    elif isinstance(node, Differential):
-        yield "less", node.less, {"money"}
+def walk(node: rules.Node, path: Path_) -> Iterator[tuple[Path_, rules.Node]]:
+    """Every node of a rule tree with its path (calc's walk, for the page tests)."""
+    return rules.walk(node, path)
 
 
 class _Checker:
@@ -81,56 +28,13 @@ class _Checker:
 
 
 def _check_rules(measure: Measure, c: _Checker) -> None:
-    inputs = {i.name: i for i in measure.inputs}
+    """The inputs each rule reads exist and have the types its kind allows (calc's registry says
+    which), table rows name choices, reading switches offer modes."""
+    inputs = {i.name: InputInfo(i.type, tuple(ch.value for ch in i.choices), i.default)
+              for i in measure.inputs}
     for p, part in enumerate(measure.parts):
-        for path, node in walk(part.rule, ("parts", p, "rule")):
-            for field, name, allowed in _references(node):
-                where = path + tuple(int(x) if x.isdigit() else x for x in field.split("."))
-                if name not in inputs:
-                    c.fail(where, f"引用了未定义的输入 {name!r}",
-                           f"refers to undefined input {name!r}")
-                elif inputs[name].type not in allowed:
-                    c.fail(where, f"输入 {name!r} 的类型应为 {'/'.join(sorted(allowed))}",
-                           f"input {name!r} must be of type {'/'.join(sorted(allowed))}")
-            if isinstance(node, Table) and node.input in inputs:
-                known = {ch.value for ch in inputs[node.input].choices}
-                for r, row in enumerate(node.rows):
-                    if row.value not in known:
-                        c.fail(path + ("rows", r, "value"), f"{row.value!r} 不是输入的选项",
-                               f"{row.value!r} is not a choice of input {node.input!r}")
-            if (isinstance(node, Milestones) and node.mode_input
-                    and node.mode_input in inputs):
-                _check_mode_input(inputs[node.mode_input], path, c)
-            if isinstance(node, Cap) and (node.max is None) == (node.max_by is None):
-                c.fail(path, "上限须且只须给出 max 或 max_by 之一",
-                       "a cap needs exactly one of max or max_by")
-            if isinstance(node, Cap) and bool(node.less) != (node.less_from is not None):
-                c.fail(path + ("less_from",),
-                       "扣除已获金额（less）时须写明 less_from："
-                       "entitlement（按整个范围的应得金额扣除）或 cap（从上限中扣除），"
-                       "且仅在有 less 时填写",
-                       "less (amounts already received) needs less_from: entitlement (taken off "
-                       "the whole scope's entitlement) or cap (taken off the cap), and only then")
-            if (isinstance(node, Milestones) and node.received is None
-                    and (node.mode == "differential" or node.mode_input)):
-                c.fail(path + ("received",),
-                       "按差额计算的档位奖励须以 received 指明“已获本条奖励”输入",
-                       "milestones that may be paid as a difference need received: the input of "
-                       "what this measure already paid")
-
-
-def _check_mode_input(item: Input, path: Path_, c: _Checker) -> None:
-    """A reading switch offers known modes and defaults to one (the primary reading)."""
-    modes = set(get_args(MilestoneMode))
-    known = "/".join(sorted(modes))
-    for choice in item.choices:
-        if choice.value not in modes:
-            c.fail(path + ("mode_input",),
-                   f"输入 {item.name!r} 的选项 {choice.value!r} 不是计算方式（{known}）",
-                   f"choice {choice.value!r} of input {item.name!r} is not a mode ({known})")
-    if item.default not in {ch.value for ch in item.choices}:
-        c.fail(path + ("mode_input",), f"输入 {item.name!r} 须以主要理解为默认选项",
-               f"input {item.name!r} needs one of its choices as default (the primary reading)")
+        for problem in rules.references(part.rule, inputs, ("parts", p, "rule")):
+            c.fail(problem.path, problem.zh, problem.en)
 
 
 def _check_inputs(measure: Measure, c: _Checker) -> None:

@@ -58,10 +58,6 @@ def _messages(error: dict[str, Any]) -> tuple[str, str]:
         return "文字不能为空", "text must not be empty"
     if kind.startswith("date"):
         return f"日期无效：{got!r}，应为 YYYY-MM-DD", f"invalid date {got!r}, expected YYYY-MM-DD"
-    if kind == "union_tag_invalid":
-        return f"未知的规则类型 {got!r}", f"unknown rule kind: {error['msg']}"
-    if kind == "union_tag_not_found":
-        return "规则缺少 kind 字段", "rule has no 'kind'"
     if kind == "string_pattern_mismatch":
         return f"格式不符：{got!r}", f"{got!r} does not match the required pattern"
     if kind == "literal_error":
@@ -69,23 +65,9 @@ def _messages(error: dict[str, Any]) -> tuple[str, str]:
     return f"取值无效：{got!r}（{error['msg']}）", f"invalid value {got!r}: {error['msg']}"
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
-    """Map pydantic's location (which includes union tags) back onto the YAML path."""
-    path: list[str | int] = []
-    tagged = False  # a rule node's tag comes right after entering it, once
-    for part in loc:
-        if isinstance(data, dict) and not tagged and data.get("kind") == part:
-            tagged = True
-            continue
-        path.append(part)
-        tagged = False
-        if isinstance(data, dict):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-            data = data[part]
-        else:
-            data = None
-    return tuple(path)
+def _data_path(loc: tuple[Any, ...]) -> Path_:
+    """Pydantic's location as a YAML path (rule trees, whose kinds are tags, are calc's)."""
+    return tuple(part for part in loc if isinstance(part, (str, int)))
 
 
 def validate(doc: SourceDoc, model: type[M]) -> M | None:
@@ -96,9 +78,15 @@ def validate(doc: SourceDoc, model: type[M]) -> M | None:
         return model.model_validate(doc.data if doc.data is not None else {})
     except ValidationError as error:
         for item in error.errors():
+            path = _data_path(item["loc"])
+            if item["type"] == "rule_invalid":  # calc's own check of a rule tree, with paths
+                for problem in item["ctx"]["problems"]:
+                    doc.problems.append(doc.problem(path + problem.path, problem.zh, problem.en,
+                                                    problem.key))
+                continue
             zh, en = _messages(dict(item))
             at_key = item["type"] == "extra_forbidden"
-            doc.problems.append(doc.problem(_data_path(doc.data, item["loc"]), zh, en, at_key))
+            doc.problems.append(doc.problem(path, zh, en, at_key))
         return None
 
 

@@ -1,51 +1,53 @@
 """The typed model of a policy document, its measures and their award rules.
 
-This is the one schema every reader shares: the pages render it, the bundle that ``calc`` reads is
-dumped from it, and editors' YAML is validated against it (unknown keys are errors).
+The document-level fields (prose, inputs, examples, parameters, glossary, profile) are declared
+here; a part's rule tree is ``calc``'s own (``calc.rules``: one module per primitive, which
+validates it), so one schema describes the rules the pages show and the bundle the engine reads.
+Unknown keys are errors.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+)
+from pydantic_core import PydanticCustomError
+
+from calc import rules
+from calc.rules import Node
 
 from .yaml_source import YamlFloat
 
-_AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
-_RATE = re.compile(r"^\d+(\.\d+)?%?$")
 NAME = r"^[a-z][a-z0-9_]*$"
 
 
 def _amount(value: Any) -> Decimal:
-    """Money in YAML: whole yuan as an integer, or a quoted string with at most two decimals."""
+    """Money in YAML: whole yuan as an integer, or a quoted string with at most two decimals
+    (``calc``'s definition; a YAML float is refused, as its text would pass for a string)."""
     if isinstance(value, YamlFloat):
         raise ValueError(f"float_money:{value}")
-    if isinstance(value, bool):
-        raise ValueError(f"not_amount:{value}")
-    if isinstance(value, int) and value >= 0:
-        return Decimal(value)
-    if isinstance(value, str) and _AMOUNT.match(value.strip()):
-        return Decimal(value.strip())
-    raise ValueError(f"not_amount:{value}")
+    try:
+        return rules.parse_amount(value)
+    except ValueError:
+        raise ValueError(f"not_amount:{value}") from None
 
 
 def _rate(value: Any) -> Decimal:
-    """A rate as ``10%`` or ``0.10``; kept exact (YAML floats arrive as their source text)."""
-    plain = isinstance(value, (str, int)) and not isinstance(value, bool)
-    text = str(value).strip() if plain else ""
-    if not _RATE.match(text):
-        raise ValueError(f"not_rate:{value}")
+    """A rate as ``10%`` or ``0.10`` (``calc``'s definition), kept exact."""
     try:
-        rate = Decimal(text.rstrip("%")) / (100 if text.endswith("%") else 1)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        return rules.parse_rate(value)
+    except ValueError:
         raise ValueError(f"not_rate:{value}") from None
-    if rate > 1:
-        raise ValueError(f"not_rate:{value}")
-    return rate
 
 
 def _text(value: str) -> str:
@@ -55,7 +57,6 @@ def _text(value: str) -> str:
 
 
 Amount = Annotated[Decimal, BeforeValidator(_amount)]
-Rate = Annotated[Decimal, BeforeValidator(_rate)]
 Text = Annotated[str, AfterValidator(_text)]
 Name = Annotated[str, Field(pattern=NAME)]
 Ref = Annotated[str, AfterValidator(_text)]
@@ -78,152 +79,23 @@ class Window(Strict):
     ref: Ref
 
 
-# ---------------------------------------------------------------- rule primitives
+# ---------------------------------------------------------------- rule trees
 
 
-class Row(Strict):
-    """One line of a tier table: a choice value and what it pays (or prices)."""
-
-    value: Annotated[str, Field(strict=True)]
-    amount: Amount
-
-
-class Table(Strict):
-    """Amounts looked up by a choice input; with ``highest`` the largest of several choices."""
-
-    input: Name
-    rows: list[Row] = Field(min_length=1)
-    highest: bool = False
+def _rule(value: Any) -> Node:
+    """A rule tree, validated and built by ``calc`` (the one schema of the rule primitives); its
+    problems travel in the error's context, so the loader reports each at its own line."""
+    if isinstance(value, Node):
+        return value
+    problems = rules.check(value)
+    if problems:
+        raise PydanticCustomError("rule_invalid", "the rule has {count} problem(s)",
+                                  {"count": len(problems), "problems": problems})
+    return Node.build(value)
 
 
-class Fixed(Strict):
-    kind: Literal["fixed"]
-    amount: Amount
-    ref: Ref
-
-
-class RateOf(Strict):
-    kind: Literal["rate"]
-    base: Name
-    rate: Rate
-    ref: Ref
-
-
-class PerUnit(Strict):
-    """``quantity`` × a unit price from a table. ``limit`` names an input that, when non-zero,
-    bounds the units that count (only the minutes an earlier payment covered earn a top-up)."""
-
-    kind: Literal["per_unit"]
-    quantity: Name
-    price: Table
-    limit: Name | None = None
-    ref: Ref
-
-
-class Lookup(Strict):
-    """Tier by level; with ``previous``, nothing when the level held before paid as much or more."""
-
-    kind: Literal["lookup"]
-    table: Table
-    previous: Name | None = None
-    ref: Ref
-
-
-class Milestone(Strict):
-    threshold: Amount
-    amount: Amount
-
-
-MilestoneMode = Literal["each", "highest", "differential"]
-
-
-class Milestones(Strict):
-    """Milestones first reached (previous best < threshold ≤ value). ``mode``: ``each`` pays
-    every one of them; ``highest`` only the highest; ``differential`` the highest one's amount
-    less that of the best milestone reached before. ``mode_input`` names a choice input whose
-    values are modes: a reading the visitor may switch (its default is the primary reading)."""
-
-    kind: Literal["milestones"]
-    value: Name
-    previous: Name
-    rows: list[Milestone] = Field(min_length=1)
-    inclusive: bool
-    mode: MilestoneMode = "each"
-    mode_input: Name | None = None
-    received: Name | None = None
-    ref: Ref
-
-
-LessFrom = Literal["entitlement", "cap"]
-
-
-class Cap(Strict):
-    """The smaller of a computed amount and a cap; ``less`` names amounts already received in the
-    cap's scope, and ``less_from`` says what they come off (analysis G-2): ``entitlement`` when the
-    amount is computed on the scope's whole base, ``cap`` when it is computed on the new claim."""
-
-    kind: Literal["cap"]
-    of: RuleNode
-    max: Amount | None = None
-    max_by: Table | None = None
-    less: list[Name] = []
-    less_from: LessFrom | None = None
-    scope: I18n
-    ref: Ref
-
-
-class Threshold(Strict):
-    """Pays ``then`` only when an input exceeds (strict) or reaches (inclusive) a value."""
-
-    kind: Literal["threshold"]
-    input: Name
-    value: Amount
-    strict: bool
-    then: RuleNode
-    ref: Ref
-
-
-class Require(Strict):
-    """Pays ``then`` only when a yes/no condition holds."""
-
-    kind: Literal["require"]
-    input: Name
-    equals: bool = True
-    then: RuleNode
-    ref: Ref
-
-
-class Differential(Strict):
-    """Pays the difference between an amount and what was already received for it (差额)."""
-
-    kind: Literal["differential"]
-    of: RuleNode
-    less: Name
-    ref: Ref
-
-
-class Sum(Strict):
-    kind: Literal["sum"]
-    items: list[RuleNode] = Field(min_length=2)
-    ref: Ref
-
-
-class Ceiling(Strict):
-    """No formula: only a ceiling that the responsible department sets case by case."""
-
-    kind: Literal["ceiling"]
-    amount: Amount
-    ref: Ref
-
-
-RuleNode = Annotated[
-    Union[Fixed, RateOf, PerUnit, Lookup, Milestones, Cap, Threshold, Require, Differential, Sum,
-          Ceiling],
-    Field(discriminator="kind"),
-]
-
-for _model in (Cap, Threshold, Require, Differential, Sum):
-    _model.model_rebuild()
+# A rule as calc builds it: the pages read its fields, the bundle writes ``Node.dump()``.
+RuleNode = Annotated[Node, PlainValidator(_rule), PlainSerializer(lambda node: node.dump())]
 
 
 # ---------------------------------------------------------------- measures

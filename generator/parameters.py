@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
+from calc import rules
 from calc.fmt import Percent
 
 from . import render as pages
@@ -28,10 +29,6 @@ from .model import Measure, Parameter
 from .render import load_ui, strings
 from .yaml_source import Path_, Problem, SourceDoc
 
-# Rule fields that hold a figure, by node kind; and the figure fields of table/milestone rows.
-NUMERIC = {"fixed": ("amount",), "rate": ("rate",), "threshold": ("value",), "cap": ("max",),
-           "ceiling": ("amount",)}
-ROW_FIELDS = ("amount", "threshold")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)(?::([a-z]+))?\}")
 # Where prose is not rendered: the law's own words, the figures themselves, example oracles.
@@ -142,25 +139,18 @@ def literals(doc: SourceDoc) -> list[Problem]:
             if not (isinstance(holder[key], str) and NAME.match(holder[key]))]
 
 
-def _figure_fields(node: Any, path: Path_) -> Iterator[tuple[Path_, dict[str, Any], str]]:
-    if isinstance(node, list):
-        for i, item in enumerate(node):
-            yield from _figure_fields(item, path + (i,))
-        return
-    if not isinstance(node, dict):
-        return
-    for key in NUMERIC.get(str(node.get("kind")), ()):
-        if key in node and node[key] is not None:
-            yield path, node, key
-    for key, item in node.items():
-        if key == "rows" and isinstance(item, list):
-            for i, row in enumerate(item):
-                if isinstance(row, dict):
-                    for field in ROW_FIELDS:
-                        if field in row:
-                            yield path + ("rows", i), row, field
-        elif isinstance(item, (dict, list)):
-            yield from _figure_fields(item, path + (key,))
+def _figure_fields(parts: Any, path: Path_) -> Iterator[tuple[Path_, dict[str, Any], str]]:
+    """(path, holder, field) of every figure in the rule trees of ``parts``: the fields each
+    primitive declares as figures (``calc.rules``)."""
+    for i, part in enumerate(parts if isinstance(parts, list) else []):
+        rule = part.get("rule") if isinstance(part, dict) else None
+        if not isinstance(rule, dict):
+            continue
+        for at, key in rules.figures(rule):
+            holder: Any = rule
+            for step in at:
+                holder = holder[step]
+            yield path + (i, "rule") + at, holder, key
 
 
 # ---------------------------------------------------------------- render prose

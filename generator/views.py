@@ -12,18 +12,23 @@ from typing import Any, cast
 from markupsafe import Markup, escape
 
 import calc
+from calc import rules
 from calc.engine import Measure as CalcMeasure
 from calc.fmt import Listing, Localized
 from calc.inputs import parse_value
 from calc.messages import bilingual
 
 from . import facts
-from .crosscheck import walk
 from .examples import work
 from .model import I18n, Input, Measure, Policy, Term
 
-# Rule kinds that say how an amount is reached, in the order the award-type column lists them.
-TYPE_KINDS = ("fixed", "rate", "per_unit", "lookup", "milestones", "differential", "ceiling")
+
+def type_kinds() -> tuple[str, ...]:
+    """Rule kinds that say how an amount is reached, in the order the award-type column lists
+    them (each kind's ``column`` in ``calc.rules``; asked each time, so every kind counts)."""
+    known = rules.kinds()
+    return tuple(sorted((k for k, c in known.items() if c.column is not None),
+                        key=lambda k: known[k].column or 0))
 
 
 NUMERALS = "一二三四五六七八九"
@@ -123,9 +128,8 @@ def status(end: dt.date, policy_end: dt.date, today: dt.date, warn_days: int) ->
 
 
 def kinds(measure: Measure) -> tuple[str, ...]:
-    found = {getattr(node, "kind", None) for part in measure.parts
-             for _, node in walk(part.rule, ())}
-    return tuple(k for k in TYPE_KINDS if k in found)
+    found = {node.kind for part in measure.parts for _, node in rules.walk(part.rule)}
+    return tuple(k for k in type_kinds() if k in found)
 
 
 def _shown(item: calc.engine.Measure, name: str, raw: Any) -> dict[str, str]:

@@ -20,18 +20,15 @@ from hypothesis import strategies as st
 
 import calc
 from calc.fmt import FEN
+from calc.rules import Node, walk
+from calc.rules.cap import Cap
+from calc.rules.differential import Differential
+from calc.rules.lookup import Lookup
+from calc.rules.milestones import Milestones
+from calc.rules.per_unit import PerUnit
+from calc.rules.rate import Rate
 from calc.selfcheck import Spec, assess_with
-from generator.crosscheck import walk
-from generator.model import (
-    Cap,
-    Differential,
-    Lookup,
-    Measure,
-    Milestones,
-    PerUnit,
-    RateOf,
-    RuleNode,
-)
+from generator.model import Measure
 
 from .test_policy import CATALOG, POLICY
 
@@ -49,10 +46,10 @@ class Scope:
     on: str
 
 
-def _bases(node: RuleNode) -> tuple[str, ...]:
+def _bases(node: Node) -> tuple[str, ...]:
     found = []
-    for _, n in walk(node, ()):
-        if isinstance(n, RateOf):
+    for _, n in walk(node):
+        if isinstance(n, Rate):
             found.append(n.base)
         elif isinstance(n, PerUnit):
             found.append(n.quantity)
@@ -74,7 +71,7 @@ def scopes() -> list[Scope]:
     found = []
     for measure in POLICY.measures:
         for part in measure.parts:
-            for _, node in walk(part.rule, ()):
+            for _, node in walk(part.rule):
                 if isinstance(node, Cap) and node.less:
                     received, whole = tuple(node.less), node.less_from == "entitlement"
                 elif isinstance(node, Differential):
@@ -96,7 +93,7 @@ BASE_SCOPES = [s for s in SCOPES if s.bases]
 def received_inputs(measure: Measure) -> set[str]:
     names: set[str] = set()
     for part in measure.parts:
-        for _, node in walk(part.rule, ()):
+        for _, node in walk(part.rule):
             if isinstance(node, Cap):
                 names.update(node.less)
             elif isinstance(node, Differential):
@@ -167,7 +164,7 @@ def test_a_higher_level_later_tops_up_to_that_level(scope):
     higher one with what was paid as "received", adds up to the higher level's award."""
     measure = POLICY.measure(scope.measure)
     (part,) = [p for p in measure.parts if p.id == scope.part]
-    (lookup,) = [n for _, n in walk(part.rule, ()) if isinstance(n, Lookup)]
+    (lookup,) = [n for _, n in walk(part.rule) if isinstance(n, Lookup)]
     rows = sorted(lookup.table.rows, key=lambda r: r.amount)
     for low, high in itertools.pairwise(rows):
         first = low.value
@@ -180,7 +177,7 @@ def test_a_higher_level_later_tops_up_to_that_level(scope):
         assert a1 > 0 and a1 + a2 == once, (scope.measure, low.value, high.value)
 
 
-MILESTONES = [(m, n) for m in POLICY.measures for p in m.parts for _, n in walk(p.rule, ())
+MILESTONES = [(m, n) for m in POLICY.measures for p in m.parts for _, n in walk(p.rule)
               if isinstance(n, Milestones) and n.received]
 REVENUES = st.decimals(min_value=0, max_value=Decimal("300000000"), places=2)
 

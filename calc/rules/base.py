@@ -1,0 +1,390 @@
+"""What every rule primitive shares: the evaluation context, the field declarations that drive
+validation, parsing and the bundle dump, and the registry of kinds.
+
+A primitive is one module under ``calc/rules/``: a :class:`Node` subclass that declares its
+``kind``, its ``fields``, the inputs it reads, its children, its upper bound, its evaluation and
+the explanation keys it writes. Importing the module registers it; nothing else needs to know.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar, NamedTuple
+
+from ..errors import CalcError
+from ..inputs import InputDef, parse_value
+from ..messages import MESSAGES, bilingual
+
+ZERO = Decimal(0)
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
+_RATE = re.compile(r"^\d+(\.\d+)?%?$")
+MONEY, NUMERIC, CHOICE, CHOICES, BOOL = ({"money"}, {"money", "number"}, {"choice"},
+                                         {"choices"}, {"bool"})
+
+Path = tuple[str | int, ...]
+
+
+class Problem(NamedTuple):
+    """A structural mistake in a rule tree: where (a path of keys and indexes) and what, in zh
+    and en. ``key`` says the path ends at a key that should not be there (not at a value)."""
+
+    path: Path
+    zh: str
+    en: str
+    key: bool = False
+
+
+def dotted(path: Path) -> str:
+    """A path as editors read it: ``parts[0].rule.max``."""
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else f".{step}" if text else str(step)
+    return text
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    """What the checks need to know of an input a rule reads."""
+
+    type: str
+    choices: tuple[str, ...] = ()
+    default: object = None
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+@dataclass
+class Context:
+    """One evaluation: the inputs, and the explanation being written."""
+
+    inputs: dict[str, InputDef]
+    values: dict[str, Any]
+    limits: dict[str, Decimal]
+    steps: list[dict[str, str]] = field(default_factory=list)
+    reasons: list[dict[str, str]] = field(default_factory=list)
+    formula: bool = True
+
+    def get(self, name: str) -> Any:
+        if name not in self.values:
+            item = self.inputs[name]
+            if item.default is None:
+                raise CalcError("error.missing", name, label=item.label)
+            self.values[name] = parse_value(item.default, item, self.limits)
+        return self.values[name]
+
+    def step(self, code: str, ref: str, **values: object) -> None:
+        self.steps.append({**bilingual(code, **values), "ref": ref})
+
+    def why(self, code: str, ref: str, **values: object) -> Decimal:
+        self.reasons.append({**bilingual(code, **values), "ref": ref})
+        return ZERO
+
+    def answer(self, flag: bool) -> dict[str, str]:
+        return bilingual("answer.yes" if flag else "answer.no")
+
+
+# ---------------------------------------------------------------- figures
+
+
+def parse_amount(value: Any) -> Decimal:
+    """Money: whole yuan as an integer, or a string with at most two decimals."""
+    if isinstance(value, float):
+        raise ValueError("float")
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return Decimal(value)
+    if isinstance(value, str) and _AMOUNT.match(value.strip()):
+        return Decimal(value.strip())
+    raise ValueError("amount")
+
+
+def parse_rate(value: Any) -> Decimal:
+    """A rate as ``10%`` or ``0.10`` (at most 1), kept exact."""
+    plain = isinstance(value, (str, int)) and not isinstance(value, bool)
+    text = str(value).strip() if plain else ""
+    if not _RATE.match(text):
+        raise ValueError("rate")
+    try:
+        found = Decimal(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        raise ValueError("rate") from None
+    if found > 1:
+        raise ValueError("rate")
+    return found
+
+
+# ---------------------------------------------------------------- declared fields
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a rule node or structure.
+
+    ``form``: ``amount``/``rate`` (a figure: a named parameter in the data), ``name`` (an input),
+    ``names`` (a list of inputs), ``node``/``nodes`` (children), ``bool``, ``text`` (a clause
+    reference), ``i18n`` (``{zh, en}``), ``option`` (one of ``options``), ``shape`` (a nested
+    :class:`Shape`) or ``rows`` (a list of ``shape``)."""
+
+    form: str
+    required: bool = True
+    default: Any = None
+    options: tuple[str, ...] = ()
+    shape: type[Shape] | None = None
+    min_items: int = 0
+
+    @property
+    def figure(self) -> bool:
+        return self.form in ("amount", "rate")
+
+
+def _say_type(f: Field) -> tuple[str, str]:
+    return {
+        "amount": ("以元为单位的金额", "an amount in yuan"),
+        "rate": ("比例（如 10% 或 0.10）", "a rate such as 10% or 0.10"),
+        "name": ("输入名称（小写字母、数字、下划线）", "an input name (a-z, 0-9, _)"),
+        "bool": ("true 或 false", "true or false"),
+        "text": ("非空文字", "non-empty text"),
+        "i18n": ("含 zh 与 en 的文字", "a text with zh and en"),
+        "option": ("/".join(f.options), "one of " + "/".join(f.options)),
+    }.get(f.form, ("列表或对象", "a list or a mapping"))
+
+
+class Shape:
+    """A mapping with declared fields (a node, a tier table, one of its rows)."""
+
+    fields: ClassVar[dict[str, Field]] = {}
+    tags: ClassVar[tuple[str, ...]] = ()  # keys that say what the mapping is (a node's kind)
+    ref: str = ""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        for name, f in self.fields.items():
+            setattr(self, name, _parse(f, data.get(name, f.default)))
+
+    @classmethod
+    def check(cls, data: Any, path: Path, params: Collection[str] | None) -> list[Problem]:
+        """Every structural problem of ``data`` as this shape (unknown keys, missing fields,
+        wrong types, bad figures), then the shape's own constraints."""
+        if not isinstance(data, Mapping):
+            return [Problem(path, "应为键值映射", "expected a mapping")]
+        found = [Problem(path + (key,), "未知字段（拼写错误？）", "unknown field (a typo?)", True)
+                 for key in data if key not in cls.fields and key not in cls.tags]
+        for name, f in cls.fields.items():
+            if data.get(name) is None:
+                if f.required:
+                    found.append(Problem(path + (name,), "缺少必填字段",
+                                         "required field is missing"))
+                continue
+            found += _check_field(f, data[name], path + (name,), params)
+        return found or cls.constraints(data, path)
+
+    @classmethod
+    def constraints(cls, data: Mapping[str, Any], path: Path) -> list[Problem]:
+        """Rules across fields (exactly one of two, one field requiring another)."""
+        return []
+
+    def dump(self) -> dict[str, Any]:
+        """JSON-ready, every field written (defaults too), figures as decimal strings."""
+        return {name: _dump(getattr(self, name)) for name in self.fields}
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, Shape):
+        return value.dump()
+    if isinstance(value, (list, tuple)):
+        return [_dump(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _parse(f: Field, value: Any) -> Any:
+    if value is None:
+        return [] if f.form in ("names", "nodes", "rows") else None
+    if f.form == "amount":
+        return parse_amount(value)
+    if f.form == "rate":
+        return parse_rate(value)
+    if f.form == "node":
+        return Node.build(value)
+    if f.form == "nodes":
+        return [Node.build(v) for v in value]
+    if f.form == "shape" and f.shape is not None:
+        return f.shape(value)
+    if f.form == "rows" and f.shape is not None:
+        return [f.shape(v) for v in value]
+    if f.form == "names":
+        return list(value)
+    return value
+
+
+def _check_field(f: Field, value: Any, path: Path,
+                 params: Collection[str] | None) -> list[Problem]:
+    zh, en = _say_type(f)
+    if f.figure and params is not None and isinstance(value, Mapping) and set(value) == {"param"}:
+        return ([] if value["param"] in params else
+                [Problem(path, f"未定义的参数 {value['param']!r}",
+                         f"undefined parameter {value['param']!r}")])
+    if f.figure:
+        try:
+            (parse_amount if f.form == "amount" else parse_rate)(value)
+            return []
+        except ValueError as error:
+            if str(error) == "float":
+                return [Problem(path, f"金额不能写成小数形式 {value}，请写整数元（如 1000000）或加"
+                                "引号（如 '1234.56'）", f"float money {value}: write whole yuan "
+                                "(1000000) or a quoted string ('1234.56')")]
+            return [Problem(path, f"应为{zh}，实际为 {value!r}", f"expected {en}, got {value!r}")]
+    if f.form in ("node", "shape"):
+        shape = Node if f.form == "node" else f.shape
+        assert shape is not None
+        return shape.check(value, path, params)
+    if f.form in ("nodes", "rows", "names"):
+        if not isinstance(value, list):
+            return [Problem(path, "应为列表", "expected a list")]
+        if len(value) < f.min_items:
+            return [Problem(path, f"至少需要 {f.min_items} 项",
+                            f"needs at least {f.min_items} items")]
+        item = Field({"nodes": "node", "rows": "shape", "names": "name"}[f.form], shape=f.shape)
+        return [p for i, v in enumerate(value) for p in _check_field(item, v, path + (i,), params)]
+    ok = {"name": lambda v: isinstance(v, str) and bool(NAME.match(v)),
+          "bool": lambda v: isinstance(v, bool),
+          "text": lambda v: isinstance(v, str) and bool(v.strip()),
+          "option": lambda v: v in f.options,
+          "i18n": lambda v: isinstance(v, Mapping) and set(v) == {"zh", "en"} and all(
+              isinstance(t, str) and t.strip() for t in v.values())}.get(f.form)
+    if ok is None or ok(value):
+        return []
+    return [Problem(path, f"取值无效：{value!r}（应为{zh}）",
+                    f"invalid value {value!r}: expected {en}")]
+
+
+# ---------------------------------------------------------------- rule nodes and their registry
+
+
+@dataclass(frozen=True)
+class Read:
+    """An input a node reads: the field (a path below the node), the name and allowed types."""
+
+    at: Path
+    name: str
+    types: frozenset[str]
+
+
+class Node(Shape):
+    """A rule primitive; subclasses register themselves under their YAML ``kind``."""
+
+    kinds: ClassVar[dict[str, type[Node]]] = {}
+    kind: ClassVar[str]
+    tags = ("kind",)
+    # the explanation keys this kind writes (steps, reasons), in calc.messages or ``strings``
+    messages: ClassVar[tuple[str, ...]] = ()
+    strings: ClassVar[dict[str, dict[str, str]]] = {}  # a kind's own explanation wording
+    # position of the kind in the pages' award-type column (None: says nothing of the type)
+    column: ClassVar[int | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.fields = {**cls.fields, "ref": Field("text")}
+        Node.kinds[cls.kind] = cls
+        for code, texts in cls.strings.items():
+            if MESSAGES.setdefault(code, texts) != texts:
+                raise ValueError(f"kind {cls.kind!r} redefines the message {code!r}")
+
+    @staticmethod
+    def build(data: Mapping[str, Any]) -> Node:
+        return Node.kinds[data["kind"]](data)
+
+    @classmethod
+    def check(cls, data: Any, path: Path, params: Collection[str] | None = None) -> list[Problem]:
+        if cls is not Node:
+            return super().check(data, path, params)
+        if not isinstance(data, Mapping):
+            return [Problem(path, "规则应为键值映射", "a rule must be a mapping")]
+        if "kind" not in data:
+            return [Problem(path, "规则缺少 kind 字段", "rule has no 'kind'")]
+        kind = Node.kinds.get(str(data["kind"]))
+        if kind is None:
+            known = "/".join(sorted(Node.kinds))
+            return [Problem(path, f"未知的规则类型 {data['kind']!r}（可用：{known}）",
+                            f"unknown rule kind {data['kind']!r} (known: {known})")]
+        return kind.check(data, path, params)
+
+    def dump(self) -> dict[str, Any]:
+        return {"kind": self.kind, **super().dump()}
+
+    # ---- what the build asks of a kind
+
+    def children(self) -> Iterator[tuple[Path, Node]]:
+        """Each child node and its path below this one."""
+        for name, f in self.fields.items():
+            if f.form == "node":
+                yield (name,), getattr(self, name)
+            elif f.form == "nodes":
+                for i, child in enumerate(getattr(self, name)):
+                    yield (name, i), child
+
+    def reads(self) -> Iterator[Read]:
+        """The inputs this node itself reads (not its children's)."""
+        return iter(())
+
+    def check_inputs(self, inputs: Mapping[str, InputInfo]) -> list[Problem]:
+        """Each input read exists and has an allowed type (paths below this node)."""
+        found: list[Problem] = []
+        for read in self.reads():
+            allowed = "/".join(sorted(read.types))
+            if read.name not in inputs:
+                found.append(Problem(read.at, f"引用了未定义的输入 {read.name!r}",
+                                     f"refers to undefined input {read.name!r}"))
+            elif inputs[read.name].type not in read.types:
+                found.append(Problem(read.at, f"输入 {read.name!r} 的类型应为 {allowed}",
+                                     f"input {read.name!r} must be of type {allowed}"))
+        return found
+
+    def grows(self) -> Iterator[str]:
+        """Inputs the amount grows with (bases, quantities), for the property tests."""
+        return iter(())
+
+    def most(self) -> Decimal | None:
+        """The most this node can ever pay, or None when nothing bounds it."""
+        return None
+
+    def evaluate(self, ctx: Context) -> Decimal:
+        raise NotImplementedError
+
+
+def walk(node: Node, path: Path = ()) -> Iterator[tuple[Path, Node]]:
+    """A node and every node below it, with their paths."""
+    yield path, node
+    for at, child in node.children():
+        yield from walk(child, path + at)
+
+
+def figures(node: Mapping[str, Any], path: Path = ()) -> Iterator[tuple[Path, str]]:
+    """(path of the holder, field) for every figure field written in a raw rule tree."""
+    kind = Node.kinds.get(str(node.get("kind")))
+    if kind is not None:
+        yield from _figures(kind, node, path)
+
+
+def _figures(shape: type[Shape], data: Mapping[str, Any], path: Path) -> Iterator[tuple[Path, str]]:
+    for name, f in shape.fields.items():
+        value = data.get(name)
+        if value is None:
+            continue
+        if f.figure:
+            yield path, name
+        elif f.form == "node" and isinstance(value, Mapping):
+            yield from figures(value, path + (name,))
+        elif f.form in ("nodes", "rows") and isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    if f.form == "nodes":
+                        yield from figures(item, path + (name, i))
+                    elif f.shape is not None:
+                        yield from _figures(f.shape, item, path + (name, i))
+        elif f.form == "shape" and f.shape is not None and isinstance(value, Mapping):
+            yield from _figures(f.shape, value, path + (name,))

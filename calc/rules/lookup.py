@@ -1,0 +1,50 @@
+"""``lookup``: a tier by level; with ``previous``, nothing when the level held before paid as
+much or more."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import ClassVar
+
+from ..fmt import Money
+from .base import CHOICE, ZERO, Context, Field, InputInfo, Node, Problem, Read
+from .table import TABLE_MESSAGES, Table
+
+
+class Lookup(Node):
+    kind = "lookup"
+    fields: ClassVar[dict[str, Field]] = {
+        "table": Field("shape", shape=Table), "previous": Field("name", required=False)}
+    messages = ("step.same_tier", "why.same_tier", *TABLE_MESSAGES)
+    column = 4
+    table: Table
+    previous: str | None
+
+    def reads(self) -> Iterator[Read]:
+        yield self.table.read(("table",))
+        if self.previous:
+            yield Read(("previous",), self.previous, frozenset(CHOICE))
+
+    def check_inputs(self, inputs: Mapping[str, InputInfo]) -> list[Problem]:
+        return super().check_inputs(inputs) + self.table.check_rows(inputs, ("table",))
+
+    def most(self) -> Decimal:
+        return self.table.most()
+
+    def evaluate(self, ctx: Context) -> Decimal:
+        item = ctx.inputs[self.table.input]
+        picked = self.table.pick(ctx, self.ref)
+        if picked is None:
+            return ZERO
+        amount, choice = picked
+        if self.previous is not None:
+            before = ctx.get(self.previous)
+            earlier = ctx.inputs[self.previous].choices[before]
+            if self.table.amounts.get(before, ZERO) >= amount:
+                ctx.step("step.same_tier", self.ref, previous=earlier, choice=choice)
+                return ctx.why("why.same_tier", self.ref, previous=earlier)
+        if not self.table.highest:
+            ctx.step("step.lookup", self.ref, label=item.label, choice=choice,
+                     amount=Money(amount))
+        return amount

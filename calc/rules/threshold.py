@@ -1,0 +1,41 @@
+"""``threshold``: pays ``then`` only when an input exceeds (``strict``) or reaches a value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import ClassVar
+
+from .base import NUMERIC, Context, Field, Node, Read
+
+
+class Threshold(Node):
+    kind = "threshold"
+    fields: ClassVar[dict[str, Field]] = {
+        "input": Field("name"), "value": Field("amount"), "strict": Field("bool"),
+        "then": Field("node")}
+    messages = ("step.threshold_gt", "step.threshold_ge", "why.threshold_gt", "why.threshold_ge")
+    input: str
+    value: Decimal
+    strict: bool
+    then: Node
+
+    def reads(self) -> Iterator[Read]:
+        yield Read(("input",), self.input, frozenset(NUMERIC))
+
+    def grows(self) -> Iterator[str]:
+        yield self.input
+
+    def most(self) -> Decimal | None:
+        return self.then.most()
+
+    def evaluate(self, ctx: Context) -> Decimal:
+        item = ctx.inputs[self.input]
+        value = ctx.get(self.input)
+        met = value > self.value if self.strict else value >= self.value
+        suffix = "gt" if self.strict else "ge"
+        shown = {"label": item.label, "value": item.shown(value), "limit": item.shown(self.value)}
+        if not met:
+            return ctx.why(f"why.threshold_{suffix}", self.ref, **shown)
+        ctx.step(f"step.threshold_{suffix}", self.ref, **shown)
+        return self.then.evaluate(ctx)
