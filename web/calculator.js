@@ -188,7 +188,8 @@ export class WorkerForm {
     const changed = (event) => {
       onEdit(event);
       clearTimeout(this.saveTimer);
-      this.saveTimer = setTimeout(() => this.save(), 250);
+      // Not once instant navigation has replaced this form: the URL is another page's now.
+      this.saveTimer = setTimeout(() => this.root.isConnected && this.save(), 250);
       this.update();
     };
     this.form.addEventListener("input", changed);
