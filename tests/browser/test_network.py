@@ -244,7 +244,8 @@ def _new_build(site: Path, target: Path) -> tuple[str, str]:
             page.write_text(text.replace(old, new), "utf-8")
             for sibling in (".br", ".gz", ".zst"):
                 page.with_name(page.name + sibling).unlink(missing_ok=True)
-    (target / "sw.js").unlink()
+    for name in ("sw.js", "sw.js.br", "sw.js.gz", "sw.js.zst"):
+        (target / name).unlink(missing_ok=True)  # the server would prefer a stale sibling
     service_worker.write(target, ["", "en/"], service_worker=True)
     return old, new
 
@@ -279,12 +280,17 @@ def test_a_new_build_replaces_the_runtime_and_its_pages_use_it(
             runtime = [u for u in fetched if "/assets/pyodide/" in u]
             assert runtime and all(new in u for u in runtime), runtime
             # The new worker takes over and drops what the old build kept.
-            page.wait_for_function(f"""async () => {{
-                const kept = (await (await caches.open("qz-immutable")).keys()).map(r => r.url);
-                return kept.some(u => u.includes("{new}")) && !kept.some(u => u.includes("{old}"));
-            }}""", timeout=READY_MS, polling=250)
+            kept_runtime = """async () => (await (await caches.open("qz-immutable")).keys())
+                               .map((r) => r.url).filter((u) => u.includes("/assets/pyodide/"))"""
+            deadline = time.monotonic() + READY_MS / 1000
+            while time.monotonic() < deadline:
+                kept = page.evaluate(kept_runtime)
+                if not [u for u in kept if old in u]:
+                    break
+                page.wait_for_timeout(250)
+            assert kept and all(new in u for u in kept), kept
             caches_now = page.evaluate("async () => (await caches.keys()).sort()")
-            assert caches_now != version and len(caches_now) == len(version), caches_now
+            assert caches_now != version and len(caches_now) == len(version), (version, caches_now)
 
             # Offline, the page that loads is the new build's, with the new runtime.
             context.set_offline(True)

@@ -235,7 +235,11 @@
 
   function registerServiceWorker() {
     if (!("serviceWorker" in navigator) || !navigator.serviceWorker) return;
-    navigator.serviceWorker.register(new URL("sw.js", root).href).catch(function (error) {
+    // register() returns an existing registration as it is: update() asks for sw.js again, so
+    // a new build's worker (and with it the new runtime) is installed on this visit.
+    navigator.serviceWorker.register(new URL("sw.js", root).href).then(function (registration) {
+      return registration.active ? registration.update() : undefined;
+    }).catch(function (error) {
       console.warn("qz: no service worker", error); // the site works without one
     });
   }
