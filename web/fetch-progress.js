@@ -28,9 +28,13 @@ export function progressReporter(post, sizes = {}) {
     timer = setTimeout(send, Math.max(0, INTERVAL_MS - (Date.now() - last)));
   }
 
+  function known(url) {
+    const size = sizes[new URL(url).pathname.split("/").pop()];
+    return Number.isFinite(size) ? size : null;
+  }
+
   function expected(url, response) {
-    const name = new URL(url).pathname.split("/").pop();
-    if (Number.isFinite(sizes[name])) return sizes[name];
+    if (known(url) !== null) return known(url);
     const length = Number(response.headers.get("content-length"));
     const encoded = (response.headers.get("content-encoding") ?? "identity") !== "identity";
     return !encoded && length > 0 ? length : null;
@@ -39,6 +43,7 @@ export function progressReporter(post, sizes = {}) {
   // fetch(), with the response's body counted as it is read (headers and status kept, so
   // WebAssembly.compileStreaming still sees application/wasm).
   async function counted(url, init) {
+    totals.set(url, known(url)); // counted in the total from the start, not once it answers
     const response = await fetch(url, init);
     if (!response.ok || !response.body) return response;
     totals.set(url, expected(url, response));
