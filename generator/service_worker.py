@@ -99,7 +99,9 @@ def manifest(site: Path, files: list[str]) -> dict[str, Any]:
         digest.update(relative.encode() + b"\0")
         if not HASHED.search(relative):
             digest.update(hashlib.sha256((site / relative).read_bytes()).digest())
-    return {"version": digest.hexdigest()[:16], "immutable": immutable, "precache": precache}
+    sizes = {f: (site / f).stat().st_size for f in immutable}  # for resuming a broken download
+    return {"version": digest.hexdigest()[:16], "immutable": immutable, "precache": precache,
+            "sizes": sizes}
 
 
 def _language_roots(config: MkDocsConfig) -> list[str]:

@@ -9,21 +9,25 @@ Not timed: each test checks what happens, not how fast (scripts/bench.py measure
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
 import shutil
+import socket
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 import calc
 from generator import service_worker
-from generator.static_server import Server, serving
+from generator.static_server import Handler, Server, serving
 
 from .calcpage import READY_MS, Calc, cpython, example_on, measure_url, policy, search, ui
 from .conftest import Guard, guarded_context
@@ -379,3 +383,96 @@ def test_after_instant_navigation_print_search_and_the_language_switch_work(
     en.wait_ready()
     assert page.evaluate("window.__firstVisit") is None  # a full load: English header, search
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+# ------------------------------------------------------------------ a download that breaks off
+
+
+class _BreakingHandler(Handler):
+    """The site as static_server serves it, but the first download of the wasm stops halfway
+    (the connection drops) and a Range request gets the rest, as nginx does for a plain file."""
+
+    cuts: ClassVar[list[int]] = []  # one entry per download still to break off
+    seen: ClassVar[list[tuple[str | None, int]]] = []  # (Range header, bytes sent) per request
+
+    def do_GET(self) -> None:
+        if not self.path.split("?", 1)[0].endswith("/pyodide.asm.wasm"):
+            super().do_GET()
+            return
+        data = Path(self.translate_path(self.path)).read_bytes()
+        wanted = self.headers.get("Range")
+        start = int(wanted.removeprefix("bytes=").rstrip("-")) if wanted else 0
+        if wanted:
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+        else:
+            self.send_response(200)
+        self.send_header("Content-Type", "application/wasm")
+        self.send_header("Content-Length", str(len(data) - start))
+        self.end_headers()
+        body = data[start:]
+        if self.cuts and not wanted:
+            self.cuts.pop()
+            body = body[: len(body) // 2]
+            self.wfile.write(body)
+            self.wfile.flush()
+            self.seen.append((wanted, len(body)))
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self.wfile.write(body)
+        self.seen.append((wanted, len(body)))
+
+
+@contextmanager
+def _breaking_server(root: Path) -> Iterator[Server]:
+    handler = type("Breaking", (_BreakingHandler,), {"cuts": [], "seen": []})
+    server = Server(("127.0.0.1", 0), functools.partial(handler, directory=os.fspath(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_a_download_that_breaks_off_resumes_where_it_stopped(
+        sw_context: tuple[BrowserContext, Guard], built_site: Path) -> None:
+    context, guard = sw_context
+    with _breaking_server(built_site) as server:
+        handler = server.RequestHandlerClass.func  # type: ignore[attr-defined]
+        page = guard.open_page(context)
+        page.goto(f"{server.url}glossary/")  # no calculator: the service worker installs
+        wait_for_service_worker(page)
+        # As if this visit had not kept the runtime yet: neither the worker nor the HTTP cache.
+        page.evaluate("""async () => {
+            const cache = await caches.open("qz-immutable");
+            for (const r of await cache.keys()) {
+              if (r.url.includes("/assets/pyodide/")) await cache.delete(r);
+            }
+        }""")
+        context.new_cdp_session(page).send("Network.clearBrowserCache")
+        guard.allow(r"ERR_CONTENT_LENGTH_MISMATCH|Failed to fetch|network error|wasm")
+        handler.cuts[:] = [1]
+        handler.seen.clear()
+        root = page.locator("[data-qz-calc]")
+        page.goto(measure_url(server.url, measure("3.1"), "en", STATE_31))
+        expect(root).to_have_attribute("data-state", "failed", timeout=READY_MS)
+        retry = root.locator('[data-action="retry"]')
+        expect(retry).to_be_visible()
+        retry.click()
+        calculator = Calc(page, root, measure("3.1"), "en")
+        calculator.wait_ready()
+        calculator.wait_idle()
+        want = cpython(measure("3.1"), {"fee": "60000"}, dt.date(2026, 6, 1))
+        assert isinstance(want, calc.Estimate)
+        assert calculator.figures()["award"] == str(want.award)
+        size = next(built_site.glob("assets/pyodide/*/pyodide.asm.wasm")).stat().st_size
+        first, rest = handler.seen[0], handler.seen[1]
+        assert first == (None, size // 2)  # broke off halfway
+        # The second request asks only for what the page had not received, once.
+        kept = int((rest[0] or "").removeprefix("bytes=").rstrip("-"))
+        assert 0 < kept <= size // 2 and rest == (f"bytes={kept}-", size - kept), handler.seen
+        assert len(handler.seen) == 2, handler.seen
