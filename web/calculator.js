@@ -178,6 +178,7 @@ export class WorkerForm {
     this.inflight = false;
     this.dirty = false;
     this.announceSlot = announceSlot;
+    this.pathname = location.pathname;
     this.slot = (name) => root.querySelector(`[data-slot="${name}"]`);
     root.querySelector('[data-action="retry"]')?.addEventListener("click", () => engine.retry());
   }
@@ -188,13 +189,18 @@ export class WorkerForm {
     const changed = (event) => {
       onEdit(event);
       clearTimeout(this.saveTimer);
-      // Not once instant navigation has replaced this form: the URL is another page's now.
-      this.saveTimer = setTimeout(() => this.root.isConnected && this.save(), 250);
+      this.saveTimer = setTimeout(() => this.ownsURL() && this.save(), 250);
       this.update();
     };
     this.form.addEventListener("input", changed);
     this.form.addEventListener("change", changed);
     this.form.addEventListener("submit", (event) => event.preventDefault());
+  }
+
+  // Not once a link was followed: with instant navigation this page's script lives on, and the
+  // address (and soon the content) is the next page's.
+  ownsURL() {
+    return this.root.isConnected && location.pathname === this.pathname;
   }
 
   // The print header: the day printed and the date the estimate is for, as long dates.
