@@ -90,7 +90,10 @@ function keepWhileStreaming(event, href, response, head, encoded) {
   const headers = new Headers({ "content-type": response.headers.get("content-type") ?? "" });
   const reader = response.body.getReader();
   let settle;
-  event.waitUntil(new Promise((resolve) => { settle = resolve; }));
+  const settled = new Promise((resolve) => { settle = resolve; });
+  event.waitUntil(settled);
+  downloads.set(href, settled);
+  settled.then(() => downloads.delete(href));
   const keepPart = async () => {
     const body = concat(chunks);
     const partHeaders = new Headers(headers);
@@ -130,11 +133,16 @@ function keepWhileStreaming(event, href, response, head, encoded) {
   return new Response(stream, { status: 200, headers });
 }
 
+// href → settles when its download ends. Pyodide fetches the wasm a second time (the worker
+// hands it the module it compiled already): that request waits for the first download.
+const downloads = new Map();
+
 async function cacheFirst(event) {
   const cache = await caches.open(IMMUTABLE);
+  const href = event.request.url;
+  await downloads.get(href);
   const hit = await cache.match(event.request, MATCH);
   if (hit) return hit;
-  const href = event.request.url;
   const partial = await (await caches.open(PARTIAL)).match(href);
   let head = null;
   let response = null;
