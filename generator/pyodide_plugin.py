@@ -42,7 +42,7 @@ SELFCHECK_MARKER = "data-qz-selfcheck"  # the self-check page: its script import
 RUNTIME_DIR = "assets/pyodide"
 WEB_DIR = "assets/calc"
 WEB_FILES = {"script": "calculator.js", "worker": "calc-worker.js", "style": "calculator.css",
-             "selfcheck": "selfcheck.js"}
+             "selfcheck": "selfcheck.js", "progress": "fetch-progress.js"}
 # The theme's head script (generator/theme/assets/javascripts/qz-head.js) starts the worker when
 # the config precedes it: before the page is parsed, long before the page script runs.
 HEAD_SCRIPT = re.compile(r'<script src="[^"]*qz-head\.js"')
@@ -120,8 +120,12 @@ class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]
             "watchdogMs": self.config.watchdog_seconds * 1000,
             # selfcheck.js imports Engine from the calculator script by this (hashed) URL.
             "engine": url(self.web["script"]),
+            # The worker's byte counter and the runtime files' sizes (its progress bar's total).
+            "progress": url(self.web["progress"]),
+            "sizes": {name: path.stat().st_size for name, path in runtime.files.items()},
         }
         script = "selfcheck" if selfcheck else "script"
+        settings["page"] = url(self.web[script])  # run by qz-head.js after instant navigation
         # JSON inside <script>: "<" is escaped so no value can close the element.
         blob = json.dumps(settings, separators=(",", ":")).replace("<", "\\u003c")
         config_json = f'<script type="application/json" id="qz-calc-config">{blob}</script>\n'

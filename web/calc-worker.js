@@ -1,6 +1,8 @@
 // The module worker that runs Python for the page: one per page, shared by its calculators.
 // It boots Pyodide from the site's own files and answers {type: "call", id, request} with
 // calc.api.handle(request): a JSON string in, a JSON string out, whatever the request type.
+// While it boots it reports {type: "progress", loaded, total} (fetch-progress.js): the page
+// shows the bytes and tells a slow download from a stalled one.
 //
 // Boot, fastest first: the memory snapshot (taken at build time with calc imported; Pyodide's
 // private _loadSnapshot), else the stock start with calc loaded from the site's
@@ -11,8 +13,11 @@ let handle = null;
 const queue = [];
 const stages = {}; // boot stage → epoch ms, shown as User Timing marks by the page
 
+let progress = { fetch: (...args) => fetch(...args), alive() {} }; // counting: fetch-progress.js
+
 function stage(name) {
   stages[name] = performance.timeOrigin + performance.now();
+  progress.alive();
 }
 
 function post(message) {
@@ -52,7 +57,7 @@ function quiet(promise) {
 }
 
 async function bytes(url) {
-  const response = await fetch(url);
+  const response = await progress.fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response.arrayBuffer();
 }
@@ -76,7 +81,7 @@ function unpack(buffer) {
 }
 
 async function blobURL(url) {
-  const response = await fetch(url);
+  const response = await progress.fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return URL.createObjectURL(await response.blob());
 }
@@ -95,9 +100,13 @@ async function withModule(module, start) {
 }
 
 async function boot(config) {
+  if (config.progress) {
+    const { progressReporter } = await import(config.progress);
+    progress = progressReporter(post, config.sizes);
+  }
   stage("boot");
   const url = (name) => new URL(name, config.runtime).href;
-  const wasm = quiet(WebAssembly.compileStreaming(fetch(url("pyodide.asm.wasm"))));
+  const wasm = quiet(WebAssembly.compileStreaming(progress.fetch(url("pyodide.asm.wasm"))));
   const snapshot = config.snapshot
     ? quiet(bytes(url(config.snapshot)).then((data) => { stage("snapshot"); return unpack(data); }))
     : null;

@@ -2,7 +2,6 @@
 // asks the page's one worker (calc-worker.js, which runs the Python package `calc`) and shows
 // the answer. It knows the shape of a result, never the meaning of a rule: no arithmetic here.
 
-const config = JSON.parse(document.getElementById("qz-calc-config").textContent);
 const STATE_KEY = "calc"; // #calc=3.1&fee=60000&on=2026-06-01: the hash never reaches a server
 
 function today() {
@@ -17,25 +16,38 @@ function fill(template, values) {
 
 // ---------------------------------------------------------------- the worker, shared by the page
 
+// The config the build put in this page's head. Read again at each start: after instant
+// navigation (Material's navigation.instant) the head is the new page's, whose relative URLs
+// may differ from the first page's.
+function pageConfig() {
+  return JSON.parse(document.getElementById("qz-calc-config").textContent);
+}
+
+// One worker per visit, shared by every calculator on the page and, with instant navigation,
+// by the calculators of the pages that follow: Python boots once.
 export class Engine {
   constructor() {
     this.listeners = new Map(); // request id → callback
     this.calculators = [];
     this.lastId = 0;
-    this.state = "loading";
+    this.state = "loading"; // loading → ready, or stalled / failed (retry → loading)
+    this.reason = null;
+    this.mode = null;
+    this.progress = { loaded: 0, total: null };
   }
 
   // Take over the worker the theme's head script started (qz-head.js, before the page was
   // parsed) with what it has said so far; start it now if that did not happen.
-  start() {
+  start(early = window.qzCalcWorker ?? window.qzStartCalcWorker?.(pageConfig())) {
     if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
       return this.fail("no_wasm");
     }
-    const early = window.qzCalcWorker ?? window.qzStartCalcWorker?.(config);
+    window.qzCalcWorker = early;
     if (!early?.worker) {
       console.warn("qz-calc: the worker cannot start", early?.error ?? "qz-head.js did not run");
       return this.fail("blocked");
     }
+    this.state = "loading";
     this.worker = early.worker;
     this.worker.onmessage = (event) => this.receive(event.data);
     this.worker.onerror = (event) => {
@@ -43,12 +55,32 @@ export class Engine {
       console.warn("qz-calc: worker error", event.message);
       this.fail("blocked");
     };
-    this.watchdog = setTimeout(() => this.fail("timeout"), config.watchdogMs);
+    // Not a limit on the whole start (a slow link needs minutes): a limit on silence. The
+    // worker reports every few kilobytes and every boot step; nothing for this long means the
+    // download stalled, or Python hangs (a CSP without 'wasm-unsafe-eval' never settles).
+    this.stallMs = pageConfig().watchdogMs;
+    this.alive();
     if (early.error) {
       console.warn("qz-calc: worker error", early.error);
       return this.fail("blocked");
     }
     for (const message of early.messages.splice(0)) this.receive(message);
+  }
+
+  alive() {
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => this.fail("stalled"), this.stallMs);
+  }
+
+  // A calculator joins: it is told at once what the others already know.
+  attach(calc) {
+    this.calculators = this.calculators.filter((c) => c.root.isConnected);
+    this.calculators.push(calc);
+    if (this.state === "ready") calc.ready(this.mode);
+    else if (this.state === "loading") {
+      if (this.progress.loaded) calc.progress(this.progress);
+    }
+    else calc.failed(this.reason);
   }
 
   call(request, callback) {
@@ -58,14 +90,20 @@ export class Engine {
   }
 
   receive(message) {
-    if (message.type === "ready") {
+    if (message.type === "progress") {
+      this.alive();
+      this.progress = { loaded: message.loaded, total: message.total };
+      for (const calc of this.calculators) calc.progress(this.progress);
+    } else if (message.type === "ready") {
       clearTimeout(this.watchdog);
       for (const [name, epoch] of Object.entries(message.stages)) {
         const startTime = Math.max(0, epoch - performance.timeOrigin);
         performance.mark(`qz-calc:${name}`, { startTime });
       }
       this.state = "ready";
+      this.mode = message.mode;
       for (const calc of this.calculators) calc.ready(message.mode);
+      window.dispatchEvent(new Event("qz-calc-settled")); // qz-head.js: the service worker
     } else if (message.type === "failed") {
       this.fail(message.reason);
     } else if (message.type === "result") {
@@ -76,13 +114,46 @@ export class Engine {
   }
 
   fail(reason) {
-    if (this.state === "failed") return;
-    this.state = "failed";
+    if (this.state === "failed" || this.state === "stalled") return;
+    this.state = reason === "stalled" ? "stalled" : "failed";
+    this.reason = reason;
     clearTimeout(this.watchdog);
     this.worker?.terminate();
+    this.worker = null;
+    window.qzCalcWorker = null;
     this.listeners.clear();
     for (const calc of this.calculators) calc.failed(reason);
+    window.dispatchEvent(new Event("qz-calc-settled"));
   }
+
+  // A new worker from scratch; what the browser (or the service worker) already holds of the
+  // runtime is not downloaded again.
+  retry() {
+    if (this.state !== "failed" && this.state !== "stalled") return;
+    this.progress = { loaded: 0, total: null };
+    this.start(window.qzStartCalcWorker?.(pageConfig()));
+    if (this.state !== "loading") return;
+    for (const calc of this.calculators) {
+      calc.loading();
+      calc.update();
+    }
+  }
+}
+
+// The page's engine, made and started on first use; kept on window so the calculator script
+// and the self-check script (which imports this module) share it across instant navigation.
+export function sharedEngine() {
+  if (!window.qzEngine) {
+    window.qzEngine = new Engine();
+    window.qzEngine.start();
+  }
+  return window.qzEngine;
+}
+
+// Run `mount` for this page and again for each page instant navigation brings in.
+export function onEachPage(mount) {
+  mount();
+  window.document$?.subscribe?.(() => mount());
 }
 
 // ---------------------------------------------------------------- one calculator on the page
@@ -100,11 +171,16 @@ export class WorkerForm {
     this.form = root.querySelector("form");
     this.result = root.querySelector("[data-result]");
     this.strings = JSON.parse(root.querySelector(stringsSelector).textContent);
+    // The start-up strings (generator/templates/_boot.html), shared by both forms.
+    const boot = root.querySelector(".qz-calc-boot-strings");
+    if (boot) Object.assign(this.strings, JSON.parse(boot.textContent));
     this.lang = root.dataset.lang;
     this.inflight = false;
     this.dirty = false;
     this.announceSlot = announceSlot;
+    this.pathname = location.pathname;
     this.slot = (name) => root.querySelector(`[data-slot="${name}"]`);
+    root.querySelector('[data-action="retry"]')?.addEventListener("click", () => engine.retry());
   }
 
   // Every edit updates the answer at once; the link follows once typing pauses (browsers
@@ -113,12 +189,18 @@ export class WorkerForm {
     const changed = (event) => {
       onEdit(event);
       clearTimeout(this.saveTimer);
-      this.saveTimer = setTimeout(() => this.save(), 250);
+      this.saveTimer = setTimeout(() => this.ownsURL() && this.save(), 250);
       this.update();
     };
     this.form.addEventListener("input", changed);
     this.form.addEventListener("change", changed);
     this.form.addEventListener("submit", (event) => event.preventDefault());
+  }
+
+  // Not once a link was followed: with instant navigation this page's script lives on, and the
+  // address (and soon the content) is the next page's.
+  ownsURL() {
+    return this.root.isConnected && location.pathname === this.pathname;
   }
 
   // The print header: the day printed and the date the estimate is for, as long dates.
@@ -131,7 +213,7 @@ export class WorkerForm {
   }
 
   update() {
-    if (this.engine.state === "failed") return;
+    if (this.engine.state !== "loading" && this.engine.state !== "ready") return;
     if (this.inflight) {
       this.dirty = true;
       return;
@@ -148,19 +230,65 @@ export class WorkerForm {
     });
   }
 
+  // ---- start-up: progress, ready, stalled or failed, retry
+
+  bootBox(shown, retry = false) {
+    const box = this.slot("boot");
+    if (!box) return;
+    box.hidden = !shown;
+    this.root.querySelector('[data-action="retry"]').hidden = !retry;
+  }
+
+  // Bytes so far of the runtime download: a progress bar and "x / y MB"; once every byte is
+  // in, Python is starting.
+  progress({ loaded, total }) {
+    const mb = (bytes) => (bytes / 1e6).toFixed(1);
+    const bar = this.slot("progress");
+    if (!bar) return;
+    this.bootBox(true);
+    if (total) {
+      bar.max = total;
+      bar.value = Math.min(loaded, total);
+    } else {
+      bar.removeAttribute("value"); // indeterminate: the total is not known
+    }
+    const done = total && loaded >= total;
+    this.root.dataset.loaded = loaded;
+    const template = done ? this.strings.starting
+      : total ? this.strings.downloading : this.strings.downloadingUnknown;
+    this.slot("status").textContent =
+      fill(template, { loaded: mb(loaded), total: total ? mb(total) : "" });
+  }
+
+  loading() {
+    this.root.dataset.state = "loading";
+    this.bootBox(false);
+    this.slot("status").textContent = this.strings.loading;
+  }
+
   ready(mode) {
     this.root.dataset.state = "ready";
     this.root.dataset.engine = mode;
+    this.bootBox(false);
     this.slot("status").textContent = this.strings.ready;
   }
 
+  // Stalled (no byte for a while) or a download that broke: the network's fault, so a retry
+  // button; the form, the link and print stay usable, the worked examples stay in view.
   failed(reason) {
-    this.root.dataset.state = "failed";
+    const network = reason === "stalled" || reason === "blocked";
+    this.root.dataset.state = reason === "stalled" ? "stalled" : "failed";
     delete this.root.dataset.busy;
     this.inflight = false;
     this.clearResult();
-    const why = this.strings[reason] ?? reason;
-    this.slot("status").textContent = fill(this.strings.failed, { reason: why });
+    this.bootBox(network && Boolean(this.slot("boot")), network);
+    if (reason === "stalled") {
+      const seconds = Math.round(this.engine.stallMs / 1000);
+      this.slot("status").textContent = fill(this.strings.stalled, { seconds });
+    } else {
+      const why = this.strings[reason] ?? reason;
+      this.slot("status").textContent = fill(this.strings.failed, { reason: why });
+    }
   }
 
   money(decimal) {
@@ -406,10 +534,16 @@ export { fill, today };
 
 // ---------------------------------------------------------------- start
 
-const roots = document.querySelectorAll("[data-qz-calc]");
-if (roots.length) {
-  const engine = new Engine();
-  engine.calculators = [...roots].map((root) => new Calculator(root, engine));
-  engine.start();
-  for (const calc of engine.calculators) calc.update();
-}
+// Each calculator of this page, and of each page instant navigation brings in, joins the one
+// engine; a calculator is mounted once (data-qz-mounted).
+onEachPage(() => {
+  const roots = document.querySelectorAll("[data-qz-calc]:not([data-qz-mounted])");
+  if (!roots.length) return;
+  const engine = sharedEngine();
+  for (const root of roots) {
+    root.dataset.qzMounted = "";
+    const calc = new Calculator(root, engine);
+    engine.attach(calc);
+    calc.update();
+  }
+});

@@ -5,7 +5,7 @@
 
 const config = JSON.parse(document.getElementById("qz-calc-config").textContent);
 // The calculator script's URL is hashed at build time: the plugin passes it in the config.
-const { Engine, WorkerForm, isolateForPrint, fill, today } =
+const { WorkerForm, isolateForPrint, fill, onEachPage, sharedEngine, today } =
   await import(new URL(config.engine, document.baseURI).href);
 
 const STATE_KEY = "sc"; // #sc=1&enterprise_types=ic_design,software&…&on=2026-06-01
@@ -41,7 +41,8 @@ class SelfCheck extends WorkerForm {
     on("print", "click", () => window.print());
     on("rest", "click", () => this.showRest(!this.restShown));
     this.restShown = false;
-    window.addEventListener("beforeprint", () => this.beforePrint());
+    // Instant navigation may have replaced this form: only the one on the page prints.
+    window.addEventListener("beforeprint", () => this.root.isConnected && this.beforePrint());
     window.addEventListener("afterprint", () => this.restorePrint?.());
   }
 
@@ -403,11 +404,14 @@ class SelfCheck extends WorkerForm {
 
 // ---------------------------------------------------------------- start
 
-const root = document.querySelector("[data-qz-selfcheck]");
-if (root) {
-  const engine = new Engine();
+// On this page, or when instant navigation brings it in: the form joins the visit's one engine
+// (Python boots once per visit, whichever page comes first).
+onEachPage(() => {
+  const root = document.querySelector("[data-qz-selfcheck]:not([data-qz-mounted])");
+  if (!root) return;
+  root.dataset.qzMounted = "";
+  const engine = sharedEngine();
   const check = new SelfCheck(root, engine);
-  engine.calculators = [check];
-  engine.start();
+  engine.attach(check);
   check.update();
-}
+});

@@ -92,9 +92,12 @@ def _local(url: str) -> bool:
 
 
 def guarded_context(browser: Browser, init_script: str | None = None,
-                    ) -> tuple[BrowserContext, Guard]:
-    """A context whose off-site requests are aborted and whose console errors are collected."""
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
+                    service_workers: bool = False) -> tuple[BrowserContext, Guard]:
+    """A context whose off-site requests are aborted and whose console errors are collected.
+    The site's service worker is blocked unless asked for: a test that routes the runtime's
+    requests must see them, not the worker's cache (tests/browser/test_network.py tests it)."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900},
+                                  service_workers="allow" if service_workers else "block")
     guard = Guard()
 
     def route(r: Route) -> None:

@@ -1,0 +1,187 @@
+// The site's service worker, served as /sw.js so its scope is the whole site. Hand-written, no
+// library; it only ever talks to this origin.
+//
+// - Content-hashed files (the Pyodide runtime under assets/pyodide/<version>-<hash>/, the
+//   calculator's assets/calc/<name>.<hash>.js, Material's bundles) come from the cache with no
+//   round trip: their URL changes whenever their bytes do.
+// - Everything else (pages, the search index, unhashed scripts) goes to the network first and
+//   falls back to the cache when offline.
+// - Install keeps this build's runtime, assets and every page, so after one visit the
+//   calculators and the self-check work offline. Activate deletes what older builds kept: a page
+//   of this build never meets another build's runtime, and a new runtime replaces the old one.
+//
+// - A hashed file whose download broke off (connection lost, or the page gave up on a stall)
+//   keeps what had arrived; the next request asks for the rest with a Range request. nginx's
+//   brotli_static serves no ranges, and a Range request makes the browser ask for the plain
+//   file: the rest comes uncompressed, so it resumes only when that rest is smaller than the
+//   whole compressed file, and starts over otherwise.
+//
+// generator/service_worker.py replaces the next line with the build's manifest.
+const BUILD = { version: "dev", immutable: [], precache: [], sizes: {} };
+
+const IMMUTABLE = "qz-immutable";
+const PARTIAL = "qz-partial"; // bodies cut short, by URL: x-qz-received bytes of the plain file
+const PAGES = `qz-pages-${BUILD.version}`;
+const scope = new URL(self.registration.scope);
+const absolute = (path) => new URL(path, scope).href;
+const immutable = new Set(BUILD.immutable.map(absolute));
+const sizes = new Map(Object.entries(BUILD.sizes ?? {}).map(([path, n]) => [absolute(path), n]));
+const HASHED = /\.[0-9a-f]{8,}\.|\/\d+\.\d+\.\d+-[0-9a-f]{10}\//; // as the build's rule
+const MATCH = { ignoreVary: true };
+
+async function keep(cache, href) {
+  // The page that registered this worker downloaded the runtime moments ago: the HTTP cache
+  // (hashed files are immutable there too) answers most of these without the network.
+  const response = await fetch(href);
+  if (!response.ok) throw new Error(`${href}: HTTP ${response.status}`);
+  await cache.put(href, response);
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const hashed = await caches.open(IMMUTABLE);
+    const missing = [];
+    for (const href of immutable) if (!(await hashed.match(href, MATCH))) missing.push(href);
+    const pages = await caches.open(PAGES);
+    await Promise.all([...missing.map((href) => keep(hashed, href)),
+                       ...BUILD.precache.map((path) => keep(pages, absolute(path)))]);
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if ((name.startsWith("qz-pages-") && name !== PAGES) || name === PARTIAL) {
+        await caches.delete(name);
+      }
+    }
+    const hashed = await caches.open(IMMUTABLE);
+    for (const request of await hashed.keys()) {
+      if (!immutable.has(request.url)) await hashed.delete(request);
+    }
+    await self.clients.claim();
+  })());
+});
+
+// Is asking for the rest cheaper than starting over? A Range answer is the plain file.
+function worthResuming(partial, href) {
+  const received = Number(partial.headers.get("x-qz-received"));
+  const encoded = Number(partial.headers.get("x-qz-encoded-length")); // 0: it came plain
+  const size = sizes.get(href);
+  if (!received || !size || received >= size) return false;
+  return !encoded || size - received < encoded;
+}
+
+function concat(chunks) {
+  const whole = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return whole;
+}
+
+// The body to the page as it arrives (after `head`, what an earlier try kept), and to the
+// cache once whole; if it breaks off or the page stops reading, what arrived is kept.
+function keepWhileStreaming(event, href, response, head, encoded) {
+  const chunks = head ? [head] : [];
+  const headers = new Headers({ "content-type": response.headers.get("content-type") ?? "" });
+  const reader = response.body.getReader();
+  let settle;
+  const settled = new Promise((resolve) => { settle = resolve; });
+  event.waitUntil(settled);
+  downloads.set(href, settled);
+  settled.then(() => downloads.delete(href));
+  const keepPart = async () => {
+    const body = concat(chunks);
+    const partHeaders = new Headers(headers);
+    partHeaders.set("x-qz-received", String(body.byteLength));
+    partHeaders.set("x-qz-encoded-length", String(encoded));
+    await (await caches.open(PARTIAL)).put(href, new Response(body, { headers: partHeaders }));
+  };
+  const stream = new ReadableStream({
+    start(controller) {
+      if (head) controller.enqueue(head.slice());
+    },
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          controller.close();
+          const whole = new Response(concat(chunks), { headers });
+          await (await caches.open(IMMUTABLE)).put(href, whole);
+          await (await caches.open(PARTIAL)).delete(href);
+          settle();
+          return;
+        }
+        chunks.push(value);
+        controller.enqueue(value);
+      } catch (error) {
+        controller.error(error);
+        await keepPart().catch(() => {});
+        settle();
+      }
+    },
+    async cancel() {
+      reader.cancel().catch(() => {});
+      await keepPart().catch(() => {});
+      settle();
+    },
+  });
+  return new Response(stream, { status: 200, headers });
+}
+
+// href → settles when its download ends. Pyodide fetches the wasm a second time (the worker
+// hands it the module it compiled already): that request waits for the first download.
+const downloads = new Map();
+
+async function cacheFirst(event) {
+  const cache = await caches.open(IMMUTABLE);
+  const href = event.request.url;
+  await downloads.get(href);
+  const hit = await cache.match(event.request, MATCH);
+  if (hit) return hit;
+  const partial = await (await caches.open(PARTIAL)).match(href);
+  let head = null;
+  let response = null;
+  if (partial && worthResuming(partial, href)) {
+    const kept = new Uint8Array(await partial.arrayBuffer());
+    const rest = await fetch(href, { headers: { range: `bytes=${kept.byteLength}-` } });
+    const range = rest.headers.get("content-range") ?? "";
+    if (rest.status === 206 && range.startsWith(`bytes ${kept.byteLength}-`)) {
+      head = kept;
+      response = rest;
+    }
+  }
+  response ??= await fetch(href);
+  if (!response.ok || response.type !== "basic" || !response.body) return response;
+  const coding = response.headers.get("content-encoding") ?? "identity";
+  const encoded = !head && coding !== "identity"
+    ? Number(response.headers.get("content-length")) || 0 : 0;
+  return keepWhileStreaming(event, href, response, head, encoded);
+}
+
+async function networkFirst(event) {
+  const cache = await caches.open(PAGES);
+  try {
+    const response = await fetch(event.request);
+    if (response.ok && response.type === "basic" && !response.redirected) {
+      event.waitUntil(cache.put(event.request, response.clone()).catch(() => {}));
+    }
+    return response;
+  } catch (error) {
+    const hit = await cache.match(event.request, { ...MATCH, ignoreSearch: true });
+    if (hit) return hit;
+    throw error;
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET" || request.headers.has("range")) return;
+  if (!request.url.startsWith(scope.href)) return;
+  const hashed = immutable.has(request.url) || HASHED.test(new URL(request.url).pathname);
+  event.respondWith(hashed ? cacheFirst(event) : networkFirst(event));
+});
