@@ -1,14 +1,18 @@
 """What the qz-pyodide plugin puts in the built site: the calc wheel with the current rules, the
 lock file that lists it with its sha256, the precompiled stdlib, the snapshot, compressed
-siblings, and nothing that points off the site."""
+siblings, and nothing that points off the site; and the cache it is built from, verified on
+every use (a damaged entry is rebuilt) and copied, never linked, into the site."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import struct
 import zipfile
 from pathlib import Path
+
+import pytest
 
 from generator import pyodide_build as pb
 from generator.bundle import bundle
@@ -82,3 +86,47 @@ def test_our_files_name_no_other_site(built_site: Path) -> None:
     ours = [_runtime(built_site) / pb.LOCK, *(built_site / "assets" / "calc").glob("*.js")]
     for path in ours:
         assert "://" not in path.read_text(encoding="utf-8"), path
+
+
+def _rules_json() -> str:
+    """The rules bundle as the plugin passes it (generator/pyodide_plugin.py, ``_rules``)."""
+    return json.dumps(bundle(list(policies())), ensure_ascii=False, separators=(",", ":"),
+                      sort_keys=True)
+
+
+@pytest.fixture(scope="module")
+def cache_copy(tmp_path_factory: pytest.TempPathFactory, built_site: Path) -> Path:
+    """A copy of the project's runtime cache, warm from the session's site build."""
+    target = tmp_path_factory.mktemp("cache") / "qz-pyodide"
+    shutil.copytree(pb.ROOT / ".cache" / "qz-pyodide", target)
+    return target
+
+
+@pytest.mark.parametrize("damaged", ["snapshot", "wheel", "stdlib", "core", "compressed"])
+def test_a_damaged_cache_entry_is_rebuilt_with_one_warning(
+        cache_copy: Path, tmp_path: Path, damaged: str, capfd: pytest.CaptureFixture[str],
+) -> None:
+    inputs = pb.Inputs(root=pb.ROOT, cache=cache_copy, optimize=2, snapshot=True)
+    good = pb.build_runtime(inputs, _rules_json())
+    expected = {name: pb.sha256(path) for name, path in good.files.items()}
+    names = {"snapshot": pb.SNAPSHOT, "wheel": good.wheel, "stdlib": pb.STDLIB,
+             "core": pb.CORE, "compressed": pb.CORE + ".zst"}
+    victim = good.files[names[damaged]]
+    site = tmp_path / "site"
+    pb.install(good.files, site)
+    assert victim.is_relative_to(cache_copy)
+    with victim.open("r+b") as handle:  # truncated, as a full disk or a killed copy leaves it
+        handle.truncate(victim.stat().st_size // 2)
+    assert pb.sha256(site / names[damaged]) == expected[names[damaged]]  # a copy, not a link
+    capfd.readouterr()
+
+    again = pb.build_runtime(inputs, _rules_json())
+    warnings = [line for line in capfd.readouterr().err.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1 and "qz-pyodide" in warnings[0], warnings
+    assert {name: pb.sha256(path) for name, path in again.files.items()} == expected
+    assert again.dirname == good.dirname
+    rebuilt = tmp_path / "rebuilt"
+    pb.install(again.files, rebuilt)
+    for name, digest in expected.items():
+        assert pb.sha256(rebuilt / name) == digest, name
+        assert (rebuilt / name).stat().st_nlink == 1, name
