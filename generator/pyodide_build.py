@@ -35,11 +35,14 @@ from .cache_trim import trim, used
 
 # A damaged cache entry is a miss, not a failure: its one warning line must not abort a
 # `mkdocs build --strict` (which counts the warnings of mkdocs' own loggers), so it has its own.
+class _Stderr(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"WARNING -  {record.getMessage()}", file=sys.stderr)  # whatever stderr is now
+
+
 cache_log = logging.getLogger("qz_cache")
 if not cache_log.handlers:
-    _handler = logging.StreamHandler()
-    _handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
-    cache_log.addHandler(_handler)
+    cache_log.addHandler(_Stderr())
     cache_log.propagate = False
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -117,13 +117,16 @@ def _overlay(site: Path, www: Path, files: dict[str, bytes]) -> None:
         (www / rel).write_bytes(data)
 
 
-def build_root(site: Path, measure: str, work: Path) -> Path:
-    """The folder nginx serves: the site, the naive integration, the test-only watchdog."""
+def build_root(site: Path, measure: str, work: Path, snapshot: bool = True) -> Path:
+    """The folder nginx serves: the site, the naive integration, the test-only watchdog (and,
+    with ``snapshot=False``, a page that never keeps the snapshot: to see what it is worth)."""
     page = site / "measures" / measure / "index.html"
     html = page.read_text(encoding="utf-8")
     ours, count = re.subn(r'"watchdogMs":\d+', f'"watchdogMs":{WATCHDOG_MS}', html)
     if count != 1:
         sys.exit(f"{page}: no calculator config with a watchdog")
+    if not snapshot:
+        ours = re.sub(r'"snapshot":"[^"]*"', '"snapshot":null', ours)
     naive = re.sub(r'<script type="application/json" id="qz-calc-config">.*?</script>\n?', "",
                    html, flags=re.S)
     naive = re.sub(r'<script type="module" src="[^"]*/calculator\.[0-9a-f]+\.js"></script>\n?',
@@ -221,7 +224,7 @@ def _wait_for_snapshot(log: AccessLog, timeout: float) -> int:
 
 def measure_profile(pw: Playwright, log: AccessLog, work: Path, base: str, name: str,
                     link: tuple[float, int] | None, runs: int, variants: tuple[str, ...],
-                    field: str, value: str) -> dict[str, Any]:
+                    field: str, value: str, no_snapshot: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"link": None if link is None else
                            {"mbit_s": link[0] / 1e6, "rtt_ms": link[1]}}
     for variant in variants:
@@ -238,7 +241,7 @@ def measure_profile(pw: Playwright, log: AccessLog, work: Path, base: str, name:
                     visit = _visit(page, log, url, naive, field, value)
                     visits[kind].append(visit)
                     extra = ""
-                    if not naive and kind == "cold":
+                    if not naive and kind == "cold" and not no_snapshot:
                         idle.append(_wait_for_snapshot(log, SNAPSHOT_WAIT_S))
                         extra = f", then {idle[-1] / 1e6:.2f} MB snapshot in idle time"
                     print(f"{name:8} {variant:7} run {i + 1} {kind}: {visit.ms:8.0f} ms "
@@ -273,19 +276,20 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {"runs": args.runs, "measure": args.measure, "profiles": {}}
     with tempfile.TemporaryDirectory(prefix="qz-bench-net-") as tmp:
         work = Path(tmp)
-        www = build_root(site, args.measure, work)
+        www = build_root(site, args.measure, work, snapshot=not args.no_snapshot)
         with running(www) as nginx, sync_playwright() as pw:
             log = AccessLog(nginx.scratch / "access.log")
             profiles = [(n, link) for n, link in PROFILES.items()
                         if not args.profiles or n in args.profiles]
+            variants = ("ours",) if args.ours_only else ("ours", "naive")
             for name, link in profiles:
                 results["profiles"][name] = measure_profile(
-                    pw, log, work, nginx.url, name, link, args.runs, ("ours", "naive"),
-                    args.field, args.value)
+                    pw, log, work, nginx.url, name, link, args.runs, variants, args.field,
+                    args.value, args.no_snapshot)
             if not args.profiles or CRAWL[0] in args.profiles:
                 results["profiles"][CRAWL[0]] = measure_profile(
                     pw, log, work, nginx.url, CRAWL[0], CRAWL[1], 1, ("ours",), args.field,
-                    args.value)
+                    args.value, args.no_snapshot)
         shutil.rmtree(www, ignore_errors=True)
     return summarize(results)
 
@@ -352,10 +356,16 @@ def main() -> int:
     parser.add_argument("--field", default="fee", help="a money input of that measure")
     parser.add_argument("--value", default="60000")
     parser.add_argument("--profiles", nargs="*", help=f"a subset of {[*PROFILES, CRAWL[0]]}")
+    parser.add_argument("--no-snapshot", action="store_true",
+                        help="serve the page without the snapshot (what is it worth warm?)")
+    parser.add_argument("--ours-only", action="store_true", help="skip the naive page")
+    parser.add_argument("--markdown", help="also write the table here")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
     results = run(args)
     report(results)
+    if args.markdown:
+        Path(args.markdown).write_text(table(results) + "\n", encoding="utf-8")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
                                    encoding="utf-8")

@@ -131,6 +131,7 @@ async function saveSnapshot(href) {
 // qz_fallback (in the core zip) calls this, synchronously, the first time Python imports a
 // module the core zip lacks: the full stdlib zip goes into Pyodide's file system.
 const FULL_STDLIB_PATH = "/lib/qz_full_stdlib.zip";
+const CORE_PATH = "/lib/qz_core.zip"; // the core zip, when Python had to start on the full one
 
 function fullStdlibLoader(pyodide, href) {
   return () => {
@@ -170,10 +171,15 @@ async function boot(config) {
     createPyodideModule,
   };
   const full = url(config.fullStdlib ?? "python_stdlib.zip");
-  const start = async (extra) => {
+  const start = async (extra, onFull = false) => {
     const pyodide = await withModule(module, () => loadPyodide({ ...options, ...extra }));
     stage("python");
-    pyodide.pyimport("qz_fallback").install(fullStdlibLoader(pyodide, full));
+    if (onFull) { // calc is in the core zip only: put it behind the full stdlib
+      pyodide.FS.writeFile(CORE_PATH, new Uint8Array(await bytes(url(config.stdlib))));
+      pyodide.pyimport("sys").path.append(CORE_PATH);
+    } else {
+      pyodide.pyimport("qz_fallback").install(fullStdlibLoader(pyodide, full));
+    }
     const api = pyodide.pyimport("calc.api");
     // A start that cannot answer (a snapshot restored into a browser it was not made for)
     // could fail only later: ask once.
@@ -200,7 +206,7 @@ async function boot(config) {
     // Pyodide itself needed a module the core zip lacks (a browser that starts differently
     // from the build's Node): start on the full stdlib.
     console.warn("qz-calc: the core stdlib did not start; starting on the full one", error);
-    await start({ stdLibURL: await blobURL(full) });
+    await start({ stdLibURL: await blobURL(full) }, true);
     return "full";
   }
 }
