@@ -33,6 +33,7 @@ import zstandard
 
 from .cache_trim import trim, used
 
+
 # A damaged cache entry is a miss, not a failure: its one warning line must not abort a
 # `mkdocs build --strict` (which counts the warnings of mkdocs' own loggers), so it has its own.
 class _Stderr(logging.Handler):

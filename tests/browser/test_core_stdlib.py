@@ -157,7 +157,7 @@ def test_a_core_zip_pyodide_cannot_start_on_falls_back_to_the_full_zip(
     context.route(f"**/{pb.CORE}", lambda route: route.fulfill(
         status=200, body=buffer.getvalue(), content_type="application/zip"))
     page = guard.open_page(context)
-    guard.allow(r"^")  # any: Pyodide prints the failed start (a fatal Python error), blank lines too
+    guard.allow(r"^")  # anything: Pyodide prints the failed start (a fatal error), blank lines
     requests = _requests()[:3]
     answers = _ask(page, server, requests)
     assert answers.pop("mode") == "full"
