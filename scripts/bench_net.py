@@ -88,6 +88,9 @@ form.addEventListener("input", () => {
                                       on: form.elements.on.value || undefined }));
 });
 """
+STAGES = """() => Object.fromEntries(performance.getEntriesByType("mark")
+  .filter((m) => m.name.startsWith("qz-calc:"))
+  .map((m) => [m.name.slice(8), Math.round(m.startTime)]))"""
 LOG_LINE = re.compile(r'"(?:GET|HEAD) (?P<path>\S+) [^"]*" (?P<status>\d{3}) (?P<bytes>\d+) ')
 
 
@@ -96,6 +99,8 @@ class Visit:
     ms: float
     bytes: int
     files: dict[str, int]  # file name → bytes, for the requests before the first result
+    stages: dict[str, int]  # the project's worker: boot stage → ms after navigation
+    engine: str | None  # the project's worker: how it started (core, snapshot, full)
 
 
 def _overlay(site: Path, www: Path, files: dict[str, bytes]) -> None:
@@ -205,7 +210,9 @@ def _visit(page: Page, log: AccessLog, url: str, naive: bool, field: str, value:
     for path, _status, size in requests:
         name = path.split("?")[0].rsplit("/", 1)[-1] or "/"
         files[name] = files.get(name, 0) + size
-    return Visit(ms, sum(size for _, _, size in requests), files)
+    stages: dict[str, int] = {} if naive else page.evaluate(STAGES)
+    engine = None if naive else page.get_attribute("[data-qz-calc]", "data-engine")
+    return Visit(ms, sum(size for _, _, size in requests), files, stages, engine)
 
 
 def _wait_for_snapshot(log: AccessLog, timeout: float) -> int:
@@ -222,50 +229,62 @@ def _wait_for_snapshot(log: AccessLog, timeout: float) -> int:
     return 0
 
 
+def _summary(got: list[Visit], link: tuple[float, int] | None, naive: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "median_ms": statistics.median(v.ms for v in got),
+        "all_ms": [round(v.ms) for v in got],
+        "bytes": int(statistics.median(v.bytes for v in got)),
+        "files": got[len(got) // 2].files,
+    }
+    if not naive:
+        entry["engine"] = sorted({str(v.engine) for v in got})
+        entry["stages_median_ms"] = {k: statistics.median(v.stages[k] for v in got
+                                                          if k in v.stages)
+                                     for k in got[0].stages}
+    if link is not None:
+        # The emulation must have throttled every request, the worker's included.
+        floor = [v.bytes * 8 / link[0] * 1000 for v in got]
+        entry["throttled"] = all(v.ms >= f for v, f in zip(got, floor, strict=True))
+        entry["floor_ms"] = round(statistics.median(floor))
+    return entry
+
+
 def measure_profile(pw: Playwright, log: AccessLog, work: Path, base: str, name: str,
                     link: tuple[float, int] | None, runs: int, variants: tuple[str, ...],
                     field: str, value: str, no_snapshot: bool = False) -> dict[str, Any]:
+    """``runs`` rounds, each: every variant cold then warm in a fresh profile. The variants
+    alternate so that the load of a shared machine weighs on both alike."""
     out: dict[str, Any] = {"link": None if link is None else
                            {"mbit_s": link[0] / 1e6, "rtt_ms": link[1]}}
-    for variant in variants:
-        naive = variant == "naive"
-        url = f"{base}measures/3.1/naive.html" if naive else \
-            f"{base}measures/3.1/#calc=3.1&{field}={value}"
-        visits: dict[str, list[Visit]] = {"cold": [], "warm": []}
-        idle: list[int] = []
-        for i in range(runs):
+    visits: dict[str, dict[str, list[Visit]]] = {v: {"cold": [], "warm": []} for v in variants}
+    idle: list[int] = []
+    for i in range(runs):
+        for variant in variants:
+            naive = variant == "naive"
+            url = f"{base}measures/3.1/naive.html" if naive else \
+                f"{base}measures/3.1/#calc=3.1&{field}={value}"
             context, page, cdp = _launch(pw, work / f"profile-{name}-{variant}-{i}")
             try:
                 _emulate(cdp, link)
                 for kind in ("cold", "warm"):
                     visit = _visit(page, log, url, naive, field, value)
-                    visits[kind].append(visit)
+                    visits[variant][kind].append(visit)
                     extra = ""
                     if not naive and kind == "cold" and not no_snapshot:
                         idle.append(_wait_for_snapshot(log, SNAPSHOT_WAIT_S))
-                        extra = f", then {idle[-1] / 1e6:.2f} MB snapshot in idle time"
+                        extra = f", then {idle[-1] / 1e6:.2f} MB snapshot"
                     print(f"{name:8} {variant:7} run {i + 1} {kind}: {visit.ms:8.0f} ms "
-                          f"{visit.bytes / 1e6:6.2f} MB{extra}", flush=True)
+                          f"{visit.bytes / 1e6:6.2f} MB{extra} {visit.engine or ''} "
+                          f"{visit.stages or ''}", flush=True)
             finally:
                 context.close()
-        result: dict[str, Any] = {}
-        for kind, got in visits.items():
-            bytes_median = statistics.median(v.bytes for v in got)
-            entry: dict[str, Any] = {
-                "median_ms": statistics.median(v.ms for v in got),
-                "all_ms": [round(v.ms) for v in got],
-                "bytes": int(bytes_median),
-                "files": got[len(got) // 2].files,
-            }
-            if link is not None:
-                # The emulation must have throttled every request, the worker's included.
-                floor = [v.bytes * 8 / link[0] * 1000 for v in got]
-                entry["throttled"] = all(v.ms >= f for v, f in zip(got, floor, strict=True))
-                entry["floor_ms"] = round(statistics.median(floor))
-            result[kind] = entry
-        if idle:
-            result["idle_snapshot_bytes"] = int(statistics.median(idle))
-        out[variant] = result
+    for variant in variants:
+        naive = variant == "naive"
+        out[variant] = {kind: _summary(got, link, naive)
+                        for kind, got in visits[variant].items()}
+        if not naive and idle:
+            # Downloaded after the first result (logged once the visit counted its bytes).
+            out[variant]["snapshot_after_first_result_bytes"] = int(statistics.median(idle))
     return out
 
 

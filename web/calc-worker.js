@@ -158,6 +158,11 @@ async function boot(config) {
     }))
     : null;
   const stdlib = quiet(blobURL(url(config.stdlib)));
+  // Fetched now, beside the rest, not by loadPyodide one round trip later.
+  const lock = quiet(fetch(url(config.lock)).then((response) => {
+    if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
+    return response.text();
+  }));
   const [{ loadPyodide }, { default: createPyodideModule }] = await Promise.all([
     import(url("pyodide.mjs")), import(url("pyodide.asm.mjs"))]);
   stage("imports");
@@ -166,7 +171,7 @@ async function boot(config) {
   const options = {
     indexURL: config.runtime,
     stdLibURL: await stdlib,
-    lockFileURL: url(config.lock),
+    lockFileContents: lock,
     packageBaseUrl: config.runtime,
     createPyodideModule,
   };
