@@ -27,6 +27,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,8 +38,8 @@ from playwright.sync_api import BrowserContext, CDPSession, Page, Playwright, sy
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator import preview  # noqa: E402
 from generator.precompress import precompress  # noqa: E402
-from generator.preview import running  # noqa: E402
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 # name → (download bits/s, round-trip ms); None: no emulation.
@@ -91,7 +93,11 @@ form.addEventListener("input", () => {
 STAGES = """() => Object.fromEntries(performance.getEntriesByType("mark")
   .filter((m) => m.name.startsWith("qz-calc:"))
   .map((m) => [m.name.slice(8), Math.round(m.startTime)]))"""
-LOG_LINE = re.compile(r'"(?:GET|HEAD) (?P<path>\S+) [^"]*" (?P<status>\d{3}) (?P<bytes>\d+) ')
+# The access log as the benchmark writes it: when each response was done, to the millisecond, so
+# a visit counts exactly the bytes sent before its first result.
+LOG_FORMAT = """log_format qzbench '$msec $status $body_bytes_sent "$request"';"""
+LOG_LINE = re.compile(
+    r'^(?P<done>\d+\.\d+) (?P<status>\d{3}) (?P<bytes>\d+) "(?:GET|HEAD) (?P<path>\S+) ')
 
 
 @dataclass
@@ -164,13 +170,15 @@ class AccessLog:
     def mark(self) -> None:
         self.offset = self.path.stat().st_size if self.path.exists() else 0
 
-    def since_mark(self) -> list[tuple[str, int, int]]:
-        """(path, status, body bytes) of each request logged since :meth:`mark`."""
+    def since_mark(self, until_ms: float | None = None) -> list[tuple[str, int, int]]:
+        """(path, status, body bytes) of each request logged since :meth:`mark` (and done by
+        ``until_ms``, epoch ms, if given)."""
         with self.path.open("rb") as handle:
             handle.seek(self.offset)
             text = handle.read().decode("utf-8", "replace")
         return [(m["path"], int(m["status"]), int(m["bytes"]))
-                for m in map(LOG_LINE.search, text.splitlines()) if m]
+                for m in map(LOG_LINE.search, text.splitlines())
+                if m and (until_ms is None or float(m["done"]) * 1000 <= until_ms)]
 
 
 def _launch(pw: Playwright, profile: Path) -> tuple[BrowserContext, Page, CDPSession]:
@@ -204,29 +212,33 @@ def _visit(page: Page, log: AccessLog, url: str, naive: bool, field: str, value:
     page.wait_for_selector("[data-qz-calc] [data-result][data-award]", state="attached",
                            timeout=300_000)
     mark = "naive:first-result" if naive else "qz-calc:first-result"
-    ms = float(page.evaluate(f"() => performance.getEntriesByName('{mark}')[0].startTime"))
-    requests = log.since_mark()
+    ms, epoch = page.evaluate(f"""() => {{
+      const start = performance.getEntriesByName('{mark}')[0].startTime;
+      return [start, performance.timeOrigin + start];
+    }}""")
+    time.sleep(0.2)  # nginx writes its log line as the last byte goes
+    requests = log.since_mark(until_ms=float(epoch))
     files: dict[str, int] = {}
     for path, _status, size in requests:
         name = path.split("?")[0].rsplit("/", 1)[-1] or "/"
         files[name] = files.get(name, 0) + size
     stages: dict[str, int] = {} if naive else page.evaluate(STAGES)
     engine = None if naive else page.get_attribute("[data-qz-calc]", "data-engine")
-    return Visit(ms, sum(size for _, _, size in requests), files, stages, engine)
+    return Visit(float(ms), sum(size for _, _, size in requests), files, stages, engine)
 
 
-def _wait_for_snapshot(log: AccessLog, timeout: float) -> int:
-    """The project's worker downloads the snapshot after the first result: wait until nginx
-    has logged it (the visitor stays on the page), so the warm visit can restore it."""
+KEPT = """async () => (await (await caches.open("qz-calc-snapshot")).keys()).length"""
+
+
+def _wait_for_snapshot(page: Page, log: AccessLog, timeout: float) -> int:
+    """The project's worker downloads the snapshot after the first result into Cache Storage:
+    wait until it is there (the visitor stays on the page), so the warm visit can restore it.
+    Returns its bytes as nginx logged them (0 if it never came)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        done = [size for path, status, size in log.since_mark()
-                if path.endswith("/snapshot.bin") and status == 200]
-        if done:
-            time.sleep(1.0)  # Cache Storage's put completes after the body arrived
-            return done[0]
+    while time.monotonic() < deadline and not page.evaluate(KEPT):
         time.sleep(0.25)
-    return 0
+    return sum(size for path, status, size in log.since_mark()
+               if path.endswith("/snapshot.bin") and status == 200)
 
 
 def _summary(got: list[Visit], link: tuple[float, int] | None, naive: bool) -> dict[str, Any]:
@@ -271,7 +283,7 @@ def measure_profile(pw: Playwright, log: AccessLog, work: Path, base: str, name:
                     visits[variant][kind].append(visit)
                     extra = ""
                     if not naive and kind == "cold" and not no_snapshot:
-                        idle.append(_wait_for_snapshot(log, SNAPSHOT_WAIT_S))
+                        idle.append(_wait_for_snapshot(page, log, SNAPSHOT_WAIT_S))
                         extra = f", then {idle[-1] / 1e6:.2f} MB snapshot"
                     print(f"{name:8} {variant:7} run {i + 1} {kind}: {visit.ms:8.0f} ms "
                           f"{visit.bytes / 1e6:6.2f} MB{extra} {visit.engine or ''} "
@@ -288,6 +300,26 @@ def measure_profile(pw: Playwright, log: AccessLog, work: Path, base: str, name:
     return out
 
 
+@contextmanager
+def nginx_with_timed_log(root: Path) -> Iterator[preview.Nginx]:
+    """generator/preview.py's nginx (deploy/nginx.conf) with the benchmark's log format."""
+    render = preview.render
+
+    def timed(conf: str, site: Path, port: int, scratch: Path) -> str:
+        text = render(conf, site, port, scratch)
+        line = f"access_log {scratch / 'access.log'};"
+        if text.count(line) != 1:
+            raise preview.PreviewError(f"no single {line!r} in the rendered configuration")
+        return text.replace(line, f"{LOG_FORMAT}\n    access_log {scratch / 'access.log'} qzbench;")
+
+    preview.render = timed
+    try:
+        with preview.running(root) as nginx:
+            yield nginx
+    finally:
+        preview.render = render
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     site = Path(args.site).resolve()
     if not (site / "measures" / args.measure / "index.html").is_file():
@@ -296,7 +328,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="qz-bench-net-") as tmp:
         work = Path(tmp)
         www = build_root(site, args.measure, work, snapshot=not args.no_snapshot)
-        with running(www) as nginx, sync_playwright() as pw:
+        with nginx_with_timed_log(www) as nginx, sync_playwright() as pw:
             log = AccessLog(nginx.scratch / "access.log")
             profiles = [(n, link) for n, link in PROFILES.items()
                         if not args.profiles or n in args.profiles]
