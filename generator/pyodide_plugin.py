@@ -115,7 +115,10 @@ class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]
         settings = {
             "worker": url(self.web["worker"]),
             "runtime": url(f"{RUNTIME_DIR}/{runtime.dirname}") + "/",
-            "stdlib": runtime.core,  # the worker starts with the core zip alone
+            # The worker starts with the core zip alone; the fragment is its SRI hash (a fetch
+            # never sends it; the worker checks the bytes against it, as Pyodide checked the
+            # wheel's sha256 before calc moved into this zip).
+            "stdlib": f"{runtime.core}#{runtime.core_integrity}",
             "fullStdlib": runtime.full,  # … and loads a module it lacks from this one
             "lock": pb.LOCK,
             "snapshot": runtime.snapshot,  # fetched after the first result, for later visits

@@ -84,8 +84,8 @@ function unpack(buffer) {
   return memory;
 }
 
-async function blobURL(url) {
-  const response = await fetch(url);
+async function blobURL(url, integrity = undefined) {
+  const response = await fetch(url, { integrity });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return URL.createObjectURL(await response.blob());
 }
@@ -157,7 +157,9 @@ async function boot(config) {
       return data && unpack(data);
     }))
     : null;
-  const stdlib = quiet(blobURL(url(config.stdlib)));
+  // "name#sha256-…": the build's hash of the core zip; fetch refuses any other bytes.
+  const [coreName, coreIntegrity] = config.stdlib.split("#");
+  const stdlib = quiet(blobURL(url(coreName), coreIntegrity || undefined));
   // Fetched now, beside the rest, not by loadPyodide one round trip later.
   const lock = quiet(fetch(url(config.lock)).then((response) => {
     if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
@@ -180,7 +182,9 @@ async function boot(config) {
     const pyodide = await withModule(module, () => loadPyodide({ ...options, ...extra }));
     stage("python");
     if (onFull) { // calc is in the core zip only: put it behind the full stdlib
-      pyodide.FS.writeFile(CORE_PATH, new Uint8Array(await bytes(url(config.stdlib))));
+      const core = await fetch(url(coreName), { integrity: coreIntegrity || undefined });
+      if (!core.ok) throw new Error(`${core.url}: HTTP ${core.status}`);
+      pyodide.FS.writeFile(CORE_PATH, new Uint8Array(await core.arrayBuffer()));
       pyodide.pyimport("sys").path.append(CORE_PATH);
     } else {
       pyodide.pyimport("qz_fallback").install(fullStdlibLoader(pyodide, full));

@@ -5,6 +5,7 @@ every use (a damaged entry is rebuilt) and copied, never linked, into the site."
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import shutil
@@ -138,3 +139,14 @@ def test_a_damaged_cache_entry_is_rebuilt_with_one_warning(
     for name, digest in expected.items():
         assert pb.sha256(rebuilt / name) == digest, name
         assert (rebuilt / name).stat().st_nlink == 1, name
+
+
+def test_pages_name_the_core_zip_with_its_sha256(built_site: Path) -> None:
+    """The worker fetches the core zip with this SRI hash: other bytes are refused."""
+    html = (built_site / "measures" / "3.1" / "index.html").read_text(encoding="utf-8")
+    config = json.loads(html.split('id="qz-calc-config">', 1)[1].split("</script>", 1)[0])
+    name, integrity = config["stdlib"].split("#")
+    digest = hashlib.sha256((_runtime(built_site) / name).read_bytes()).digest()
+    assert name == pb.CORE
+    assert integrity == "sha256-" + base64.b64encode(digest).decode()
+    assert config["fullStdlib"] == pb.STDLIB and config["snapshot"] == pb.SNAPSHOT
