@@ -10,7 +10,7 @@ PORT ?= 8000
 PREVIEW_PORT ?= 8080
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test setup bundle site lint check browser-deps deploy-deps java-deps preview bench lighthouse clean
+.PHONY: serve test setup bundle site lint check browser-deps deploy-deps java-deps preview bench nginx-load lighthouse clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -25,10 +25,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# Debian's Chromium and CJK fonts for the browser tests; never a downloaded browser build.
+# Debian's Chromium and CJK fonts for the browser tests, and Firefox ESR and WebKitGTK's
+# WebDriver (with Xvfb, WebKitGTK has no headless mode) for tests/engines; never a downloaded
+# browser or driver build.
+BROWSER_PACKAGES := chromium fonts-noto-cjk firefox-esr webkit2gtk-driver xvfb
 browser-deps:
-	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "noto.*cjk" || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
+	@{ command -v chromium && command -v firefox-esr && command -v WebKitWebDriver && \
+	   command -v Xvfb; } >/dev/null && fc-list 2>/dev/null | grep -qi "noto.*cjk" || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    $(BROWSER_PACKAGES); }
 
 # Debian's nginx and its brotli_static module: the production server of deploy/nginx.conf.
 deploy-deps:
@@ -47,10 +52,13 @@ bundle: setup
 check: setup
 	$(PY) -m generator check
 
+# Builds into a scratch folder next to site/ and swaps it in only when complete (with a
+# site/.complete stamp): a failed or killed build leaves the previous site/ untouched.
 site: bundle
-	$(BIN)/mkdocs build --strict
+	$(PY) -m generator.atomic_build site
 
-# The production server locally: deploy/nginx.conf over a fresh build (PREVIEW_PORT, default 8080).
+# The production server locally: deploy/nginx.conf over a fresh build (PREVIEW_PORT, default 8080);
+# refuses a site/ that does not match its .complete stamp.
 preview: site deploy-deps
 	$(PY) -m generator.preview site $(PREVIEW_PORT)
 
@@ -72,9 +80,15 @@ bench: site browser-deps deploy-deps
 	$(PY) scripts/bench_net.py --json reports/net-bench.json
 	$(PY) scripts/bench_build.py --out reports/build-bench.json
 
+# nginx (deploy/nginx.conf) on 127.0.0.1 under 1,600 half-open connections from one address
+# while 1,000 keep-alive visitors browse: reports/nginx-load.json. Bounded in count and time.
+nginx-load: site deploy-deps
+	@mkdir -p reports
+	$(PY) scripts/nginx_load.py --site site --json reports/nginx-load.json
+
 # Lighthouse on the built site, desktop and mobile: reports/lighthouse.md (+ .json).
 lighthouse: site browser-deps
 	$(PY) -m tests.quality.lighthouse --site site --out reports/lighthouse
 
 clean:
-	rm -rf site dist build calc/rules.json .pytest_cache .coverage
+	rm -rf site .site.build-* .site.old-* dist build calc/rules.json .pytest_cache .coverage

@@ -5,13 +5,17 @@
     python -m calc estimate ID name=value … [--on YYYY-MM-DD] [--json] [--lang zh|en]
     python -m calc assess profile.json [--on YYYY-MM-DD] [--json] [--lang zh|en]
 
-Bad input prints a bilingual message and exits with status 2; never a traceback.
+Bad input prints a bilingual message and exits with status 2; output that cannot be written
+(a full disk) says so and exits 1; a reader that stops early (``| head``) ends it quietly with 1.
+Never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from decimal import Decimal
 from typing import Any, NoReturn
@@ -19,6 +23,7 @@ from typing import Any, NoReturn
 from . import describe, estimate, measures
 from .errors import CalcError
 from .fmt import Money
+from .inputs import MAX_DEPTH
 from .messages import render
 
 LANGS = ("zh", "en")
@@ -112,7 +117,23 @@ def _run(args: argparse.Namespace) -> None:
             print_assessment(report, _langs(args.lang))
 
 
-def main(argv: list[str] | None = None) -> int:
+def _report(code: str, langs: tuple[str, ...], **values: object) -> None:
+    error = CalcError(code, None, **values)
+    for lang in langs:
+        print(f"{render('label.error', lang)}: {getattr(error, lang)}", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is no file (captured in a test): nothing to flush
+        pass
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _parser()
     # name=value pairs may follow options (``estimate 4.1 --on … level=L3``)
     args, extra = parser.parse_known_args(argv)
@@ -122,13 +143,39 @@ def main(argv: list[str] | None = None) -> int:
                      if len(pairs) != len(extra) else f"unrecognized arguments: {' '.join(extra)}")
     if pairs:
         args.values += pairs
+    langs = _langs(getattr(args, "lang", None))
     try:
         _run(args)
     except CalcError as error:
-        for lang in _langs(getattr(args, "lang", None)):
+        for lang in langs:
             print(f"{render('label.error', lang)}: {getattr(error, lang)}", file=sys.stderr)
         return 2
+    except RecursionError:
+        _report("error.too_deep", langs, depth=MAX_DEPTH)
+        return 2
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; every outcome is an exit status and, on failure, a bilingual line per
+    language on stderr — a closed pipe (``| head -1``) or a full disk included."""
+    try:
+        try:
+            code = _main(argv)
+        except SystemExit as stop:  # argparse: --help, usage errors
+            code = stop.code if isinstance(stop.code, int) else 2
+        sys.stdout.flush()  # a full disk shows here, while we can still say so
+        return code
+    except BrokenPipeError:  # the reader stopped reading (``| head -1``): not worth a message
+        _silence_stdout()
+        return 1
+    except OSError as error:
+        _silence_stdout()
+        _report("error.output", LANGS, reason=errno.errorcode.get(error.errno or 0, "OSError"))
+        return 1
+    except Exception as error:  # a bug must still not print a traceback
+        _report("error.internal", LANGS, kind=type(error).__name__)
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """One JSON-in, JSON-out entry point for the browser worker (and any other integrator).
 
 The worker passes the request as a JSON string and gets a JSON string back, so JavaScript never
-builds Python source and never sees a Python exception.
+builds Python source and never sees a Python exception: ``handle`` never raises.
 """
 
 from __future__ import annotations
@@ -11,32 +11,61 @@ from typing import Any
 
 from . import assess, describe, estimate, measures
 from .errors import CalcError
+from .inputs import MAX_DEPTH, Phrase, parse_json
+
+KINDS = ("estimate", "describe", "list", "assess")
+# Answered when even building a refusal fails (out of memory): made now, while it still can be.
+_LAST_RESORT = json.dumps({"ok": False, "error": CalcError("error.internal", None,
+                                                           kind="MemoryError").as_dict()},
+                          ensure_ascii=False)
 
 
-def _dispatch(request: dict[str, Any]) -> Any:
+def _field(request: dict[str, Any], name: str, kind: type, *, optional: bool = False) -> Any:
+    value = request.get(name)
+    if value is None and optional:
+        return None
+    if not isinstance(value, kind):
+        expected = Phrase("expected.object" if kind is dict else "expected.text")
+        raise CalcError("error.bad_request", name, name=name, expected=expected)
+    return value
+
+
+def _dispatch(request: Any) -> Any:
+    if not isinstance(request, dict):
+        raise CalcError("error.bad_request", None, name="(request)",
+                        expected=Phrase("expected.object"))
     kind = request.get("type")
+    if kind not in KINDS:
+        raise CalcError("error.unknown_request", "type", raw=kind, known=", ".join(KINDS))
+    # "on" absent or null is today; anything else must be a YYYY-MM-DD string (false is no date)
+    on = request.get("on")
     if kind == "estimate":
-        return estimate(str(request["measure"]), dict(request.get("inputs") or {}),
-                        request.get("on") or None).as_dict()
+        inputs = _field(request, "inputs", dict, optional=True) or {}
+        return estimate(_field(request, "measure", str), inputs, on).as_dict()
     if kind == "describe":
-        return describe(str(request["measure"]))
+        return describe(_field(request, "measure", str))
     if kind == "list":
         return measures()
-    if kind == "assess":
-        return assess(dict(request.get("profile") or {}), request.get("on") or None)
-    raise CalcError("error.bad_argument", None, raw=kind)
+    profile = request.get("profile")
+    return assess({} if profile is None else profile, on)
+
+
+def _failure(error: CalcError) -> str:
+    return json.dumps({"ok": False, "error": error.as_dict()}, ensure_ascii=False)
 
 
 def handle(request_json: str) -> str:
     """``{"type": "estimate", "measure": "3.1", "inputs": {...}, "on": "2026-06-01"}`` →
     ``{"ok": true, "result": {...}}`` or ``{"ok": false, "error": {code, field, zh, en}}``."""
     try:
-        request = json.loads(request_json)
-        if not isinstance(request, dict):
-            raise CalcError("error.bad_argument", None, raw=request_json[:80])
-        return json.dumps({"ok": True, "result": _dispatch(request)}, ensure_ascii=False)
-    except CalcError as error:
-        return json.dumps({"ok": False, "error": error.as_dict()}, ensure_ascii=False)
-    except (ValueError, KeyError, TypeError) as error:
-        wrapped = CalcError("error.bad_argument", None, raw=str(error)[:80])
-        return json.dumps({"ok": False, "error": wrapped.as_dict()}, ensure_ascii=False)
+        try:
+            result = _dispatch(parse_json(request_json))
+            return json.dumps({"ok": True, "result": result}, ensure_ascii=False)
+        except CalcError as error:
+            return _failure(error)
+        except RecursionError:
+            return _failure(CalcError("error.too_deep", None, depth=MAX_DEPTH))
+        except Exception as error:  # the worker must get an answer, not a crash
+            return _failure(CalcError("error.internal", None, kind=type(error).__name__))
+    except Exception:  # even building the refusal failed (e.g. out of memory)
+        return _LAST_RESORT

@@ -10,12 +10,16 @@ from .engine import Measure
 from .errors import CalcError
 
 BUNDLE_FILE = "rules.json"
+FORMAT = 2  # the newest bundle format this engine reads (2: named, dated parameters)
 
 
 class Catalog:
     """Measures by id; ``1.1`` means the default document's, ``doc-id/1.1`` any document's."""
 
     def __init__(self, bundle: dict[str, Any]) -> None:
+        found = bundle.get("format", 1)
+        if not isinstance(found, int) or not 1 <= found <= FORMAT:
+            raise CalcError("error.bundle_format", None, found=found, supported=FORMAT)
         self.bundle = bundle
         self.documents = {d["document"]["id"]: d for d in bundle["documents"]}
         ids = [d["document"]["id"] for d in bundle["documents"]]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from .errors import CalcError
-from .fmt import Label, Money, to_fen
-from .inputs import InputDef, parse_value
+from .fmt import FEN, Label, Money, to_fen
+from .inputs import InputDef, parse_date, parse_value
 from .messages import bilingual
+from .parameters import Dated, bind, values_on
+from .parameters import read as read_parameters
 from .rules import ZERO, Context, Node
 
 
@@ -41,6 +43,20 @@ class Measure:
     limits: dict[str, Decimal]
     warn_days: int
     data: dict[str, Any] = field(repr=False)
+    parameters: dict[str, Dated] = field(default_factory=dict, repr=False)
+    _built: dict[tuple[str, ...], tuple[Part, ...]] = field(default_factory=dict, repr=False,
+                                                           compare=False)
+
+    def parts_on(self, day: dt.date) -> tuple[Part, ...]:
+        """The rule trees with each named parameter bound to its value in force on ``day``
+        (built once per distinct set of values)."""
+        if not self.parameters:
+            return self.parts
+        values = values_on(self.parameters, day)
+        key = tuple(values[name] for name in sorted(values))
+        if key not in self._built:
+            self._built[key] = _parts(bind(self.data["parts"], values))
+        return self._built[key]
 
     @classmethod
     def from_bundle(cls, doc: dict[str, Any], data: dict[str, Any]) -> Measure:
@@ -61,14 +77,20 @@ class Measure:
             city_share=Decimal(ratio[0]) / Decimal(sum(ratio)),
             ratio=ratio,
             funding_ref=data["funding_ref"],
-            parts=tuple(Part(p["id"], Label.of(p["title"]), p["bound"] == "upper",
-                             Node.build(p["rule"])) for p in data["parts"]),
+            parts=_parts(bind(data["parts"], values_on(read_parameters(
+                data.get("parameters", {})), dt.date.today()))),
             inputs={i["name"]: InputDef.from_bundle(i) for i in data["inputs"]},
             limits={"max_amount": Decimal(limits["max_amount"]),
                     "max_quantity": Decimal(limits["max_quantity"])},
             warn_days=limits["expiry_warning_days"],
             data=data,
+            parameters=read_parameters(data.get("parameters", {})),
         )
+
+
+def _parts(data: list[dict[str, Any]]) -> tuple[Part, ...]:
+    return tuple(Part(p["id"], Label.of(p["title"]), p["bound"] == "upper", Node.build(p["rule"]))
+                 for p in data)
 
 
 @dataclass(frozen=True)
@@ -117,17 +139,6 @@ class Estimate:
         }
 
 
-def parse_date(raw: dt.date | str | None) -> dt.date:
-    if raw is None:
-        return dt.date.today()
-    if isinstance(raw, dt.date):
-        return raw
-    try:
-        return dt.date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise CalcError("error.bad_date", "on", raw=raw) from None
-
-
 def check_window(measure: Measure, on: dt.date) -> None:
     if on < measure.start:
         raise CalcError("error.not_yet", "on", measure=measure.id, start=measure.start, on=on)
@@ -152,6 +163,18 @@ def split(measure: Measure, award: Decimal) -> tuple[Decimal, Decimal]:
     return city, award - city
 
 
+def allocate(amounts: list[Decimal], total: Decimal) -> list[Decimal]:
+    """Parts in fen that add up to ``total`` (the exact sum rounded once): each part is cut
+    down to the fen, and the fen left over go to the parts that lost most (largest remainder),
+    so the parts shown never disagree with the award."""
+    floors = [a.quantize(FEN, rounding=ROUND_DOWN) for a in amounts]
+    left = int((total - sum(floors, ZERO)) / FEN)
+    order = sorted(range(len(amounts)), key=lambda i: (-(amounts[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += FEN
+    return floors
+
+
 def _evaluate_part(part: Part, ctx: Context, lenient: bool,
                    missing: list[CalcError]) -> Decimal | None:
     """A part's amount; with ``lenient``, None (and the steps it wrote undone) when it lacks an
@@ -173,19 +196,22 @@ def estimate(measure: Measure, raw: dict[str, Any], on: dt.date | str | None = N
     values = parse_inputs(measure, raw)
     check_window(measure, day)
     ctx = Context(measure.inputs, values, measure.limits)
-    parts: list[PartResult] = []
+    exact: list[tuple[Part, Decimal, int]] = []  # part, exact amount, where its subtotal goes
     missing: list[CalcError] = []
-    total = ZERO
-    for part in measure.parts:
+    for part in measure.parts_on(day):
         found = _evaluate_part(part, ctx, lenient and len(measure.parts) > 1, missing)
-        if found is None:
-            continue
-        amount = found
-        total += amount
-        parts.append(PartResult(part.id, part.title, to_fen(amount), part.upper and amount > 0))
-        if len(measure.parts) > 1:
-            ctx.step("step.part", part.rule.ref, title=part.title, amount=Money(amount))
-    award = to_fen(total)
+        if found is not None:
+            exact.append((part, found, len(ctx.steps)))
+    award = to_fen(sum((amount for _, amount, _ in exact), ZERO))
+    shown = allocate([amount for _, amount, _ in exact], award)
+    parts = [PartResult(part.id, part.title, fen, part.upper and amount > 0)
+             for (part, amount, _), fen in zip(exact, shown, strict=True)]
+    if len(measure.parts) > 1:
+        for (part, _, at), fen in reversed(list(zip(exact, shown, strict=True))):
+            ctx.steps.insert(at, {**bilingual("step.part", title=part.title, amount=Money(fen)),
+                                  "ref": part.rule.ref})
+        if shown != [to_fen(amount) for _, amount, _ in exact]:
+            ctx.step("step.parts_allocated", measure.clause, amount=Money(award))
     city, county = split(measure, award)
     ctx.step("step.total", measure.clause, amount=Money(award))
     if award > 0:

@@ -134,6 +134,7 @@ class PerUnit(Node):
         super().__init__(data)
         self.quantity: str = data["quantity"]
         self.price = Table(data["price"])
+        self.limit: str | None = data.get("limit")
 
     def evaluate(self, ctx: Context) -> Decimal:
         item = ctx.inputs[self.quantity]
@@ -143,10 +144,24 @@ class PerUnit(Node):
         quantity: Decimal = ctx.get(self.quantity)
         if quantity == 0:
             return ctx.why("why.zero_base", self.ref, label=item.label)
+        if self.limit is not None:
+            quantity = self._limited(ctx, item, quantity)
         result = quantity * picked[0]
         ctx.step("step.per_unit", self.ref, label=item.label, quantity=item.shown(quantity),
                  price=Money(picked[0]), result=Money(result))
         return result
+
+    def _limited(self, ctx: Context, item: InputDef, quantity: Decimal) -> Decimal:
+        """``limit`` names an input that, when given (non-zero), bounds the units that count:
+        e.g. only the minutes an earlier payment covered earn its top-up."""
+        assert self.limit is not None
+        bound: Decimal = ctx.get(self.limit)
+        if bound == 0 or quantity <= bound:
+            return quantity
+        ctx.step("step.unit_limit", self.ref, label=item.label, quantity=item.shown(quantity),
+                 limit_label=ctx.inputs[self.limit].label, limit=item.shown(bound),
+                 excess=item.shown(quantity - bound))
+        return bound
 
 
 class Lookup(Node):
@@ -187,6 +202,7 @@ class Milestones(Node):
         self.inclusive: bool = data["inclusive"]
         self.mode: str = data.get("mode") or "each"
         self.mode_input: str | None = data.get("mode_input")
+        self.received: str | None = data.get("received")
 
     def _reached(self, value: Decimal, threshold: Decimal) -> bool:
         return value >= threshold if self.inclusive else value > threshold
@@ -215,15 +231,27 @@ class Milestones(Node):
         if mode == "highest":
             ctx.step("step.milestone_highest", self.ref, result=Money(top))
             return top
-        before = max((a for t, a in self.rows if self._reached(previous, t)), default=ZERO)
-        total = max(top - before, ZERO)
-        ctx.step("step.milestone_differential", self.ref, top=Money(top), before=Money(before),
-                 result=Money(total))
+        # Like 1.3's 差额: what was actually received comes off, not the amount of a milestone
+        # reached before the measures (never paid under them).
+        received: Decimal = ctx.get(self.received) if self.received else ZERO
+        total = max(top - received, ZERO)
+        ctx.step("step.milestone_differential", self.ref, top=Money(top),
+                 received=Money(received), result=Money(total))
         return total
 
 
 class Cap(Node):
+    """min(amount, cap). Amounts already received in the cap's scope come off either
+
+    * the **entitlement** (``less_from: entitlement``) when the amount is computed on the scope's
+      whole base (the year's invoices, the whole investment): min(amount, cap) − received;
+      taking them off the cap instead would pay again for spending already subsidised; or
+    * the **cap** (``less_from: cap``) when the amount is computed on the new claim alone (a newly
+      passed certification's fee): min(amount, cap − received).
+    """
+
     kind = "cap"
+    less_froms = ("entitlement", "cap")
 
     def __init__(self, data: dict[str, Any]) -> None:
         super().__init__(data)
@@ -231,6 +259,7 @@ class Cap(Node):
         self.max = Decimal(data["max"]) if data.get("max") is not None else None
         self.max_by = Table(data["max_by"]) if data.get("max_by") else None
         self.less: list[str] = data.get("less", [])
+        self.less_from: str = data.get("less_from") or "entitlement"
         self.scope = Label.of(data["scope"])
 
     def evaluate(self, ctx: Context) -> Decimal:
@@ -245,18 +274,40 @@ class Cap(Node):
         else:
             cap = self.max if self.max is not None else amount
         received = sum((ctx.get(name) for name in self.less), ZERO)
+        if self.less_from == "entitlement":
+            return self._off_entitlement(ctx, amount, cap, received)
+        return self._off_cap(ctx, amount, cap, received)
+
+    def _limit(self, ctx: Context, amount: Decimal, cap: Decimal) -> Decimal:
+        if amount > cap:
+            ctx.step("step.cap_hit", self.ref, amount=Money(amount), cap=Money(cap),
+                     scope=self.scope)
+            return cap
+        ctx.step("step.cap_ok", self.ref, amount=Money(amount), cap=Money(cap), scope=self.scope)
+        return amount
+
+    def _off_entitlement(self, ctx: Context, amount: Decimal, cap: Decimal,
+                         received: Decimal) -> Decimal:
+        entitled = self._limit(ctx, amount, cap)
+        if received == 0:
+            return entitled
+        result = max(entitled - received, ZERO)
+        ctx.step("step.entitlement_less", self.ref, entitled=Money(entitled), scope=self.scope,
+                 received=Money(received), result=Money(result))
+        if result == 0:
+            return ctx.why("why.entitlement_used", self.ref, entitled=Money(entitled),
+                           received=Money(received), scope=self.scope)
+        return result
+
+    def _off_cap(self, ctx: Context, amount: Decimal, cap: Decimal,
+                 received: Decimal) -> Decimal:
         room = max(cap - received, ZERO)
         if received > 0:
             ctx.step("step.cap_room", self.ref, cap=Money(cap), scope=self.scope,
                      received=Money(received), room=Money(room))
         if room == 0:
             return ctx.why("why.cap_used", self.ref, cap=Money(cap), scope=self.scope)
-        if amount > room:
-            ctx.step("step.cap_hit", self.ref, amount=Money(amount), cap=Money(room),
-                     scope=self.scope)
-            return room
-        ctx.step("step.cap_ok", self.ref, amount=Money(amount), cap=Money(room), scope=self.scope)
-        return amount
+        return self._limit(ctx, amount, room)
 
 
 class Threshold(Node):

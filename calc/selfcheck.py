@@ -7,7 +7,7 @@ is no code per measure here.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import errno
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog
-from .engine import Measure, estimate, parse_date
+from .engine import Measure, estimate
 from .errors import CalcError
 from .fmt import Label, Money
-from .inputs import InputDef, parse_value
+from .inputs import InputDef, Phrase, parse_date, parse_json, parse_value
 from .messages import bilingual, render
 
 WINDOW_ERRORS = {"error.expired", "error.not_yet"}
@@ -52,7 +52,7 @@ def _serialize(value: Any) -> Any:
 
 def parse_profile(raw: Any, spec: Spec, limits: dict[str, Decimal]) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise CalcError("error.bad_profile", None, detail="expected a JSON object")
+        raise CalcError("error.bad_profile", None, detail=Phrase("detail.not_object"))
     parsed: dict[str, Any] = {}
     for name, value in raw.items():
         if name not in spec.fields:
@@ -96,7 +96,22 @@ def _row(measure: Measure, document: dict[str, Any]) -> dict[str, Any]:
         "why": None,
         "warnings": [],
         "inputs": {},
+        "answered": False,
     }
+
+
+def _ask(spec: Spec, measure: Measure, error: CalcError) -> dict[str, str]:
+    """What to answer, as the self-check's form asks it (a measure's own input label may be a
+    question the form never shows, e.g. a choice of the enterprise type)."""
+    link = next((i.get("profile") for i in measure.data["inputs"] if i["name"] == error.field),
+                None)
+    question = spec.fields.get(link["field"]) if link else None
+    if question is None:
+        return {"zh": error.zh, "en": error.en}
+    if link and link.get("contains") in question.choices:
+        return bilingual("why.answer_choice", question=question.label,
+                         choice=question.choices[link["contains"]])
+    return bilingual("why.answer", question=question.label)
 
 
 def _assess_one(measure: Measure, spec: Spec, profile: dict[str, Any], closed: set[str],
@@ -104,6 +119,10 @@ def _assess_one(measure: Measure, spec: Spec, profile: dict[str, Any], closed: s
     row = _row(measure, document)
     values, source = _inputs_for(measure, profile)
     row["inputs"] = {k: _serialize(v) for k, v in values.items()}
+    # Whether the profile answers any of this measure's own questions (a default is no answer):
+    # the page asks for more only about measures the person has started on.
+    row["answered"] = any(i["name"] in values and i.get("default") is None
+                          for i in measure.data["inputs"])
     sections = {spec.section_of[f]["id"] for f in source.values() if f in spec.section_of}
     gated = sections - {s["id"] for s in spec.sections if not s.get("gate")}
     if gated and gated <= closed:  # every question of this measure sits in a closed section
@@ -122,7 +141,7 @@ def _assess_one(measure: Measure, spec: Spec, profile: dict[str, Any], closed: s
             title = Label.of(section["title"])
             return {**row, "status": "not_qualified",
                     "why": bilingual("why.section_closed", section=title)}
-        return {**row, "status": "needs_info", "why": {"zh": error.zh, "en": error.en}}
+        return {**row, "status": "needs_info", "why": _ask(spec, measure, error)}
     row.update(award=str(result.award), city=str(result.city), county=str(result.county),
                upper_bound=result.upper_bound, formula=result.formula,
                warnings=list(result.warnings))
@@ -160,11 +179,28 @@ def assess_with(catalog: Catalog, raw: Any, on: dt.date | str | None = None) -> 
 
 
 def load_profile(path: str) -> Any:
+    """The profile JSON from a file or stdin (``-``); duplicate keys, endless numbers and deep
+    nesting are refused by :func:`calc.inputs.parse_json`."""
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-        return json.loads(text)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CalcError("error.bad_profile", None, detail=str(error)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = type(error).__name__ if isinstance(error, UnicodeDecodeError) else \
+            errno.errorcode.get(error.errno or 0, type(error).__name__)
+        raise CalcError("error.read_profile", None, path=path, reason=reason) from None
+    try:
+        return parse_json(text)
+    except CalcError as error:  # "invalid enterprise profile: not valid JSON (line 2, …)"
+        raise CalcError("error.bad_profile", error.field, detail=_Said(error)) from None
+
+
+@dataclass(frozen=True)
+class _Said:
+    """An error's own sentence, used as the detail of another."""
+
+    error: CalcError
+
+    def local(self, lang: str) -> str:
+        return self.error.zh if lang == "zh" else self.error.en
 
 
 def print_assessment(report: dict[str, Any], langs: tuple[str, ...]) -> None:

@@ -19,12 +19,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("target", nargs="?", default=str(ROOT / "calc" / "rules.json"))
     parser.add_argument("--data", default=str(ROOT / "policy_data"))
     args = parser.parse_args(argv)
+    data = Path(args.data)
     try:
-        policies = load_all(Path(args.data))
+        policies = load_all(data)
     except DataError as error:
+        # every problem at once: the data's, then the worked examples of the sound measures
         print(error.report(), file=sys.stderr)
+        try:
+            for line in examples.failures(error.partial, data) if error.partial else []:
+                print(line, file=sys.stderr)
+        except Exception as failure:  # the partial data may not bundle; the report stands
+            print(f"示例未能检查 / the examples could not be checked: {type(failure).__name__}",
+                  file=sys.stderr)
         return 2
-    failures = examples.failures(policies)
+    failures = examples.failures(policies, data)
     if failures:
         print("\n".join(failures), file=sys.stderr)
         return 2

@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .crosscheck import profile_fields
-from .model import Policy
+from .model import Measure, Policy
 
 # Long prose the calculator never shows; the pages read it from the model instead.
-PROSE = {"text", "readings", "notes", "summary", "beneficiary", "eligibility"}
+PROSE = {"text", "readings", "notes", "summary", "beneficiary", "eligibility", "parameters"}
+FORMAT = 2  # the bundle's format version: 2 adds named, dated parameters
+
+
+def _measure(policy: Policy, measure: Measure) -> dict[str, Any]:
+    """A measure as ``calc`` reads it: each figure a rule takes from a parameter is the
+    parameter's name again, and the parameters carry their dated values."""
+    data = measure.model_dump(mode="json", exclude=PROSE)
+    for path, name in policy.bindings.get(measure.id, []):
+        holder: Any = data["parts"]
+        for step in path[:-1]:
+            holder = holder[step]
+        holder[path[-1]] = {"param": name}
+    data["parameters"] = {name: {"ref": p.ref, "rate": p.is_rate, "values": [
+        {"from": None, "value": str(p.number)},
+        *({"from": c.start.isoformat(), "value": str(_number(c.value))} for c in p.changes)]}
+        for name, p in measure.parameters.items()}
+    return data
 
 
 def _profile(policy: Policy) -> dict[str, Any] | None:
@@ -21,11 +39,16 @@ def _profile(policy: Policy) -> dict[str, Any] | None:
             "fields": {name: f.model_dump(mode="json") for name, f in fields.items()}}
 
 
+def _number(figure: str) -> Decimal:
+    """A parameter value as ``calc`` reads it: rates as fractions (``30%`` → ``0.3``)."""
+    return Decimal(figure[:-1]) / 100 if figure.endswith("%") else Decimal(figure)
+
+
 def bundle(policies: list[Policy]) -> dict[str, Any]:
-    return {"documents": [{
+    return {"format": FORMAT, "documents": [{
         "document": p.document.model_dump(mode="json"),
         "glossary": p.glossary.model_dump(mode="json"),
-        "measures": [m.model_dump(mode="json", exclude=PROSE) for m in p.measures],
+        "measures": [_measure(p, m) for m in p.measures],
         "profile": _profile(p),
     } for p in policies]}
 

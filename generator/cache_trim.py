@@ -3,7 +3,7 @@
 Every data edit gives some files new contents, hence new cache entries; without a limit an
 editor's `.cache/` grows by ~45 MB per edit. A hit refreshes an entry's mtime, so the oldest
 mtimes are the least recently used; a build removes those beyond the limit after it is done,
-never one it used itself.
+never one it used itself. A folder the build cannot write is left as it is.
 """
 
 from __future__ import annotations
@@ -45,7 +45,10 @@ def trim(folder: Path, keep_since: float, limit: int = LIMIT_BYTES) -> int:
             break
         if path.name.endswith(".tmp") and now - mtime < STALE_TMP_SECONDS:
             continue  # another build may still be writing it
-        path.unlink(missing_ok=True)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:  # a read-only cache: nothing to trim (cache_check reported it)
+            break
         total -= size
         removed += 1
     return removed

@@ -47,6 +47,8 @@ def _references(node: BaseModel) -> Iterator[tuple[str, str, set[str]]]:
         yield "base", node.base, NUMERIC
     elif isinstance(node, PerUnit):
         yield "quantity", node.quantity, NUMERIC
+        if node.limit:
+            yield "limit", node.limit, NUMERIC
     elif isinstance(node, Table):
         yield "input", node.input, {"choices"} if node.highest else {"choice"}
     elif isinstance(node, Lookup) and node.previous:
@@ -56,6 +58,8 @@ def _references(node: BaseModel) -> Iterator[tuple[str, str, set[str]]]:
         yield "previous", node.previous, {"money"}
         if node.mode_input:
             yield "mode_input", node.mode_input, {"choice"}
+        if node.received:
+            yield "received", node.received, {"money"}
     elif isinstance(node, Cap):
         for i, name in enumerate(node.less):
             yield f"less.{i}", name, {"money"}
@@ -100,6 +104,19 @@ def _check_rules(measure: Measure, c: _Checker) -> None:
             if isinstance(node, Cap) and (node.max is None) == (node.max_by is None):
                 c.fail(path, "上限须且只须给出 max 或 max_by 之一",
                        "a cap needs exactly one of max or max_by")
+            if isinstance(node, Cap) and bool(node.less) != (node.less_from is not None):
+                c.fail(path + ("less_from",),
+                       "扣除已获金额（less）时须写明 less_from："
+                       "entitlement（按整个范围的应得金额扣除）或 cap（从上限中扣除），"
+                       "且仅在有 less 时填写",
+                       "less (amounts already received) needs less_from: entitlement (taken off "
+                       "the whole scope's entitlement) or cap (taken off the cap), and only then")
+            if (isinstance(node, Milestones) and node.received is None
+                    and (node.mode == "differential" or node.mode_input)):
+                c.fail(path + ("received",),
+                       "按差额计算的档位奖励须以 received 指明“已获本条奖励”输入",
+                       "milestones that may be paid as a difference need received: the input of "
+                       "what this measure already paid")
 
 
 def _check_mode_input(item: Input, path: Path_, c: _Checker) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import calc
 from calc.engine import Estimate
 
 from .bundle import bundle
 from .model import Example, Measure, Policy
+from .yaml_source import SourceDoc, load
 
 
 @dataclass(frozen=True)
@@ -39,20 +41,38 @@ def work(policy: Policy, measure: Measure, catalog: calc.Catalog) -> list[Worked
     return found
 
 
-def failures(policies: list[Policy]) -> list[str]:
-    """One line per example whose computed award, city or county share differs from its YAML."""
+def _where(root: Path, policy: Policy, measure: Measure) -> tuple[str, SourceDoc | None]:
+    """The measure file as editors name it, and its positions (to give each example a line)."""
+    path = root / policy.document.id / "measures" / f"{measure.id}.yaml"
+    shown = str(path.relative_to(root.parent))
+    return shown, (load(path, root.parent) if path.is_file() else None)
+
+
+def failures(policies: list[Policy], root: Path) -> list[str]:
+    """One line per example whose computed award, city or county share differs from its YAML:
+    ``file:line:column: example N`` (counted from 1, as editors count) in both languages.
+    ``root`` is the policy data folder the policies were loaded from."""
     catalog = calc.Catalog(bundle(policies))
     lines: list[str] = []
     for policy in policies:
         for measure in policy.measures:
-            for worked in work(policy, measure, catalog):
+            file, source = _where(root, policy, measure)
+            try:
+                worked_examples = work(policy, measure, catalog)
+            except Exception as error:  # a calc bug must still name the file, not crash the check
+                lines.append(f"{file}:1:1: examples: 计算示例时出错 / computing the examples "
+                             f"failed: {type(error).__name__}: {error}")
+                continue
+            for number, worked in enumerate(worked_examples, start=1):
                 if worked.matches:
                     continue
+                line, column = source.position(("examples", number - 1)) if source else (1, 1)
                 e = worked.example.expect
                 got = (f"{worked.result.award}/{worked.result.city}/{worked.result.county}"
                        if worked.result else f"error: {worked.error}")
                 lines.append(
-                    f"policy_data/{policy.document.id}/measures/{measure.id}.yaml: examples: "
-                    f"“{worked.example.name.zh}” 期望 expected {e.award}/{e.city}/{e.county}, "
-                    f"计算得 computed {got}")
+                    f"{file}:{line}:{column}: 第 {number} 个示例“{worked.example.name.zh}”"
+                    f"期望 {e.award}/{e.city}/{e.county}，计算得 {got} / example {number} "
+                    f"“{worked.example.name.en}”: expected {e.award}/{e.city}/{e.county}, "
+                    f"computed {got}")
     return lines

@@ -6,13 +6,14 @@ Nothing downstream sees data that failed here, and an editor sees all mistakes a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import crosscheck
+from . import crosscheck, parameters
 from .model import Document, Glossary, Measure, Policy, ProfileSpec
 from .yaml_source import Path_, Problem, SourceDoc, load
 
@@ -20,10 +21,13 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class DataError(Exception):
-    """The policy data has problems; ``problems`` lists them all."""
+    """The policy data has problems; ``problems`` lists them all. ``partial`` holds each document
+    whose ``document.yaml`` and glossary are sound, with only its faultless measures, so the
+    worked examples can still be checked and reported together with the problems."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], partial: list[Policy] | None = None) -> None:
         self.problems = problems
+        self.partial = partial or []
         super().__init__("\n".join(str(p) for p in problems))
 
     def report(self) -> str:
@@ -98,54 +102,123 @@ def validate(doc: SourceDoc, model: type[M]) -> M | None:
         return None
 
 
-def _measure_files(folder: Path) -> Iterator[Path]:
-    return iter(sorted(folder.glob("*.yaml"), key=lambda p: [int(x) if x.isdigit() else x
-                                                               for x in p.stem.split(".")]))
+_MEASURE_FILE = re.compile(r"[0-9]+\.[0-9]+")
 
 
-def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem]]:
-    """Load one document folder: ``document.yaml``, ``glossary.yaml``, ``measures/*.yaml``."""
-    sources: list[SourceDoc] = []
+def _measure_files(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]:
+    """Measure files in id order (3.2 before 3.10); a file not named like an id is a problem."""
+    named: list[Path] = []
+    problems: list[Problem] = []
+    for path in folder.glob("*.yaml"):
+        if _MEASURE_FILE.fullmatch(path.stem):
+            named.append(path)
+            continue
+        problems.append(Problem(
+            str(path.relative_to(root)), 1, 1, "(file)",
+            f"措施文件名 {path.name!r} 不是措施编号：应为“编号.yaml”，如 3.1.yaml"
+            "（副本请移出此文件夹）",
+            f"measure file name {path.name!r} is not a measure id: name it like 3.1.yaml "
+            "(move copies out of this folder)"))
+    named.sort(key=lambda p: tuple(int(x) for x in p.stem.split(".")))
+    return named, problems
 
-    def read(path: Path, model: type[M]) -> tuple[SourceDoc, M | None]:
-        doc = load(path, root)
-        sources.append(doc)
-        return doc, validate(doc, model)
 
-    _, document = read(folder / "document.yaml", Document)
-    _, glossary = read(folder / "glossary.yaml", Glossary)
-    profile_doc, profile = (read(folder / "profile.yaml", ProfileSpec)
-                            if (folder / "profile.yaml").is_file() else (None, None))
-    measures: list[tuple[SourceDoc, Measure]] = []
-    for path in _measure_files(folder / "measures"):
-        doc, measure = read(path, Measure)
-        if measure is not None:
-            measures.append((doc, measure))
-    problems = [p for s in sources for p in s.problems]
-    if document is None or glossary is None or problems:
-        return None, problems
-    problems = crosscheck.check(document, glossary, measures)
-    if profile_doc is not None and profile is not None:
-        problems += crosscheck.check_profile(profile_doc, profile, measures)
+def _prepare(measure_docs: list[SourceDoc], others: list[SourceDoc | None],
+             window: tuple[dt.date, dt.date] | None) -> dict[str, list[tuple[Path_, str]]]:
+    """Bind named parameters into the rules and render every file's prose references
+    (``generator.parameters``), before validation; returns where each rule took a parameter."""
+    day = dt.date.today()
+    raw = parameters.collect(measure_docs)
+    bindings: dict[str, list[tuple[Path_, str]]] = {}
+    for doc in measure_docs:
+        own = raw.get(_id(doc) or "", {})
+        doc.problems += parameters.literals(doc)
+        found = parameters.bind(doc, own, day)
+        resolve = parameters.resolver(raw, _id(doc), day, _window(doc.data) or window)
+        parameters.render(doc, resolve, example=resolve)
+        if found and _id(doc):
+            bindings[str(_id(doc))] = found
+    for other in others:
+        if other is not None:
+            parameters.render(other, parameters.resolver(raw, None, day, window))
+    return bindings
+
+
+def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem], Policy | None]:
+    """Load one document folder: ``document.yaml``, ``glossary.yaml``, ``measures/*.yaml``.
+
+    Every file is parsed first, so that named parameters can be bound into the rules and
+    rendered into the prose of any file before validation. Returns the policy (None if anything
+    is wrong), every problem, and the partial policy of the faultless measures (None if the
+    document or glossary itself is unusable). Each stage runs on whatever passed the stage
+    before, so one bad file does not hide the others' cross-reference mistakes."""
+    document_doc = load(folder / "document.yaml", root)
+    glossary_doc = load(folder / "glossary.yaml", root)
+    profile_doc = (load(folder / "profile.yaml", root)
+                   if (folder / "profile.yaml").is_file() else None)
+    paths, problems = _measure_files(folder / "measures", root)
+    measure_docs = [load(path, root) for path in paths]
+    bindings = _prepare(measure_docs, [document_doc, glossary_doc, profile_doc],
+                        _window(document_doc.data))
+    sources = [document_doc, glossary_doc, *([profile_doc] if profile_doc else []), *measure_docs]
+    document = validate(document_doc, Document)
+    glossary = validate(glossary_doc, Glossary)
+    profile = validate(profile_doc, ProfileSpec) if profile_doc is not None else None
+    measures = [(doc, m) for doc in measure_docs if (m := validate(doc, Measure)) is not None]
+    problems += [p for s in sources for p in s.problems]
+    if document is None or glossary is None:
+        return None, problems, None
+    crossed = crosscheck.check(document, glossary, measures)
+    for doc, measure in measures:
+        crossed += parameters.guard(doc, measure)
+    every_measure = len(measures) == len(paths) and not problems and not crossed
+    if profile_doc is not None and profile is not None and every_measure:
+        crossed += crosscheck.check_profile(profile_doc, profile, measures)
+    problems += crossed
+    faulty = {p.file for p in problems}
+    sound = [m for d, m in measures if d.file not in faulty]
     if problems:
-        return None, problems
-    return Policy(document=document, glossary=glossary, measures=[m for _, m in measures],
-                  profile=profile), []
+        partial = Policy(document=document, glossary=glossary, measures=sound, profile=None,
+                         bindings=bindings)
+        return None, problems, partial
+    policy = Policy(document=document, glossary=glossary, measures=sound, profile=profile,
+                    bindings=bindings)
+    return policy, [], policy
+
+
+def _id(doc: SourceDoc) -> str | None:
+    data = doc.data
+    return data["id"] if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+
+
+def _window(data: Any) -> tuple[dt.date, dt.date] | None:
+    """A file's validity (a measure's) or window (the document's), if written as dates."""
+    if not isinstance(data, dict):
+        return None
+    window: Any = data.get("validity") or data.get("window")
+    try:
+        return (dt.date.fromisoformat(str(window["start"])),
+                dt.date.fromisoformat(str(window["end"])))
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 def load_all(root: Path) -> list[Policy]:
     """Every document under ``root``; raises :class:`DataError` with all problems found."""
     policies: list[Policy] = []
+    partial: list[Policy] = []
     problems: list[Problem] = []
     folders = sorted(p for p in root.iterdir() if (p / "document.yaml").is_file())
     if not folders:
         problems.append(Problem(str(root), 1, 1, "(folder)", "未找到任何 document.yaml",
                                 "no document.yaml found"))
     for folder in folders:
-        policy, found = load_policy(folder, root.parent)
+        policy, found, usable = load_policy(folder, root.parent)
         problems += found
         if policy is not None:
             policies.append(policy)
+        if usable is not None:
+            partial.append(usable)
     if problems:
-        raise DataError(problems)
+        raise DataError(problems, partial)
     return policies

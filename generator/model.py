@@ -110,9 +110,13 @@ class RateOf(Strict):
 
 
 class PerUnit(Strict):
+    """``quantity`` × a unit price from a table. ``limit`` names an input that, when non-zero,
+    bounds the units that count (only the minutes an earlier payment covered earn a top-up)."""
+
     kind: Literal["per_unit"]
     quantity: Name
     price: Table
+    limit: Name | None = None
     ref: Ref
 
 
@@ -146,17 +150,24 @@ class Milestones(Strict):
     inclusive: bool
     mode: MilestoneMode = "each"
     mode_input: Name | None = None
+    received: Name | None = None
     ref: Ref
 
 
+LessFrom = Literal["entitlement", "cap"]
+
+
 class Cap(Strict):
-    """The smaller of a computed amount and a cap; ``less`` subtracts what was received already."""
+    """The smaller of a computed amount and a cap; ``less`` names amounts already received in the
+    cap's scope, and ``less_from`` says what they come off (analysis G-2): ``entitlement`` when the
+    amount is computed on the scope's whole base, ``cap`` when it is computed on the new claim."""
 
     kind: Literal["cap"]
     of: RuleNode
     max: Amount | None = None
     max_by: Table | None = None
     less: list[Name] = []
+    less_from: LessFrom | None = None
     scope: I18n
     ref: Ref
 
@@ -271,6 +282,42 @@ class Reading(Strict):
     alternative: I18n | None = None
 
 
+def _figure(value: Any) -> str:
+    """A parameter's value: an amount in yuan, or a rate written with ``%``."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        _rate(value)
+        return value.strip()
+    return str(_amount(value))
+
+
+Figure = Annotated[str, BeforeValidator(_figure)]
+
+
+class ParameterChange(Strict):
+    """A value that applies from a date on (an amendment), with the clause that made it."""
+
+    start: dt.date = Field(alias="from")
+    value: Figure
+    ref: Ref
+
+
+class Parameter(Strict):
+    """A named figure of a measure and the clause it comes from (OpenFisca-style): rules name it,
+    prose refers to it as ``{name}``, and the build checks the value against the clause."""
+
+    value: Figure
+    ref: Ref
+    changes: list[ParameterChange] = []
+
+    @property
+    def is_rate(self) -> bool:
+        return self.value.endswith("%")
+
+    @property
+    def number(self) -> Decimal:
+        return _rate(self.value) if self.is_rate else Decimal(self.value)
+
+
 class Measure(Strict):
     id: Annotated[str, Field(pattern=r"^\d+\.\d+$")]
     chapter: str
@@ -285,6 +332,7 @@ class Measure(Strict):
     validity: Window | None = None
     funding: Literal["shared", "city_only"]
     funding_ref: Ref
+    parameters: dict[Name, Parameter] = {}
     parts: list[Part] = Field(min_length=1)
     inputs: list[Input] = []
     examples: list[Example] = []
@@ -380,6 +428,9 @@ class Policy(BaseModel):
     glossary: Glossary
     measures: list[Measure]
     profile: ProfileSpec | None = None
+    # measure id → (path in its parts, parameter name) for every figure a rule takes from a
+    # parameter: the pages see values, the bundle puts the names back (generator.parameters)
+    bindings: dict[str, list[tuple[tuple[str | int, ...], str]]] = {}
 
     def measure(self, measure_id: str) -> Measure:
         return next(m for m in self.measures if m.id == measure_id)

@@ -19,7 +19,7 @@ import calc
 from .crosscheck import profile_fields
 from .model import Chapter, Input, Policy, ProfileSection
 from .render import LANGS, UiTable, pick, strings
-from .views import MeasureView, measure_view
+from .views import MeasureView, clause_ref, measure_view
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,7 @@ class Site:
             "views": self.views,
             "chapters": self.chapters,
             "chapter_label": lambda c: chapter_label(c, ui, lang),
+            "ref": lambda r, own=None: clause_ref(r, lang, own),
             "terms_users": self.term_users,
         }
 

@@ -34,7 +34,7 @@ from mkdocs.utils.templates import TemplateContext
 
 import calc
 
-from . import editors, search_dict, segment_cache
+from . import editors, examples, search_dict, segment_cache
 from .bundle import bundle
 from .load import DataError, load_all
 from .model import Policy
@@ -59,6 +59,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
         self.site: Site | None = None
         self.policies: list[Policy] = []
         self.editor_demo = ""
+        self.amend_demo = ("", "", "")
         self.generated: dict[str, PageSpec] = {}
         self.dict_dir = Path(tempfile.gettempdir()) / "qz-policy-search"
         self.segmenter: segment_cache.CachedSegmenter | None = None
@@ -93,10 +94,14 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(error.report()) from None
         except UiError as error:
             raise PluginError(str(error)) from None
+        wrong = examples.failures(self.policies, data)
+        if wrong:  # a worked example must say what calc computes, or the page would contradict it
+            raise PluginError("\n".join(wrong))
         policy = next((p for p in self.policies if p.document.default), self.policies[0])
         catalog = calc.Catalog(bundle(self.policies))
         today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         self.editor_demo = editors.broken_example(data, policy)
+        self.amend_demo = editors.unamended_example(data, policy)
         site = Site(policy, catalog, today, ui, environment(TEMPLATES, cache=True))
         for view in site.views:  # a worked example calc refuses is a data mistake (strict: abort)
             for example in view.examples:
@@ -197,7 +202,8 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
             path = page.file.url.removeprefix("" if lang == default else f"{lang}/")
             try:
                 markdown = site.render_doc(markdown, lang, "" if path == "./" else path,
-                                           {"editor_demo": self.editor_demo})
+                                           {"editor_demo": self.editor_demo,
+                                            "amend_demo": self.amend_demo})
             except jinja2.TemplateError as error:
                 raise PluginError(f"{page.file.src_uri}: {error}") from None
             page.meta.setdefault("description", site.ui[lang]["site.description"])

@@ -1,5 +1,6 @@
 """Run the production nginx configuration (deploy/nginx.conf) over a built site on 127.0.0.1,
-as the current user: ``make preview`` and the deploy tests.
+as the current user: ``make preview`` and the deploy tests. ``make preview`` serves only a
+complete build: one whose files match its ``.complete`` stamp (generator/atomic_build.py).
 
 Only the lines of deploy/nginx.conf marked ``preview:`` are rewritten (user, pid, logs, listen,
 root); temp folders go under a scratch directory. Every rewrite must match exactly once, so an
@@ -25,6 +26,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from generator import atomic_build
 
 ROOT = Path(__file__).resolve().parent.parent
 CONF = ROOT / "deploy" / "nginx.conf"
@@ -83,8 +86,9 @@ def _wait(url: str, process: subprocess.Popen[bytes], scratch: Path) -> None:
 
 
 @contextmanager
-def running(site: Path, port: int = 0) -> Iterator[Nginx]:
-    """nginx in the foreground on 127.0.0.1 serving ``site`` for the duration of the block."""
+def running(site: Path, port: int = 0, conf: Path = CONF) -> Iterator[Nginx]:
+    """nginx in the foreground on 127.0.0.1 serving ``site`` for the duration of the block,
+    with ``conf`` (deploy/nginx.conf; another version of it for a comparison)."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).is_file():
         raise PreviewError("nginx is not installed: run `make deploy-deps`")
@@ -93,19 +97,19 @@ def running(site: Path, port: int = 0) -> Iterator[Nginx]:
         scratch = Path(tmp)
         for name in TEMPS:
             (scratch / name).mkdir()
-        conf = scratch / "nginx.conf"
-        conf.write_text(render(CONF.read_text(encoding="utf-8"), site, port, scratch),
-                        encoding="utf-8")
-        test = subprocess.run([binary, "-t", "-p", str(scratch), "-c", str(conf)],
+        rendered = scratch / "nginx.conf"
+        rendered.write_text(render(conf.read_text(encoding="utf-8"), site, port, scratch),
+                            encoding="utf-8")
+        test = subprocess.run([binary, "-t", "-p", str(scratch), "-c", str(rendered)],
                               capture_output=True, text=True, check=False)
         if test.returncode != 0:
             raise PreviewError(f"nginx -t failed:\n{test.stderr}")
-        process = subprocess.Popen([binary, "-p", str(scratch), "-c", str(conf),
+        process = subprocess.Popen([binary, "-p", str(scratch), "-c", str(rendered),
                                     "-g", "daemon off;"])
         try:
             url = f"http://127.0.0.1:{port}/"
             _wait(url, process, scratch)
-            yield Nginx(url, conf, scratch)
+            yield Nginx(url, rendered, scratch)
         finally:
             process.terminate()
             try:
@@ -120,9 +124,14 @@ def _stop(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str]) -> int:
-    signal.signal(signal.SIGTERM, _stop)
     site = Path(argv[0] if argv else "site")
     port = int(argv[1]) if len(argv) > 1 else 8080
+    try:
+        atomic_build.check(site, atomic_build.data_folder())
+    except atomic_build.Incomplete as error:
+        print(f"preview: {error}", file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, _stop)
     try:
         with running(site, port) as nginx:
             print(f"nginx (deploy/nginx.conf) serving {site} at {nginx.url} (Ctrl+C stops)")

@@ -42,7 +42,7 @@ class _Stderr(logging.Handler):
         print(f"WARNING -  {record.getMessage()}", file=sys.stderr)  # whatever stderr is now
 
 
-cache_log = logging.getLogger("qz_cache")
+cache_log = logging.getLogger("qz.cache.pyodide")  # beside generator/cache_check.py's qz.cache
 if not cache_log.handlers:
     cache_log.addHandler(_Stderr())
     cache_log.propagate = False

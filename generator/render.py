@@ -16,7 +16,6 @@ from typing import Any
 import yaml
 from jinja2 import (
     Environment,
-    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     pass_context,
@@ -26,12 +25,15 @@ from markupsafe import Markup, escape
 
 from calc.fmt import Money, Percent, Quantity, plain
 
+from . import cache_check
+from .jinja_cache import VerifiedBytecodeCache
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 I18N = Path(__file__).resolve().parent / "i18n"
 LANGS = ("zh", "en")
 # Compiled templates (ours and the theme's), keyed by their source's checksum: compiling them
 # anew took ≈ 0.4 s of every build.
-BYTECODE = Path(__file__).resolve().parent.parent / ".cache" / "qz-jinja"
+BYTECODE = cache_check.folder("qz-jinja")
 
 UiTable = dict[str, dict[str, str]]
 
@@ -77,14 +79,16 @@ def pick(value: Any, lang: str) -> str:
 # ---------------------------------------------------------------- number formatting
 
 
-def amount_text(value: Decimal, lang: str, ui: Mapping[str, str]) -> str:
-    """A policy amount: ``30 万元`` / ``CNY 300,000`` (whole yuan without decimals)."""
+def amount_text(value: Decimal, lang: str, ui: Mapping[str, str], bare: bool = False) -> str:
+    """A policy amount: ``30 万元`` / ``CNY 300,000`` (whole yuan without decimals); ``bare``
+    without the unit: ``30 万`` / ``300,000``."""
+    key = "amount.bare." if bare else "amount."
     if lang == "zh" and value >= _YI and value % (_YI / 100) == 0:
-        return ui["amount.yi"].format(value=plain(value / _YI))
+        return ui[key + "yi"].format(value=plain(value / _YI))
     if lang == "zh" and value >= _WAN and value % 100 == 0:
-        return ui["amount.wan"].format(value=plain(value / _WAN))
+        return ui[key + "wan"].format(value=plain(value / _WAN))
     shown = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
-    return ui["amount.yuan"].format(value=shown)
+    return ui[key + "yuan"].format(value=shown)
 
 
 def date_text(day: dt.date, ui: Mapping[str, str]) -> str:
@@ -131,9 +135,8 @@ def _md(value: Any) -> Markup:
     return escape(text)
 
 
-def bytecode_cache(folder: Path = BYTECODE) -> FileSystemBytecodeCache:
-    folder.mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(folder))
+def bytecode_cache(folder: Path = BYTECODE) -> VerifiedBytecodeCache:
+    return VerifiedBytecodeCache(folder)  # entries verified on use, see generator/jinja_cache.py
 
 
 def environment(folder: Path = TEMPLATES, cache: bool = False) -> Environment:

@@ -7,7 +7,9 @@ stands in for the ``jieba`` module inside Material's plugin: ``cut`` answers fro
 keyed by the text, and jieba starts, with the glossary as its user dictionary, only on a miss.
 
 The cache file is named by jieba's version and the user dictionary's content, so a new glossary
-term or a new jieba starts a fresh cache; its tokens are exactly what jieba returned.
+term or a new jieba starts a fresh cache; its tokens are exactly what jieba returned. The file
+carries the hash of its contents (generator/cache_check.py): a damaged file is dropped with one
+warning and the texts are segmented afresh; an unwritable cache folder only costs the speed-up.
 """
 
 from __future__ import annotations
@@ -15,15 +17,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import jieba
 
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / ".cache" / "qz-segments"
+from generator import cache_check
+
+CACHE = cache_check.folder("qz-segments")
 
 
 class CachedSegmenter:
@@ -32,7 +34,9 @@ class CachedSegmenter:
     def __init__(self, user_dict: Path, folder: Path = CACHE) -> None:
         self.user_dict = user_dict
         words = user_dict.read_bytes()
-        key = hashlib.sha256(jieba.__version__.encode() + b"\0" + words).hexdigest()[:16]
+        # cache_check.MAGIC in the key: a file of an older format is never read as this one.
+        key = hashlib.sha256(cache_check.MAGIC + jieba.__version__.encode() + b"\0"
+                             + words).hexdigest()[:16]
         self.path = folder / f"jieba-{key}.json"
         self.known: dict[str, list[str]] = self._read()
         self.used: dict[str, list[str]] = {}
@@ -57,13 +61,10 @@ class CachedSegmenter:
         file changed."""
         if not self.used or self.used.keys() == self.known.keys():
             return False
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.used, ensure_ascii=False, separators=(",", ":")),
-                       encoding="utf-8")
-        tmp.replace(self.path)
+        data = json.dumps(self.used, ensure_ascii=False, separators=(",", ":"))
+        written = cache_check.write(self.path, data.encode("utf-8"))
         self.known = dict(self.used)
-        return True
+        return written
 
     def _start(self) -> None:
         if not self._started:
@@ -73,9 +74,12 @@ class CachedSegmenter:
             self._started = True
 
     def _read(self) -> dict[str, list[str]]:
+        payload = cache_check.read(self.path)  # None: absent or damaged (then reported)
+        if payload is None:
+            return {}
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):  # absent or damaged: segment afresh
+            data = json.loads(payload.decode("utf-8"))
+        except ValueError:  # verified, so written by another version of this module
             return {}
         if not isinstance(data, dict):
             return {}

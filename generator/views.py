@@ -4,9 +4,12 @@ most it can pay, award types, and the worked examples as ``calc`` computed them 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
+
+from markupsafe import Markup, escape
 
 import calc
 from calc.engine import Measure as CalcMeasure
@@ -23,6 +26,38 @@ from .model import I18n, Input, Measure, Policy, Term
 TYPE_KINDS = ("fixed", "rate", "per_unit", "lookup", "milestones", "differential", "ceiling")
 
 
+NUMERALS = "一二三四五六七八九"
+# A clause reference as the data writes it: article and item in Chinese numerals, then perhaps
+# the quoted words, e.g. 九（二） or 八（一）“单个项目补助最高不超过”.
+CLAUSE = re.compile(r"^([一二三四五六七八九十]+)（([一二三四五六七八九十]+)）")
+
+
+def _number(chinese: str) -> int:
+    """一 … 九十九: a tens digit before 十 (or none, for ten), a units digit after it."""
+    tens, _, units = chinese.rpartition("十")
+    if "十" not in chinese:
+        return NUMERALS.index(chinese) + 1
+    ten = NUMERALS.index(tens) + 1 if tens else 1
+    return ten * 10 + (NUMERALS.index(units) + 1 if units else 0)
+
+
+def clause_ref(ref: str, lang: str, own: str | None = None) -> Markup:
+    """A clause reference for a page in ``lang``: English pages say "Art. 9(2)" and keep any
+    quoted Chinese words, marked as Chinese; other references are shown as written. The page's
+    own clause (``own``, e.g. 八（一）) links to its English text in the page's official-text
+    section: the quoted words are Chinese only, the translation is of the whole clause."""
+    found = CLAUSE.match(ref)
+    if lang == "zh" or not found:
+        return escape(ref)
+    article: Markup = escape(f"Art. {_number(found[1])}({_number(found[2])})")
+    if found[0] == own:
+        article = Markup('<a href="#official-text">') + article + Markup("</a>")
+    rest = ref[found.end():].strip()
+    if not rest:
+        return article
+    return article + Markup(' <span lang="zh">') + escape(rest) + Markup("</span>")
+
+
 @dataclass(frozen=True)
 class ExampleView:
     """One named example as ``calc`` computed it; texts are ``{zh, en}`` dicts."""
@@ -31,7 +66,8 @@ class ExampleView:
     on: dt.date
     inputs: tuple[tuple[I18n, dict[str, str]], ...]
     steps: tuple[dict[str, str], ...]
-    reasons: tuple[dict[str, str], ...]  # why the award is zero, when it is
+    reasons: tuple[dict[str, str], ...]  # why the award (or a part of it) is zero
+    eligible: bool  # something is paid: the reasons explain only the parts that pay nothing
     warnings: tuple[dict[str, str], ...]
     award: Decimal | None
     city: Decimal | None
@@ -123,6 +159,7 @@ def examples(policy: Policy, measure: Measure, catalog: calc.Catalog) -> tuple[E
             inputs=tuple((labels[k], _shown(compiled, k, v)) for k, v in ex.inputs.items()),
             steps=result.steps if result else (),
             reasons=result.reasons if result else (),
+            eligible=result.eligible if result else False,
             warnings=result.warnings if result else (),
             award=result.award if result else None,
             city=result.city if result else None,

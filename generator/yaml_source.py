@@ -3,11 +3,14 @@
 PyYAML's own loaders silently keep the last of duplicate keys and forget line numbers, so we
 compose the node graph ourselves: every value gets a (line, column) keyed by its path, duplicate
 keys are collected as problems, and floats keep their original text so nothing is rounded.
+Anchors and aliases are refused (editors never need them, and they allow billion-laughs
+expansion and self-referencing data), as are integers too long to be real figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,15 +75,33 @@ def dotted(path: Path_) -> str:
 
 
 _TAG = "tag:yaml.org,2002:"
+# No figure in the policy runs to this many characters; int() refuses beyond 4,300 digits anyway.
+MAX_INT_CHARS = 40
+# A schema key (always lower-case ASCII) followed by a full-width colon: the likeliest Chinese-IME
+# typo, which YAML reads as plain text and reports (if at all) a line later.
+_FULLWIDTH_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?[a-z_][a-z0-9_]*[ \t]*：", re.MULTILINE)
+FULLWIDTH_ZH = "此处用了全角冒号“：”，YAML 的键后须用半角冒号“:”（加一个空格）"
+FULLWIDTH_EN = "full-width colon “：” after a key; YAML needs the ASCII colon “:” (and a space)"
 
 
 def _scalar(node: yaml.ScalarNode, doc: SourceDoc, path: Path_) -> Any:
     tag = node.tag.removeprefix(_TAG)
     value = node.value
     if tag == "str":
+        if node.style is None and _FULLWIDTH_KEY.match(value):
+            doc.problems.append(doc.problem(path, FULLWIDTH_ZH, FULLWIDTH_EN))
         return value
     if tag == "int":
-        return yaml.SafeLoader.construct_yaml_int(_CONSTRUCTOR, node)
+        if len(value) > MAX_INT_CHARS:
+            doc.problems.append(doc.problem(path, f"数字过长（{len(value)} 个字符）",
+                                            f"number too long ({len(value)} characters)"))
+            return None
+        try:
+            return yaml.SafeLoader.construct_yaml_int(_CONSTRUCTOR, node)
+        except ValueError:
+            doc.problems.append(doc.problem(path, f"无效的整数 {value!r}",
+                                            f"invalid integer {value!r}"))
+            return None
     if tag == "float":
         return YamlFloat(value)
     if tag == "bool":
@@ -126,8 +147,69 @@ def _convert(node: yaml.Node, doc: SourceDoc, path: Path_) -> Any:
     raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover - composer guarantees
 
 
+# PyYAML's commonest complaints, for editors who read Chinese first.
+_SYNTAX_ZH = {
+    "could not find expected ':'": "找不到应有的冒号“:”",
+    "mapping values are not allowed here":
+        "此处不能出现“键: 值”（缩进有误，或值里的冒号需要加引号）",
+    "found character '\\t' that cannot start any token": "不能用制表符（Tab）缩进，请用空格",
+    "found a tab character that violates indentation": "不能用制表符（Tab）缩进，请用空格",
+    "found character that cannot start any token":
+        "此处的字符不能开始一个值（如 @、`、%，请加引号）",
+    "did not find expected key": "缩进不一致：找不到应有的键",
+    "did not find expected '-' indicator": "缩进不一致：找不到应有的列表项“-”",
+    "expected <block end>, but found '<block mapping start>'": "缩进不一致",
+    "expected <block end>, but found '-'": "缩进不一致：列表项“-”与上文不对齐",
+    "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
+}
+
+
+def _syntax_problem(shown: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    # A full-width colon makes the error show up on a later line: point at the colon instead.
+    for found in _FULLWIDTH_KEY.finditer(text, 0, _line_end(text, line)):
+        at = text.count("\n", 0, found.start()) + 1
+        if line - 2 <= at <= line:
+            column = len(found.group(0))  # the match starts its line and ends at the colon
+            return Problem(shown, at, column, "(syntax)", FULLWIDTH_ZH, FULLWIDTH_EN)
+    reason = f"{error.problem or error}"
+    zh = _SYNTAX_ZH.get(reason, reason)
+    return Problem(shown, line, column, "(syntax)", f"YAML 语法错误：{zh}",
+                   f"YAML syntax error: {reason}")
+
+
+def _line_end(text: str, line: int) -> int:
+    """The offset just past ``line`` (1-based)."""
+    end = -1
+    for _ in range(line):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return len(text)
+    return end
+
+
+def _anchors(shown: str, text: str) -> list[Problem]:
+    """Every anchor (``&name``) and alias (``*name``), one problem per line, found in the event
+    stream before anything is composed, so nothing is expanded."""
+    found: dict[int, Problem] = {}
+    for event in yaml.parse(text, Loader=_LOADER):
+        anchor = getattr(event, "anchor", None)  # set on aliases and on anchored nodes
+        if anchor is None or event.start_mark is None:
+            continue
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        sign = f"*{anchor}" if isinstance(event, yaml.AliasEvent) else f"&{anchor}"
+        found.setdefault(line, Problem(
+            shown, line, column, "(anchor)",
+            f"政策数据中不允许使用 YAML 锚点/别名（{sign}），请直接写出内容",
+            f"YAML anchors and aliases ({sign}) are not allowed in policy data: "
+            "write the content out"))
+    return list(found.values())
+
+
 def load(path: Path, root: Path | None = None) -> SourceDoc:
-    """Parse one YAML file; syntax errors and duplicate keys become problems, not exceptions."""
+    """Parse one YAML file; syntax errors, anchors, aliases and duplicate keys become problems,
+    not exceptions."""
     shown = str(path.relative_to(root)) if root else str(path)
     doc = SourceDoc(shown, None)
     try:
@@ -137,13 +219,12 @@ def load(path: Path, root: Path | None = None) -> SourceDoc:
                                     f"cannot read the file: {error}"))
         return doc
     try:
+        doc.problems += _anchors(shown, text)
+        if doc.problems:
+            return doc
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = f"{error.problem or error}"
-        doc.problems.append(Problem(shown, line, column, "(syntax)", f"YAML 语法错误：{reason}",
-                                    f"YAML syntax error: {reason}"))
+        doc.problems.append(_syntax_problem(shown, text, error))
         return doc
     doc.data = _convert(node, doc, ()) if node is not None else None
     return doc

@@ -30,6 +30,8 @@ class SelfCheck extends WorkerForm {
     this.applyGates();
 
     this.listen(() => this.applyGates());
+    // Answering yes on a gate opens questions further down: take the person to them.
+    this.form.addEventListener("change", (event) => this.followGate(event.target));
     const on = (action, type, handler) =>
       root.querySelector(`[data-action="${action}"]`).addEventListener(type, handler);
     on("copy", "click", () => this.copyLink());
@@ -37,6 +39,8 @@ class SelfCheck extends WorkerForm {
     on("import-json", "change", (event) => this.importJSON(event.target));
     on("export-csv", "click", () => this.exportCSV());
     on("print", "click", () => window.print());
+    on("rest", "click", () => this.showRest(!this.restShown));
+    this.restShown = false;
     window.addEventListener("beforeprint", () => this.beforePrint());
     window.addEventListener("afterprint", () => this.restorePrint?.());
   }
@@ -51,6 +55,14 @@ class SelfCheck extends WorkerForm {
     for (const section of this.form.querySelectorAll("fieldset[data-gate]")) {
       section.hidden = this.form.elements[section.dataset.gate]?.value !== "yes";
     }
+  }
+
+  followGate(control) {
+    if (control.tagName !== "SELECT" || control.value !== "yes") return;
+    const opened = this.form.querySelector(`fieldset[data-gate="${CSS.escape(control.name)}"]`);
+    if (!opened || opened.hidden) return;
+    opened.scrollIntoView({ block: "start" });
+    opened.querySelector("input, select")?.focus({ preventScroll: true });
   }
 
   // The profile: the answered questions of the open sections (calc's own field names).
@@ -142,6 +154,13 @@ class SelfCheck extends WorkerForm {
     }
     const report = answer.result;
     this.answer = report;
+    if (Object.keys(this.profile()).length === 0) {
+      // Nothing answered yet: no verdicts, only the invitation to answer.
+      this.slot("pending").hidden = false;
+      this.slot("figures").hidden = true;
+      this.slot("summary").textContent = "";
+      return;
+    }
     this.slot("pending").hidden = true;
     this.slot("figures").hidden = false;
     for (const [key, value] of Object.entries(report.totals)) {
@@ -149,7 +168,21 @@ class SelfCheck extends WorkerForm {
       this.root.querySelector(`[data-total="${key}"]`).textContent = this.money(value);
     }
     this.result.dataset.on = report.on;
-    this.slot("rows").replaceChildren(...report.rows.map((row) => this.row(row, report.on)));
+    // Hits first, then what needs an answer; the rest (does not qualify, or none of its
+    // questions answered) is folded away behind one button.
+    const rank = (row) => ({ may_qualify: 0, needs_info: this.touched(row) ? 1 : 2 })[row.status] ?? 2;
+    const ordered = [...report.rows].sort((a, b) => rank(a) - rank(b));
+    const rest = ordered.filter((row) => rank(row) === 2);
+    this.slot("rows").replaceChildren(...ordered.map((row) => {
+      const tr = this.row(row, report.on);
+      if (rank(row) === 2) tr.classList.add("qz-sc__rest");
+      return tr;
+    }));
+    this.restCount = rest.length;
+    this.showRest(this.restShown);
+    this.slot("rest-print").textContent = rest.map((row) =>
+      `${row.measure} ${row.title[this.lang]}${row.why ? ` — ${row.why[this.lang]}` : ""}`)
+      .join(this.strings.restSep);
     const ceilings = report.ceilings.map(({ measure, award }) => {
       const li = document.createElement("li");
       const row = report.rows.find((r) => r.measure === measure);
@@ -159,12 +192,39 @@ class SelfCheck extends WorkerForm {
     });
     this.slot("ceilings").replaceChildren(...ceilings);
     this.slot("ceilings-box").hidden = ceilings.length === 0;
-    const count = (status) => report.rows.filter((r) => r.status === status).length;
-    this.announce(fill(this.strings.summary, {
-      may: count("may_qualify"), needs: count("needs_info"),
-      entitlements: this.money(report.totals.entitlements),
-      upper: this.money(report.totals.upper_bounds),
-    }));
+    this.announce(this.headline(report));
+  }
+
+  // A row the person has answered some of its questions for (calc.assess says which).
+  touched(row) {
+    return row.answered;
+  }
+
+  // "2 measures may qualify; 224,000.00 by the standards" — only the parts that are not zero.
+  headline(report) {
+    const s = this.strings;
+    const may = report.rows.filter((r) => r.status === "may_qualify").length;
+    const needs = report.rows.filter((r) => r.status === "needs_info" && this.touched(r)).length;
+    const parts = [may === 0 ? s.headNone : fill(may === 1 ? s.headMayOne : s.headMay, { may })];
+    if (needs) parts.push(fill(needs === 1 ? s.headNeedsOne : s.headNeeds, { needs }));
+    const nonzero = (value) => Number(value) !== 0;
+    if (nonzero(report.totals.entitlements)) {
+      parts.push(fill(s.headEntitlements, { amount: this.money(report.totals.entitlements) }));
+    }
+    if (nonzero(report.totals.upper_bounds)) {
+      parts.push(fill(s.headUpper, { amount: this.money(report.totals.upper_bounds) }));
+    }
+    return parts.join(s.headSep) + s.headEnd;
+  }
+
+  showRest(shown) {
+    this.restShown = shown;
+    for (const tr of this.slot("rows").querySelectorAll("tr.qz-sc__rest")) tr.hidden = !shown;
+    const button = this.root.querySelector('[data-action="rest"]');
+    button.hidden = !this.restCount;
+    button.setAttribute("aria-expanded", String(shown));
+    button.textContent = fill(shown ? this.strings.hideRest : this.strings.showRest,
+                              { count: this.restCount });
   }
 
   // The measure page with its calculator pre-filled from this row's inputs.
@@ -196,7 +256,9 @@ class SelfCheck extends WorkerForm {
     a.textContent = `${row.measure} ${row.title[this.lang]}`;
     head.append(a);
     tr.append(head);
-    cell(this.strings[row.status], "status");
+    const unanswered = row.status === "needs_info" && !this.touched(row);
+    cell(this.strings[unanswered ? "unanswered" : row.status], "status");
+    if (unanswered) tr.dataset.shown = "unanswered";
     const amount = (value, name) => {
       const known = qualifies && value !== null;
       const td = cell(known ? this.money(value) : "—", name);
@@ -295,9 +357,41 @@ class SelfCheck extends WorkerForm {
     this.download(`${s.filename}-${report.on}.csv`, "text/csv;charset=utf-8", text);
   }
 
+  // The answers of the open sections as "question: answer" rows of the printout.
+  printAnswers() {
+    const rows = [];
+    for (const section of this.form.querySelectorAll("fieldset[data-section]")) {
+      if (section.hidden) continue;
+      for (const field of section.querySelectorAll("[data-field]")) {
+        if (field.dataset.field === "on") continue;
+        const shown = [...field.querySelectorAll("input, select")].flatMap((el) => {
+          if (el.type === "checkbox") return el.checked ? [el.parentElement.textContent.trim()] : [];
+          if (el.tagName === "SELECT") return el.value ? [el.selectedOptions[0].textContent] : [];
+          const unit = field.querySelector(".qz-calc__unit")?.textContent ?? "";
+          return el.value.trim() ? [`${el.value.trim()} ${unit}`.trim()] : [];
+        });
+        if (!shown.length) continue;
+        const tr = document.createElement("tr");
+        const th = document.createElement("th");
+        th.scope = "row";
+        th.textContent = field.querySelector("legend, label").textContent;
+        const td = document.createElement("td");
+        td.textContent = shown.join(this.strings.listSep);
+        tr.append(th, td);
+        rows.push(tr);
+      }
+    }
+    this.slot("print-inputs").replaceChildren(...rows);
+  }
+
   beforePrint() {
     this.save();
     this.datePrint(this.on());
+    // Checked on the day the rules are read for: one date line, not two equal ones.
+    this.slot("print-made-row").hidden =
+      this.slot("print-made").textContent === this.slot("print-on").textContent;
+    this.slot("print-link").textContent = location.href;
+    this.printAnswers();
     this.restorePrint?.();
     const undo = isolateForPrint(this.root, "qz-sc--printing");
     this.restorePrint = () => {

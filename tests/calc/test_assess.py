@@ -69,7 +69,8 @@ def test_reasons_for_each_status():
     assert by["9.9"]["status"] == "not_qualified"
     open_but_empty = rows(assess_with(_catalog(), {"has_project": "yes"}, on="2026-06-01"))
     assert open_but_empty["9.9"]["status"] == "needs_info"
-    assert open_but_empty["9.9"]["why"]["zh"] == "请填写“selected（中）”"
+    # the self-check asks its own question, not the measure input's label
+    assert open_but_empty["9.9"]["why"]["zh"] == "请回答自测中的“project_selected（中）”"
 
 
 def test_a_closed_section_means_not_applicable():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from calc import CalcError
 from calc.fmt import Label
-from calc.inputs import InputDef, parse_value
+from calc.inputs import InputDef, parse_date, parse_value
 
 LIMITS = {"max_amount": Decimal("100000000000"), "max_quantity": Decimal("1000000")}
 MONEY = InputDef("fee", "money", Label("服务费", "fee"), "yuan", {}, None, None)
@@ -25,7 +26,7 @@ MANY = InputDef("won", "choices", Label("获奖", "won"), None,
 @pytest.mark.parametrize(("raw", "expected"), [
     ("1200000", "1200000"), ("1,200,000", "1200000"), ("1,200,000.50", "1200000.50"),
     ("１２３４５", "12345"), ("１，２３４．５", "1234.5"), ("50万", "500000"),
-    ("1.5亿", "150000000"), ("3亿5000万", "350000000"), ("2亿300万12.5", "203000012.5"),
+    ("1.5亿", "150000000"), ("3亿5000万", "350000000"), ("2亿300万0012.5", "203000012.5"),
     ("12万元", "120000"), ("  60000 元 ", "60000"), ("¥60000", "60000"), ("0", "0"),
     ("0.01", "0.01"), ("+100", "100"), ("1,000万", "10000000"), (12345, "12345"),
     (Decimal("99.5"), "99.5"), ("１.２万", "12000"),
@@ -105,3 +106,87 @@ def test_any_text_is_a_number_or_a_clear_refusal(raw):
     else:
         assert value.is_finite() and 0 <= value <= LIMITS["max_amount"]
         assert value == value.quantize(Decimal("0.01"))
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # everyday Chinese: one digit after the unit is the next place down (三万五 = 35,000)
+    ("3万5", "35000"), ("12万5", "125000"), ("1亿5", "150000000"), ("３万５", "35000"),
+    # written to full place value
+    ("3万5000", "35000"), ("3万0500", "30500"), ("1亿20000000", "120000000"),
+    # English multipliers, any case, with or without a space
+    ("60k", "60000"), ("60K", "60000"), ("60 thousand", "60000"), ("1.5m", "1500000"),
+    ("1.5M", "1500000"), ("1.5 million", "1500000"), ("1.5 Million", "1500000"),
+    ("2.5mn", "2500000"), ("CNY 1.5m", "1500000"), ("1,500k", "1500000"), ("12.34k", "12340"),
+])
+def test_shorthand_amounts_mean_what_people_mean(raw, expected):
+    assert parse_value(raw, MONEY, LIMITS) == Decimal(expected)
+
+
+@pytest.mark.parametrize(("raw", "code"), [
+    ("10⁵", "error.odd_digit"), ("²0000", "error.odd_digit"), ("①", "error.odd_digit"),
+    ("٣٠٠٠٠", "error.odd_digit"),
+    ("1万20000", "error.ambiguous_unit"), ("3万50", "error.ambiguous_unit"),
+    ("3万500", "error.ambiguous_unit"), ("1.5万3", "error.ambiguous_unit"),
+    ("1亿20000万", "error.ambiguous_unit"), ("1亿500", "error.ambiguous_unit"),
+    ("3万5,000", "error.ambiguous_unit"),
+    ("+++60000", "error.not_number"), ("++1", "error.not_number"), ("60k万", "error.not_number"),
+    ("1.5 billion", "error.not_number"), ("k", "error.not_number"), ("60kk", "error.not_number"),
+])
+def test_silent_misreads_are_refused(raw, code):
+    with pytest.raises(CalcError) as error:
+        parse_value(raw, MONEY, LIMITS)
+    assert (error.value.code, error.value.field) == (code, "fee")
+    assert "服务费" in error.value.zh and "fee" in error.value.en
+
+
+def test_an_int_too_long_to_print_is_too_long():
+    with pytest.raises(CalcError) as error:
+        parse_value(10 ** 5000, MONEY, LIMITS)  # str() of it alone raises ValueError
+    assert error.value.code == "error.too_long" and "5001 characters" in error.value.en
+
+
+def test_misread_refusals_say_why_in_both_languages():
+    with pytest.raises(CalcError) as error:
+        parse_value("10⁵", MONEY, LIMITS)
+    assert "“⁵”不是普通数字" in error.value.zh and "“⁵” is not a plain digit" in error.value.en
+    with pytest.raises(CalcError) as error:
+        parse_value("1万20000", MONEY, LIMITS)
+    assert "3万5 即 35,000" in error.value.zh and "3万5 = 35,000" in error.value.en
+
+
+def test_the_not_a_number_message_lists_what_each_language_accepts():
+    with pytest.raises(CalcError) as error:
+        parse_value("sixty", MONEY, LIMITS)
+    assert "expected name=value" not in error.value.en
+    for form in ("60k", "1.5m", "1.5 million", "6万"):
+        assert form in error.value.en
+    for form in ("６万", "3亿5000万", "1.5 million"):
+        assert form in error.value.zh
+
+
+def test_english_multipliers_are_for_money_only():
+    """"1m" in a minutes field is not a million minutes."""
+    for raw in ("60k", "1m", "2 million"):
+        with pytest.raises(CalcError) as error:
+            parse_value(raw, MINUTES, LIMITS)
+        assert error.value.code == "error.not_number"
+        accepted_en = error.value.en.split("Accepted:")[1]
+        accepted_zh = error.value.zh.split("可以这样写：")[1]
+        assert "million" not in accepted_en and "k" not in accepted_en + accepted_zh
+
+
+@pytest.mark.parametrize("raw", [
+    "20260601", "2026-W23-1", "2026-W23", "2026-152", "2026-06-01T00:00", "2026-6-1",
+    "２０２６-06-01", "2026-02-30", False, True, 0, 20260601, [], {}, 1.5,
+])
+def test_only_yyyy_mm_dd_is_a_date(raw):
+    with pytest.raises(CalcError) as error:
+        parse_date(raw)
+    assert (error.value.code, error.value.field) == ("error.bad_date", "on")
+    assert "YYYY-MM-DD" in error.value.zh and "YYYY-MM-DD" in error.value.en
+
+
+def test_dates_that_are_dates():
+    assert parse_date(" 2026-06-01 ") == dt.date(2026, 6, 1)
+    assert parse_date(dt.datetime(2026, 6, 1, 12, 30)) == dt.date(2026, 6, 1)
+    assert parse_date(None) == dt.date.today()

@@ -14,8 +14,9 @@ D = Decimal
 RATE = {"kind": "rate", "base": "base", "rate": "0.3", "ref": "r"}
 
 
-def cap(of: dict, max_: str = "200000", less: list[str] | None = None) -> dict:
-    return {"kind": "cap", "of": of, "max": max_, "less": less or [],
+def cap(of: dict, max_: str = "200000", less: list[str] | None = None,
+        less_from: str | None = None) -> dict:
+    return {"kind": "cap", "of": of, "max": max_, "less": less or [], "less_from": less_from,
             "scope": {"zh": "每个项目", "en": "per project"}, "ref": "c"}
 
 
@@ -52,13 +53,29 @@ def test_cap_below_limit_keeps_amount(one):
     assert "is within the cap" in result.steps[1]["en"]
 
 
-def test_cap_subtracts_what_was_received(one):
-    catalog = one(cap(RATE, "300000", ["got"]), [money("base"), money("got", "0")])
+def test_cap_takes_received_off_the_cap_for_a_new_claim(one):
+    catalog = one(cap(RATE, "300000", ["got"], "cap"), [money("base"), money("got", "0")])
     assert run(catalog, {"base": "1000000", "got": "280000"}).award == D("20000.00")
     assert run(catalog, {"base": "1000000"}).award == D("300000.00")
+    # base only the new claim: 30% of 400,000 fits in the 250,000 left under the cap
+    assert run(catalog, {"base": "400000", "got": "50000"}).award == D("120000.00")
     used = run(catalog, {"base": "1000000", "got": "300000"})
     assert used.award == 0
     assert used.reasons[0]["en"] == "the cap of CNY 300,000.00 (per project) is used up"
+
+
+def test_cap_takes_received_off_the_entitlement_of_the_whole_scope(one):
+    catalog = one(cap(RATE, "300000", ["got"], "entitlement"), [money("base"), money("got", "0")])
+    assert run(catalog, {"base": "1000000", "got": "280000"}).award == D("20000.00")
+    # base the scope's whole total: 30% of 400,000 is due in all, 50,000 of it already paid
+    result = run(catalog, {"base": "400000", "got": "50000"})
+    assert result.award == D("70000.00")
+    assert result.steps[2]["en"] == ("Due for the whole scope (per project): CNY 120,000.00, "
+                                     "minus CNY 50,000.00 already received = CNY 70,000.00")
+    used = run(catalog, {"base": "400000", "got": "120000"})
+    assert used.award == 0
+    assert used.reasons[0]["zh"] == (
+        "本范围（每个项目）应得 120,000.00 元，已获得 120,000.00 元，无剩余可补")
 
 
 def test_cap_by_level_table(one):
@@ -175,27 +192,30 @@ def test_milestones_highest_only(one):
 
 
 def test_milestones_differential(one):
+    """The highest new milestone less what was actually received (as 1.3's 差额): a milestone
+    reached before but never paid is not deducted."""
     rule = {"kind": "milestones", "value": "now", "previous": "best", "inclusive": True,
-            "mode": "differential", "ref": "m", "rows": MILESTONES}
-    catalog = one(rule, [money("now"), money("best", "0")])
+            "mode": "differential", "received": "got", "ref": "m", "rows": MILESTONES}
+    catalog = one(rule, [money("now"), money("best", "0"), money("got", "0")])
     assert run(catalog, {"now": "6000万", "best": "800万"}).award == D("300000.00")
-    assert run(catalog, {"now": "5500万", "best": "1200万"}).award == D("200000.00")
-    assert run(catalog, {"now": "1亿", "best": "5000万"}).award == D("200000.00")
-    assert run(catalog, {"now": "2亿", "best": "1000万"}).award == D("400000.00")
+    assert run(catalog, {"now": "5500万", "best": "1200万", "got": "10万"}).award == D("200000.00")
+    assert run(catalog, {"now": "5500万", "best": "1200万"}).award == D("300000.00")
+    assert run(catalog, {"now": "1亿", "best": "5000万", "got": "30万"}).award == D("200000.00")
+    assert run(catalog, {"now": "2亿", "best": "1000万", "got": "10万"}).award == D("400000.00")
     assert run(catalog, {"now": "900万"}).award == 0
 
 
 def test_milestones_mode_from_a_reading_switch(one):
     rule = {"kind": "milestones", "value": "now", "previous": "best", "inclusive": True,
-            "mode_input": "reading", "ref": "m", "rows": MILESTONES}
+            "mode_input": "reading", "received": "got", "ref": "m", "rows": MILESTONES}
     switch = choice("reading", ["each", "highest", "differential"])
     switch["default"] = "each"
-    catalog = one(rule, [money("now"), money("best", "0"), switch])
+    catalog = one(rule, [money("now"), money("best", "0"), money("got", "0"), switch])
     assert run(catalog, {"now": "6000万", "best": "800万"}).award == D("400000.00")
     result = run(catalog, {"now": "6000万", "best": "800万", "reading": "highest"})
     assert result.award == D("300000.00")
     assert any(step["en"] == "reading (en): highest (en)" for step in result.steps)
-    assert run(catalog, {"now": "5500万", "best": "1200万",
+    assert run(catalog, {"now": "5500万", "best": "1200万", "got": "10万",
                          "reading": "differential"}).award == D("200000.00")
 
 
@@ -216,14 +236,38 @@ def test_per_unit_highest_rate_with_cap_and_top_up(one):
     assert run(catalog, {"stations": "national", "minutes": "22.5"}).award == D("56250.00")
 
 
+def test_per_unit_limit_counts_only_the_units_paid_before(one):
+    """7.1 reading A-7.1b: after a provincial payment for 300 minutes, 400 national minutes top
+    up only the 300 minutes paid; with no limit given every minute counts."""
+    price = {"input": "stations", "highest": True,
+             "rows": [{"value": "national", "amount": "2500"},
+                      {"value": "provincial", "amount": "1500"}]}
+    per_unit = {"kind": "per_unit", "quantity": "minutes", "limit": "paid_minutes",
+                "price": price, "ref": "p"}
+    rule = {"kind": "differential", "less": "paid", "ref": "d", "of": cap(per_unit, "1000000")}
+    paid_minutes = minutes("paid_minutes")
+    paid_minutes["default"] = "0"
+    catalog = one(rule, [choice("stations", ["national", "provincial"], multi=True),
+                         minutes("minutes"), money("paid", "0"), paid_minutes])
+    top_up = run(catalog, {"stations": "national,provincial", "minutes": "400",
+                           "paid": "450000", "paid_minutes": "300"})
+    assert top_up.award == D("300000.00")
+    assert "the other 100 min earn nothing" in top_up.steps[1]["en"]
+    assert run(catalog, {"stations": "national", "minutes": "400"}).award == D("1000000.00")
+    assert run(catalog, {"stations": "national", "minutes": "200",
+                         "paid_minutes": "300"}).award == D("500000.00")
+
+
 def test_sum_then_shared_cap(one):
     rule = cap({"kind": "sum", "ref": "s", "items": [
         {"kind": "rate", "base": "mpw", "rate": "0.8", "ref": "a"},
-        {"kind": "rate", "base": "eng", "rate": "0.5", "ref": "b"}]}, "2000000", ["got"])
+        {"kind": "rate", "base": "eng", "rate": "0.5", "ref": "b"}]}, "2000000", ["got"],
+        "entitlement")
     catalog = one(rule, [money("mpw"), money("eng"), money("got", "0")])
     assert run(catalog, {"mpw": "100万", "eng": "100万"}).award == D("1300000.00")
     assert run(catalog, {"mpw": "200万", "eng": "200万"}).award == D("2000000.00")
-    assert run(catalog, {"mpw": "100万", "eng": "100万", "got": "150万"}).award == D("500000.00")
+    assert run(catalog, {"mpw": "200万", "eng": "200万", "got": "150万"}).award == D("500000.00")
+    assert run(catalog, {"mpw": "100万", "eng": "100万", "got": "80万"}).award == D("500000.00")
 
 
 def test_ceiling_is_marked_as_no_formula(one):
@@ -245,6 +289,14 @@ def test_parts_add_up_and_round_once(one):
     assert result.award == D("0.01")
     assert (result.city, result.county) == (D("0.01"), D("0.00"))
     assert result.upper_bound
+    # the parts shown add up to the award: the one fen goes to one part, not to both
+    assert [p.award for p in result.parts] == [D("0.01"), D("0.00")]
+    subtotals = [s["en"] for s in result.steps if s["en"].startswith("[")]
+    assert subtotals == ["[A] subtotal CNY 0.01", "[B] subtotal CNY 0.00"]
+    assert any("leftover fen" in s["en"] for s in result.steps)
+    uneven = run(catalog, {"x": "100000.01", "y": "100000.05"})  # 50,000.005 + 50,000.025
+    assert [p.award for p in uneven.parts] == [D("50000.01"), D("50000.02")]  # not .01 + .03
+    assert uneven.award == sum(p.award for p in uneven.parts) == D("100000.03")
 
 
 def test_split_rounds_city_half_up_and_county_takes_rest(one):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,8 +24,8 @@ title:
   zh: 测试措施
   en: Test measure
 text:
-  zh: 正文
-  en: Text
+  zh: 对项目按投资额的 30% 给予补助，最高不超过 20 万元。
+  en: 30% of the investment, at most CNY 200,000.
 summary:
   zh: 摘要
   en: Summary
@@ -34,6 +36,13 @@ eligibility:
   - zh: 条件
     en: Condition
 departments: [data_bureau]
+parameters:
+  rate:
+    value: 30%
+    ref: 一（一）“按投资额的 30% 给予补助”
+  cap:
+    value: 200000
+    ref: 一（一）“最高不超过 20 万元”
 funding: shared
 funding_ref: 九（二）
 parts:
@@ -44,7 +53,7 @@ parts:
     bound: exact
     rule:
       kind: cap
-      max: 200000
+      max: cap
       scope:
         zh: 每个项目
         en: per project
@@ -52,7 +61,7 @@ parts:
       of:
         kind: rate
         base: investment
-        rate: 30%
+        rate: rate
         ref: 一（一）
 inputs:
   - name: investment
@@ -66,8 +75,8 @@ inputs:
       en: Project investment
 examples:
   - name:
-      zh: 投资 10 万元得 3 万元
-      en: An investment of 100,000 earns 30,000
+      zh: 投资 {in.investment}得 {out.award}
+      en: An investment of {in.investment:bare} earns {out.award:bare}
     on: 2026-06-01
     inputs: {investment: "100000"}
     expect: {award: "30000.00", city: "15000.00", county: "15000.00"}
@@ -121,15 +130,42 @@ def test_duplicate_key(tmp_path):
 
 
 def test_float_money(tmp_path):
-    (found,) = problems(tmp_path, "max: 200000", "max: 200000.0")
-    assert f"9.1.yaml:{line_of('max: 200000')}:" in found
-    assert "parts[0].rule.max: float money 200000.0" in found
+    (found,) = problems(tmp_path, "value: 200000", "value: 200000.0")
+    assert f"9.1.yaml:{line_of('value: 200000')}:" in found
+    assert "parameters.cap.value: float money 200000.0" in found
     assert "金额不能写成小数形式" in found
 
 
 def test_money_with_unit_words(tmp_path):
-    (found,) = problems(tmp_path, "max: 200000", "max: 20万")
-    assert "parts[0].rule.max: expected an amount in yuan, got '20万'" in found
+    (found,) = problems(tmp_path, "value: 200000", "value: 20万")
+    assert "parameters.cap.value: expected an amount in yuan, got '20万'" in found
+
+
+def test_a_figure_typed_in_a_rule(tmp_path):
+    (found,) = problems(tmp_path, "      max: cap", "      max: 200000")
+    assert f"9.1.yaml:{line_of('      max: cap')}:" in found
+    assert "parts[0].rule.max: the figure 200000 must be a named parameter" in found
+    assert "须写成命名参数" in found
+
+
+def test_an_undefined_parameter(tmp_path):
+    (found,) = problems(tmp_path, "      max: cap", "      max: cpa")
+    assert "parts[0].rule.max: undefined parameter 'cpa'" in found
+
+
+def test_a_reference_to_nothing_in_prose(tmp_path):
+    (found,) = problems(tmp_path, "  zh: 摘要", "  zh: 摘要 {capp}")
+    assert f"9.1.yaml:{line_of('  zh: 摘要')}:" in found
+    assert "summary.zh: unknown reference {capp}" in found
+
+
+def test_a_value_that_is_not_in_the_clause(tmp_path):
+    zh, en = problems(tmp_path, "value: 200000", "value: 250000")
+    for found in (zh, en):
+        assert f"9.1.yaml:{line_of('value: 200000')}:" in found
+    assert "parameter cap = 250000 disagrees with the clause it cites" in zh
+    assert f"line {line_of('text:') + 1}" in zh and "与所引条文不符" in zh
+    assert f"is not in the English clause text (line {line_of('text:') + 2})" in en
 
 
 def test_malformed_date(tmp_path):
@@ -150,8 +186,8 @@ def test_unknown_rule_kind(tmp_path):
 
 
 def test_bad_rate(tmp_path):
-    (found,) = problems(tmp_path, "rate: 30%", "rate: 300%")
-    assert "parts[0].rule.of.rate: expected a rate such as 10% or 0.10, got '300%'" in found
+    (found,) = problems(tmp_path, "value: 30%", "value: 300%")
+    assert "parameters.rate.value: expected a rate such as 10% or 0.10, got '300%'" in found
 
 
 def test_yaml_syntax_error(tmp_path):
@@ -163,9 +199,14 @@ def test_example_that_calc_disagrees_with_is_reported(tmp_path):
     from generator import examples
 
     data = make_data(tmp_path, MEASURE.replace('award: "30000.00"', 'award: "30000.01"'))
-    (line,) = examples.failures(load_all(data))
-    assert "9.1.yaml" in line and "expected 30000.01/15000.00/15000.00" in line
-    assert "computed 30000.00/15000.00/15000.00" in line
+    (line,) = examples.failures(load_all(data), data)
+    where = f"policy_data/qz-2025-18/measures/9.1.yaml:{line_of('examples:') + 1}:5: "
+    assert line.startswith(where)
+    # the title shows the example's own (wrong) oracle: {out.award} renders what the YAML says
+    assert "example 1 “An investment of 100,000 earns 30,000.01”: expected 30000.01/15000.00/" \
+        "15000.00, computed 30000.00/15000.00/15000.00" in line
+    assert "第 1 个示例“投资 10 万元得 30,000.01 元”期望 30000.01/15000.00/15000.00，" \
+        "计算得 30000.00/15000.00/15000.00" in line
 
 
 def test_all_errors_are_reported_at_once(tmp_path):
@@ -205,3 +246,153 @@ def test_a_reading_switch_defaults_to_the_primary_reading(tmp_path):
     (found,), _ = _real_with(tmp_path, "measures/1.5.yaml", "    default: each\n", "")
     assert "parts[0].rule.then.mode_input: input 'reading' needs one of its choices as " \
         "default (the primary reading)" in found
+
+
+# ---- hostile YAML (issue 12 §4): each a file:line message in both languages, no traceback
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def fixture(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def data_problems(root: Path) -> list[str]:
+    with pytest.raises(DataError) as error:
+        load_all(root)
+    return [str(p) for p in error.value.problems]
+
+
+@pytest.mark.parametrize(("name", "sign"), [("billion_laughs.yaml", "&a0"),
+                                            ("self_alias.yaml", "&r")])
+def test_anchors_in_the_glossary_are_refused(tmp_path, name, sign):
+    root = make_data(tmp_path)
+    (root / "qz-2025-18" / "glossary.yaml").write_text(fixture(name), encoding="utf-8")
+    found = data_problems(root)
+    assert found[0].startswith("policy_data/qz-2025-18/glossary.yaml:1:")
+    assert f"YAML anchors and aliases ({sign}) are not allowed in policy data" in found[0]
+    assert f"不允许使用 YAML 锚点/别名（{sign}）" in found[0]
+    lines = fixture(name).count("\n")
+    assert len(found) == lines  # one message per line that has an anchor or alias
+
+
+def test_an_alias_in_a_measure_is_refused_at_its_line(tmp_path):
+    found = problems(tmp_path, "value: 200000", "max: *cap")
+    assert len(found) == 1 and f"9.1.yaml:{line_of("value: 200000")}:" in found[0]
+    assert "(*cap)" in found[0] and "锚点/别名" in found[0]
+
+
+# 9.1b and "9.1 copy" sort against 9.1.yaml: the old sort compared "1b" with 1 (TypeError)
+@pytest.mark.parametrize("name", ["9.1b.yaml", "9.1 copy.yaml", "9.yaml", "notes.yaml"])
+def test_a_measure_file_not_named_like_an_id(tmp_path, name):
+    root = make_data(tmp_path)
+    (root / "qz-2025-18" / "measures" / name).write_text(MEASURE, encoding="utf-8")
+    (found,) = data_problems(root)
+    assert found.startswith(f"policy_data/qz-2025-18/measures/{name}:1:1: (file): ")
+    assert f"measure file name {name!r} is not a measure id" in found
+    assert f"措施文件名 {name!r} 不是措施编号" in found
+
+
+def test_measure_files_are_read_in_id_order(tmp_path):
+    root = make_data(tmp_path)
+    measures = root / "qz-2025-18" / "measures"
+    for number in ("9.10", "9.2", "10.1"):
+        (measures / f"{number}.yaml").write_text(MEASURE.replace('"9.1"', f'"{number}"', 1),
+                                                 encoding="utf-8")
+    (policy,) = load_all(root)
+    assert [m.id for m in policy.measures] == ["9.1", "9.2", "9.10", "10.1"]
+
+
+def test_an_endless_integer(tmp_path):
+    (found,) = problems(tmp_path, "value: 200000", "value: " + "9" * 5000)
+    assert f"9.1.yaml:{line_of("value: 200000")}:" in found
+    assert ("parameters.cap.value: number too long (5000 characters) / "
+            "数字过长（5000 个字符）") in found
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("    value: 200000", "    value： 200000"),
+    ("funding: shared", "funding：shared"),
+    ("  - id: main", "  - id： main"),
+    ("      kind: cap", "      kind： cap"),
+])
+def test_a_full_width_colon_is_named_at_its_line(tmp_path, old, new):
+    (found,) = problems(tmp_path, old, new)
+    column = len(new.split("：")[0]) + 1
+    assert f"9.1.yaml:{line_of(old)}:{column}: " in found
+    assert "full-width colon “：”" in found and "全角冒号“：”" in found
+
+
+def test_yaml_syntax_errors_read_in_chinese_too(tmp_path):
+    (found,) = problems(tmp_path, "funding: shared", "funding: shared\n\tfunding_ref: x")
+    assert "YAML syntax error" in found and "制表符" in found
+
+
+def test_failed_examples_give_file_line_and_count_from_one(tmp_path):
+    second = MEASURE.split("examples:\n", 1)[1].replace("30000.00", "30000.02", 1)
+    data = make_data(tmp_path, MEASURE + second)
+    from generator import examples
+
+    (line,) = examples.failures(load_all(data), data)
+    row = MEASURE.count("\n") + 1  # the second example starts right after the first
+    assert line.startswith(f"policy_data/qz-2025-18/measures/9.1.yaml:{row}:5: 第 2 个示例")
+    assert "/ example 2 “An investment of 100,000 earns 30,000.02”: expected 30000.02" in line
+
+
+def test_check_reports_every_problem_at_once(tmp_path, capsys):
+    """A syntax error in one file, a wrong reference in another and a failing worked example
+    in a third all show in one run."""
+    from generator.__main__ import main
+
+    root = make_data(tmp_path)
+    measures = root / "qz-2025-18" / "measures"
+    (measures / "9.2.yaml").write_text(MEASURE.replace('"9.1"', '"9.2"', 1).replace(
+        "value: 200000", "value： 200000"), encoding="utf-8")
+    (measures / "9.3.yaml").write_text(MEASURE.replace('"9.1"', '"9.3"', 1).replace(
+        "base: investment", "base: invesment"), encoding="utf-8")
+    (measures / "9.4.yaml").write_text(MEASURE.replace('"9.1"', '"9.4"', 1).replace(
+        'award: "30000.00"', 'award: "30000.01"'), encoding="utf-8")
+    (measures / "9.5.yaml").write_text(MEASURE.replace('"9.1"', '"9.5"', 1), encoding="utf-8")
+    (measures / "9.5 copy.yaml").write_text(MEASURE, encoding="utf-8")
+    assert main(["check", "--data", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "the policy data has 3 error(s)" in err
+    assert f"9.2.yaml:{line_of("value: 200000")}:" in err and "全角冒号" in err
+    assert "9.3.yaml:" in err and "refers to undefined input 'invesment'" in err
+    assert "9.5 copy.yaml:1:1: (file)" in err
+    assert "9.4.yaml:" in err and "example 1" in err and "expected 30000.01" in err
+    assert "9.1.yaml" not in err and "9.5.yaml" not in err
+
+
+# case: (text, replacement, what the message says, the line it names)
+EDITS = {"endless_int": ("value: 200000", "value: " + "9" * 5000, "number too long",
+                         line_of("value: 200000")),
+         "full_width": ("value: 200000", "value： 200000", "full-width colon",
+                        line_of("value: 200000")),
+         "failed_example": ('award: "30000.00"', 'award: "30000.01"', "example 1",
+                            line_of("examples:") + 1)}
+
+
+@pytest.mark.parametrize("case", ["billion_laughs", "self_alias", "bad_name", *EDITS])
+def test_the_real_check_command_never_prints_a_traceback(tmp_path, case):
+    root = make_data(tmp_path)
+    folder = root / "qz-2025-18"
+    if case == "bad_name":
+        (folder / "measures" / "9.1b.yaml").write_text(MEASURE, encoding="utf-8")
+    elif case in EDITS:
+        old, new, _, _ = EDITS[case]
+        (folder / "measures" / "9.1.yaml").write_text(MEASURE.replace(old, new),
+                                                      encoding="utf-8")
+    else:
+        (folder / "glossary.yaml").write_text(fixture(f"{case}.yaml"), encoding="utf-8")
+    # bounded memory: without the fix, billion laughs fails fast here instead of filling the box
+    proc = subprocess.run(["bash", "-c", f"ulimit -v 2000000; {sys.executable} -m generator "
+                           f"check --data {root}"], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "policy_data/qz-2025-18/" in proc.stderr and " / " in proc.stderr
+    if case in EDITS:
+        line = EDITS[case][3]
+        assert f"policy_data/qz-2025-18/measures/9.1.yaml:{line}:" in proc.stderr
+        assert EDITS[case][2] in proc.stderr

@@ -5,7 +5,9 @@ and the build's precompressed .br/.gz files served when accepted."""
 from __future__ import annotations
 
 import gzip
+import http.client
 import re
+import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -13,7 +15,7 @@ from pathlib import Path
 import brotli  # type: ignore[import-untyped]
 import pytest
 
-from generator.preview import CONF, PreviewError, free_port, render
+from generator.preview import CONF, Nginx, PreviewError, free_port, render
 
 from .markup import active_markup
 
@@ -50,7 +52,7 @@ def one(site: Path, pattern: str) -> str:
 
 def test_the_shipped_csp_is_the_one_tested_and_allows_no_inline_code_or_eval() -> None:
     conf = CONF.read_text(encoding="utf-8")
-    assert f'add_header Content-Security-Policy "{CSP}" always;' in conf
+    assert f'"1" "{CSP}";' in conf and "add_header Content-Security-Policy $qz_csp always;" in conf
     assert "unsafe-inline" not in CSP and "'unsafe-eval'" not in CSP
 
 
@@ -147,3 +149,117 @@ def test_the_preview_rewrites_only_the_marked_lines(tmp_path: Path) -> None:
     assert all(line in preview.splitlines() for line in kept)  # nothing else changed
     with pytest.raises(PreviewError, match="listen"):
         render(re.sub(r"listen 80;", "listen 8080;", conf), tmp_path, port, tmp_path)
+
+
+# ---------------------------------------------------------------- error answers, redirects, limits
+
+
+def raw(nginx: Nginx, path: str, **headers: str) -> tuple[int, list[tuple[str, str]]]:
+    """Status and every header line as sent, repeats included (a dict would hide them)."""
+    connection = http.client.HTTPConnection("127.0.0.1", int(nginx.url.rsplit(":", 1)[1][:-1]),
+                                            timeout=10)
+    try:
+        connection.request("GET", "/" + path, headers=headers)
+        answer = connection.getresponse()
+        answer.read()
+        return answer.status, answer.getheaders()
+    finally:
+        connection.close()
+
+
+def assert_headers_once(lines: list[tuple[str, str]], cache_control: str) -> None:
+    for name, value in [*SECURITY.items(), ("Cache-Control", cache_control)]:
+        sent = [v for n, v in lines if n.lower() == name.lower()]
+        assert sent == [value], (name, sent)
+
+
+@pytest.mark.parametrize("pattern", ["assets/pyodide/*/pyodide.mjs", "index.html",
+                                     "assets/javascripts/bundle.*.min.js"])
+def test_an_unsatisfiable_range_gets_one_set_of_headers_and_is_not_immutable(
+        nginx, built_site: Path, pattern: str) -> None:
+    path = one(built_site, pattern)
+    size = (built_site / path).stat().st_size
+    status, lines = raw(nginx, path, Range=f"bytes={size + 10}-")
+    assert status == 416
+    assert_headers_once(lines, "no-cache")
+    status, lines = raw(nginx, path, Range="bytes=0-9")  # a part: revalidated, headers once
+    assert status == 206
+    assert_headers_once(lines, "no-cache")
+
+
+def test_a_runtime_folder_is_forbidden_without_immutable(nginx, built_site: Path) -> None:
+    folder = one(built_site, "assets/pyodide/*/pyodide.mjs").rsplit("/", 1)[0] + "/"
+    status, lines = raw(nginx, folder)
+    assert status == 403
+    assert_headers_once(lines, "no-cache")
+    status, lines = raw(nginx, "assets/pyodide/0.0.0-0000000000/missing.js")
+    assert status == 404
+    assert_headers_once(lines, "no-cache")
+
+
+@pytest.mark.parametrize(("path", "location"), [("en", "/en/"), ("measures/3.1", "/measures/3.1/"),
+                                                ("en/glossary", "/en/glossary/")])
+def test_a_folder_without_slash_redirects_by_path_only(nginx, path: str, location: str) -> None:
+    status, lines = raw(nginx, path, Host="example.gov.cn")
+    assert status == 301
+    assert [v for n, v in lines if n == "Location"] == [location]
+    assert_headers_once(lines, "no-cache")
+
+
+def test_source_maps_and_dot_files_are_not_served(nginx, built_site: Path) -> None:
+    maps = sorted(built_site.rglob("*.map"))
+    assert maps  # the theme ships its maps: what is tested here is that nginx keeps them
+    stamp = built_site / ".complete"
+    made = not stamp.exists()
+    if made:
+        stamp.write_text('{"files": 0, "tree": "qz-test-stamp"}', encoding="utf-8")
+    try:
+        for path in [*maps, stamp]:
+            name = path.relative_to(built_site).as_posix()
+            for encoding in ("", "br", "gzip"):
+                status, _, body = fetch(nginx.url + name, encoding)
+                assert status == 404, (name, encoding)  # the site's 404 page, maybe compressed
+                assert path.read_bytes() not in body
+    finally:
+        if made:
+            stamp.unlink()
+
+
+def test_one_address_gets_at_most_64_requests_at_once(nginx, built_site: Path) -> None:
+    """Requests whose answers are not read stay in progress: the 65th from the same address is
+    refused at once (429), another address is still served."""
+    wasm = one(built_site, "assets/pyodide/*/pyodide.asm.wasm")
+    port = int(nginx.url.rsplit(":", 1)[1][:-1])
+    held: list[socket.socket] = []
+    try:
+        for _ in range(64):
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # the answer stalls
+            sock.bind(("127.0.0.3", 0))
+            sock.connect(("127.0.0.1", port))
+            sock.sendall(f"GET /{wasm} HTTP/1.1\r\nHost: qz\r\n\r\n".encode())
+            assert sock.recv(12) == b"HTTP/1.1 200"
+            held.append(sock)
+        extra = socket.create_connection(("127.0.0.1", port), timeout=10,
+                                         source_address=("127.0.0.3", 0))
+        held.append(extra)
+        extra.sendall(b"GET / HTTP/1.1\r\nHost: qz\r\n\r\n")
+        assert extra.recv(12) == b"HTTP/1.1 429"
+        status, _, _ = fetch(nginx.url)  # 127.0.0.1
+        assert status == 200
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def test_slow_clients_are_let_go_soon() -> None:
+    """What scripts/nginx_load.py measured (1,600 half-open connections from one address): a
+    short wait for a request's header and body, slots for thousands of connections."""
+    conf = CONF.read_text(encoding="utf-8")
+    seconds = {name: int(value) for name, value in
+               re.findall(r"^\s*(client_header_timeout|client_body_timeout) (\d+)s;", conf,
+                          flags=re.MULTILINE)}
+    assert seconds.keys() == {"client_header_timeout", "client_body_timeout"}
+    assert max(seconds.values()) <= 10
+    connections = re.search(r"worker_connections (\d+);", conf)
+    assert connections is not None and int(connections.group(1)) >= 4096

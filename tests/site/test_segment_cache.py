@@ -1,17 +1,26 @@
 """The cached segmenter gives the search index exactly jieba's tokens, with the glossary words
-kept whole, and a second build answers from the cache without starting jieba."""
+kept whole, and a second build answers from the cache without starting jieba; a damaged cache
+file is noticed (one warning) and segmented afresh, an unwritable one is built without."""
 
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import jieba
 import pytest
 
+from generator import cache_check
 from generator.segment_cache import CachedSegmenter
 
 TEXT = "按照就高不重复原则给予首轮流片费用奖励"
+
+
+def stored(path: Path) -> object:
+    payload = cache_check.unseal(path.read_bytes())
+    assert payload is not None, f"{path} fails its own check"
+    return json.loads(payload)
 
 
 @pytest.fixture
@@ -29,7 +38,7 @@ def test_a_miss_segments_with_the_user_dictionary_and_is_saved(user_dict: Path,
     assert tokens == list(jieba.cut(TEXT))
     assert first.misses == 1
     assert first.save() is True
-    assert json.loads(first.path.read_text(encoding="utf-8")) == {TEXT: tokens}
+    assert stored(first.path) == {TEXT: tokens}
     assert first.save() is False  # nothing new: the file is not rewritten
 
 
@@ -51,22 +60,59 @@ def test_texts_no_longer_used_drop_out_of_the_cache(user_dict: Path, tmp_path: P
     second = CachedSegmenter(user_dict, tmp_path / "cache")
     second.cut("首轮流片")
     assert second.save() is True
-    assert set(json.loads(second.path.read_text(encoding="utf-8"))) == {"首轮流片"}
+    assert set(stored(second.path)) == {"首轮流片"}
 
 
-def test_a_new_glossary_word_or_a_damaged_entry_means_segmenting_afresh(
-        user_dict: Path, tmp_path: Path) -> None:
+def test_a_new_glossary_word_means_segmenting_afresh(user_dict: Path, tmp_path: Path) -> None:
     first = CachedSegmenter(user_dict, tmp_path / "cache")
     first.cut(TEXT)
     first.save()
     user_dict.write_text("就高不重复\n流片\n算力券\n", encoding="utf-8")
     assert CachedSegmenter(user_dict, tmp_path / "cache").path != first.path
 
-    first.path.write_text(json.dumps({TEXT: ["wrong"]}), encoding="utf-8")
-    user_dict.write_text("就高不重复\n流片\n", encoding="utf-8")
-    damaged = CachedSegmenter(user_dict, tmp_path / "cache")
-    assert damaged.path == first.path
-    assert "".join(damaged.cut(TEXT)) == TEXT and damaged.misses == 1
 
-    first.path.write_text("{not json", encoding="utf-8")
-    assert CachedSegmenter(user_dict, tmp_path / "cache").known == {}
+def damage_plausibly(path: Path) -> None:
+    """Split one stored token in two, keeping valid JSON and the same text: a split no reader
+    could tell from jieba's without the hash."""
+    blob = path.read_bytes()
+    assert '"就高不重复"'.encode() in blob
+    path.write_bytes(blob.replace('"就高不重复"'.encode(), '"就高","不重复"'.encode(), 1))
+
+
+@pytest.mark.parametrize("damage", [
+    lambda path: path.write_bytes(path.read_bytes()[:-9]),  # truncated
+    lambda path: path.write_text(json.dumps({TEXT: ["wrong"]}), encoding="utf-8"),  # replaced
+    damage_plausibly,  # a token split differently, the text unchanged
+], ids=["truncated", "replaced", "resplit"])
+def test_a_damaged_cache_file_is_reported_once_and_segmented_afresh(
+        user_dict: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, damage) -> None:
+    first = CachedSegmenter(user_dict, tmp_path / "cache")
+    expected = list(first.cut(TEXT))
+    first.save()
+    damage(first.path)
+    with caplog.at_level(logging.WARNING, logger="qz.cache"):
+        damaged = CachedSegmenter(user_dict, tmp_path / "cache")
+        assert list(damaged.cut(TEXT)) == expected
+    assert damaged.misses == 1
+    warnings = [r.getMessage() for r in caplog.records if r.name == "qz.cache"]
+    assert len(warnings) == 1 and str(first.path) in warnings[0] and "damaged" in warnings[0]
+    assert damaged.save() is True  # repaired: the next build reads it without a warning
+    assert stored(first.path) == {TEXT: expected}
+
+
+def test_an_unwritable_cache_folder_costs_one_warning_never_an_exception(
+        user_dict: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # Tests run as root, for whom chmod changes nothing: a file where the cache's parent folder
+    # should be makes every write fail the same way (an OSError) as a read-only .cache.
+    blocker = tmp_path / "dot-cache"
+    blocker.write_text("not a folder", encoding="utf-8")
+    cache_check.reset()
+    with caplog.at_level(logging.WARNING, logger="qz.cache"):
+        segmenter = CachedSegmenter(user_dict, blocker / "qz-segments")
+        assert list(segmenter.cut(TEXT)) == list(jieba.cut(TEXT))
+        assert segmenter.save() is False
+        segmenter.cut("首轮流片")
+        assert segmenter.save() is False
+    warnings = [r.getMessage() for r in caplog.records if r.name == "qz.cache"]
+    assert len(warnings) == 1 and "cannot write" in warnings[0]
+    cache_check.reset()

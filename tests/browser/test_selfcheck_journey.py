@@ -1,0 +1,134 @@
+"""The self-check as a new user meets it: nothing judged before an answer, the hits first and
+the rest folded away, a headline without zero totals, a gate that takes you to its questions,
+and a printout with the answers, the link and the reasons."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from calc.selfcheck import assess_with
+from generator.static_server import Server
+
+from .calcpage import LANGS, catalog, ui
+from .test_selfcheck import SelfCheck
+
+pytestmark = pytest.mark.browser
+
+# A software company with a new CS3 certificate and a year of rented cloud compute (issue 15).
+OWNER = {"enterprise_types": ["software"], "has_software_matters": "yes", "cs_grade": "CS3",
+         "has_ai_activities": "yes", "compute_fee": "8万"}
+ON = "2026-06-01"
+
+
+def report() -> dict[str, Any]:
+    return assess_with(catalog(), OWNER, ON)
+
+
+def visible_rows(check: SelfCheck) -> list[dict[str, str]]:
+    return list(check.root.evaluate("""root => [...root.querySelectorAll(
+        "tbody[data-slot=rows] > tr")].filter((tr) => !tr.hidden).map((tr) => ({
+          measure: tr.dataset.measure, status: tr.dataset.status,
+          shown: tr.querySelector('[data-col="status"]').textContent}))"""))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_nothing_is_judged_before_anything_is_answered(page: Page, server: Server,
+                                                        lang: str) -> None:
+    check = SelfCheck(page, server.url, lang)
+    check.wait_idle()
+    expect(check.root.locator('[data-slot="pending"]')).to_be_visible()
+    expect(check.root.locator('[data-slot="figures"]')).to_be_hidden()
+    expect(check.root.locator('[data-slot="summary"]')).to_be_empty()
+    for status in ("not_qualified", "needs_info"):
+        assert ui(lang)[f"sc.status.{status}"] not in check.root.inner_text()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_hits_come_first_and_the_rest_is_folded(page: Page, server: Server,
+                                                     lang: str) -> None:
+    expected = report()
+    hits = {r["measure"] for r in expected["rows"] if r["status"] == "may_qualify"}
+    assert hits  # the owner qualifies for something: the test can see an order
+    check = SelfCheck(page, server.url, lang)
+    check.enter(OWNER, ON)
+    shown = visible_rows(check)
+    assert {r["measure"] for r in shown[:len(hits)]} == hits, shown
+    assert all(r["status"] != "not_qualified" for r in shown), shown
+    # Measures none of whose questions were answered (6.2 is for cluster operators) do not ask
+    # for more information; they are folded with the rest.
+    assert "6.2" not in {r["measure"] for r in shown}
+    folded = len(expected["rows"]) - len(shown)
+    button = check.root.locator('[data-action="rest"]')
+    expect(button).to_have_attribute("aria-expanded", "false")
+    expect(button).to_contain_text(str(folded))
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    assert len(visible_rows(check)) == len(expected["rows"])
+    row = next(r for r in visible_rows(check) if r["measure"] == "6.2")
+    assert row["shown"] == ui(lang)["sc.status.unanswered"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_headline_names_no_zero_total(page: Page, server: Server, lang: str) -> None:
+    expected = report()
+    assert expected["totals"]["upper_bounds"] == "0.00" != expected["totals"]["entitlements"]
+    check = SelfCheck(page, server.url, lang)
+    check.enter(OWNER, ON)
+    money = ui(lang)["calc.money"]
+    summary = check.root.locator('[data-slot="summary"]')
+    expect(summary).to_contain_text(
+        money.format(value=f"{Decimal(expected['totals']['entitlements']):,.2f}"))
+    zero = re.escape(money.format(value=f"{Decimal(0):,.2f}"))
+    assert not re.search(rf"(?<![\d,.]){zero}", summary.inner_text()), summary.inner_text()
+
+
+def test_a_gate_answered_yes_takes_you_to_its_questions(page: Page, server: Server) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    check = SelfCheck(page, server.url, "zh")
+    check.control("has_ic_expenses").select_option("yes")
+    section = check.section("ic")
+    expect(section).to_be_visible()
+    first = section.locator("input, select").first
+    expect(first).to_be_focused()
+    top = section.evaluate("el => el.getBoundingClientRect().top")
+    assert 0 <= top < 844 / 2, top
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_printout_has_answers_link_reasons_and_one_date(page: Page, server: Server,
+                                                              lang: str) -> None:
+    check = SelfCheck(page, server.url, lang)
+    check.enter(OWNER, ON)
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    answers = check.root.locator('[data-slot="print-inputs"]')
+    expect(answers).to_be_visible()
+    expect(answers).to_contain_text("CS3")
+    # one line per answer the link carries (the marker and the date aside)
+    answered = [k for k, _ in parse_qsl(urlsplit(page.url).fragment) if k not in ("sc", "on")]
+    assert set(OWNER) <= set(answered)
+    expect(answers.locator("tr")).to_have_count(len(answered))
+    link = check.root.locator('[data-slot="print-link"]')
+    expect(link).to_be_visible()
+    expect(link).to_contain_text("#sc=1&")
+    # the day printed differs from the day checked: both lines; the same day: one line
+    expect(check.root.locator('[data-slot="print-made-row"]')).to_be_visible()
+    rest = check.root.locator('[data-slot="rest-print"]')
+    expect(rest).to_be_visible()
+    not_qualified = next(r for r in report()["rows"] if r["status"] == "not_qualified")
+    expect(rest).to_contain_text(f"{not_qualified['measure']} ")
+    expect(rest).to_contain_text(not_qualified["why"][lang])
+    expect(check.root.locator("tr.qz-sc__rest").first).to_be_hidden()
+    page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    check.control("on").fill(page.evaluate("() => new Date().toISOString().slice(0, 10)"))
+    check.wait_idle()
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    expect(check.root.locator('[data-slot="print-made-row"]')).to_be_hidden()

@@ -1,0 +1,230 @@
+"""``make site`` (generator/atomic_build.py) publishes a build only when it is whole: a build
+killed at any point leaves the previous site byte for byte as it was, a complete build replaces
+it with a stamped site, and ``check`` (what ``make preview`` and the deploy README run) refuses a
+partial or altered one."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator import atomic_build, preview
+from generator.atomic_build import STAMP, Incomplete, check, publish, recover
+
+from .conftest import DATA, DOCUMENT, ROOT, edit
+
+pytestmark = pytest.mark.slow
+
+BUILD = [sys.executable, "-m", "generator.atomic_build"]
+
+
+def manifest(site: Path) -> dict[str, str]:
+    """Every file of ``site`` (stamp included) → sha256 of its bytes."""
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def environment(data: Path | None = None) -> dict[str, str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("QZ_POLICY_DATA", None)
+    if data is not None:
+        env["QZ_POLICY_DATA"] = str(data)
+    return env
+
+
+@dataclass(frozen=True)
+class KillPoint:
+    name: str
+    reached: Callable[[float, list[str], Path], bool]  # (seconds, output lines, site) → kill now
+
+
+def after(seconds: float) -> KillPoint:
+    return KillPoint(f"after {seconds} s", lambda t, lines, site: t >= seconds)
+
+
+def on_line(text: str) -> KillPoint:
+    return KillPoint(f"at “{text}”", lambda t, lines, site: any(text in ln for ln in lines))
+
+
+def compressing() -> KillPoint:
+    """While the build writes its compressed siblings (the last stage, after every page): a
+    404.html.br newer than the build's start, wherever it is written."""
+    def reached(t: float, lines: list[str], site: Path) -> bool:
+        started = time.time() - t
+        return any(p.stat().st_mtime >= started
+                   for p in site.parent.glob("*/404.html.br") if p.is_file())
+    return KillPoint("while compressing", reached)
+
+
+def kill_points() -> list[KillPoint]:
+    return [after(0.1), after(0.5), after(1.0),
+            on_line("Cleaning site directory"),
+            on_line("Building documentation to directory"),
+            on_line("Building 'en' documentation"),
+            compressing(),
+            on_line("Documentation built in")]
+
+
+def killed_build(command: list[str], point: KillPoint, site: Path) -> bool:
+    """Run ``command`` and SIGKILL it (and anything it started) at ``point``; False if it
+    finished before the point was reached."""
+    lines: list[str] = []
+    with subprocess.Popen(command, cwd=ROOT, env=environment(), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True,
+                          start_new_session=True) as process:
+        reader = threading.Thread(target=lambda: lines.extend(process.stdout or []),
+                                  daemon=True)
+        reader.start()
+        start = time.monotonic()
+        while process.poll() is None and time.monotonic() - start < 300:
+            if point.reached(time.monotonic() - start, list(lines), site):
+                os.killpg(process.pid, signal.SIGKILL)
+                break
+            time.sleep(0.005)
+        returncode = process.wait()
+        reader.join(timeout=10)
+    return returncode == -signal.SIGKILL
+
+
+def intact_after_kills(command: list[str], site: Path) -> list[tuple[str, bool, bool]]:
+    """For each kill point: (its name, whether the build was killed there, whether ``site``
+    was byte-identical afterwards)."""
+    before = manifest(site)
+    results = []
+    for point in kill_points():
+        killed = killed_build(command, point, site)
+        results.append((point.name, killed, site.is_dir() and manifest(site) == before))
+    return results
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A complete earlier build, of slightly different data, so that any file of the next
+    build showing up in it is noticed."""
+    root = tmp_path_factory.mktemp("atomic")
+    data = root / "policy_data"
+    shutil.copytree(DATA, data)
+    edit(data / DOCUMENT / "measures" / "1.1.yaml", "summary:\n  zh: ", "summary:\n  zh: 旧版。")
+    site = root / "site"
+    done = subprocess.run([*BUILD, str(site)], cwd=ROOT, env=environment(data),
+                          capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "旧版。" in (site / "measures" / "1.1" / "index.html").read_text(encoding="utf-8")
+    check(site, data)
+    return site
+
+
+def test_a_build_killed_at_any_point_leaves_the_previous_site_byte_identical(
+        previous: Path) -> None:
+    results = intact_after_kills([*BUILD, str(previous)], previous)
+    finished = [name for name, killed, _ in results if not killed]
+    assert not finished, f"the build finished before {finished}: not kill points"
+    broken = [name for name, _, intact in results if not intact]
+    print(f"kill points leaving the previous site intact: {len(results) - len(broken)}"
+          f"/{len(results)}")
+    assert not broken, f"the previous site changed when killed {broken}"
+    check(previous)  # still exactly what its stamp says
+
+
+def test_a_complete_build_replaces_the_site_and_clears_what_killed_builds_left(
+        previous: Path) -> None:
+    before = manifest(previous)
+    done = subprocess.run([*BUILD, str(previous)], cwd=ROOT, env=environment(),
+                          capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    after = manifest(previous)
+    assert after != before and after.keys() == before.keys()
+    assert "旧版。" not in (previous / "measures" / "1.1" / "index.html").read_text("utf-8")
+    assert check(previous, DATA)["files"] == len(after) - 1
+    assert [p.name for p in previous.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_failed_build_publishes_nothing(previous: Path, tmp_path: Path) -> None:
+    data = tmp_path / "policy_data"
+    shutil.copytree(DATA, data)
+    edit(data / DOCUMENT / "measures" / "3.1.yaml", "value: 300000", "value: many")
+    before = manifest(previous)
+    done = subprocess.run([*BUILD, str(previous)], cwd=ROOT, env=environment(data),
+                          capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode != 0
+    assert f"{previous}/ left as it was" in done.stdout + done.stderr
+    assert manifest(previous) == before
+    assert [p.name for p in previous.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_check_refuses_a_partial_or_altered_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "en").mkdir(parents=True)
+    (site / "index.html").write_text("<p>首页</p>", encoding="utf-8")
+    (site / "en" / "index.html").write_text("<p>Home</p>", encoding="utf-8")
+    with pytest.raises(Incomplete, match=r"no valid \.complete"):
+        check(site)
+    atomic_build.stamp(site, DATA)
+    assert check(site, DATA)["files"] == 2
+    (site / "en" / "index.html").unlink()  # an rsync or copy cut short
+    with pytest.raises(Incomplete, match=r"differs from its \.complete"):
+        check(site)
+    (site / "en" / "index.html").write_text("<p>Home!</p>", encoding="utf-8")
+    with pytest.raises(Incomplete, match="differs"):
+        check(site)
+    (site / "en" / "index.html").write_text("<p>Home</p>", encoding="utf-8")
+    check(site)
+    with pytest.raises(Incomplete, match="other data"):
+        check(site, tmp_path)
+    (site / STAMP).write_text("{half", encoding="utf-8")
+    with pytest.raises(Incomplete, match="no valid"):
+        check(site)
+
+
+def test_swapping_in_a_build_and_recovering_from_an_interrupted_fallback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, new = tmp_path / "site", tmp_path / ".site.build-1"
+    for folder, text in ((site, "old"), (new, "new")):
+        folder.mkdir()
+        (folder / "index.html").write_text(text, encoding="utf-8")
+    publish(new, site)
+    assert (site / "index.html").read_text() == "new" and not new.exists()
+
+    # Where the file system cannot exchange two folders, two renames: a build killed between
+    # them leaves no site/, only the previous one aside; the next build puts it back.
+    monkeypatch.setattr(atomic_build, "_exchange", lambda a, b: False)
+    dead = 2**22 + 1  # above the default pid_max: no process has it
+    aside = tmp_path / f".site.old-{dead}"
+    site.rename(aside)
+    (tmp_path / f".site.build-{dead}").mkdir()
+    recover(site)
+    assert (site / "index.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    newer = tmp_path / ".site.build-2"
+    newer.mkdir()
+    (newer / "index.html").write_text("newer", encoding="utf-8")
+    publish(newer, site)
+    assert (site / "index.html").read_text() == "newer"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_the_preview_refuses_a_site_that_is_not_a_complete_build(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>half</p>", encoding="utf-8")
+    assert preview.main([str(site), "0"]) == 1
+    assert "no valid .complete stamp" in capsys.readouterr().err
+
+
+def test_make_site_and_the_preview_use_it() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "\n\t$(PY) -m generator.atomic_build site\n" in makefile
+    readme = (ROOT / "deploy" / "README.md").read_text(encoding="utf-8")
+    assert "python -m generator.atomic_build check site" in readme

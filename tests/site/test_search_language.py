@@ -1,0 +1,46 @@
+"""Search as an owner words it, in the page's language: "云服务" and "云计算" find the computing
+power measure (3.1) among the first three pages, and results in the page's language come
+before the other language's (one index serves both)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from generator.static_server import Server
+from tests.browser.calcpage import search
+from tests.browser.conftest import browser_type_launch_args  # noqa: F401
+
+from .test_search_browser import served, search_page  # noqa: F401  (fixtures)
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+def pages_in_order(hrefs: list[str]) -> list[str]:
+    """Each result page once, in the order listed (a page's sections follow it)."""
+    seen: list[str] = []
+    for href in hrefs:
+        page = "/" + href.strip("/").split("#")[0] + "/"
+        if page not in seen:
+            seen.append(page)
+    return seen
+
+
+@pytest.mark.parametrize("query", ["云服务", "云计算"])
+def test_an_owners_words_find_the_compute_measure_in_the_top_three(
+        served: Server, search_page: Page, query: str) -> None:  # noqa: F811
+    search_page.goto(served.url + "/")
+    found = pages_in_order(search(search_page, query))
+    assert "/measures/3.1/" in found[:3], (query, found)
+
+
+@pytest.mark.parametrize(("start", "query"), [("en/", "DCMM"), ("", "tape-out"),
+                                              ("", "DCMM"), ("en/", "computing power")])
+def test_results_in_the_pages_language_come_first(
+        served: Server, search_page: Page, start: str, query: str) -> None:  # noqa: F811
+    search_page.goto(served.url + "/" + start)
+    found = pages_in_order(search(search_page, query))
+    english = [p.startswith("/en/") for p in found]
+    assert english[0] == (start == "en/"), found
+    # one run of the page's language, then the other's
+    assert english == sorted(english, reverse=start == "en/"), found
