@@ -72,10 +72,12 @@ lint: setup
 test: setup browser-deps deploy-deps java-deps bundle lint
 	$(BIN)/pytest --cov=calc --cov-report=term-missing --cov-fail-under=95
 
-# Both benchmarks, reports under reports/: the calculator in the browser, and build scaling.
-bench: site browser-deps
+# The benchmarks, reports under reports/: the calculator in the browser (loopback, and behind
+# deploy/nginx.conf on emulated phone networks), and build scaling.
+bench: site browser-deps deploy-deps
 	@mkdir -p reports
 	$(PY) scripts/bench.py --json reports/browser-bench.json
+	$(PY) scripts/bench_net.py --json reports/net-bench.json
 	$(PY) scripts/bench_build.py --out reports/build-bench.json
 
 # nginx (deploy/nginx.conf) on 127.0.0.1 under 1,600 half-open connections from one address

@@ -1,17 +1,24 @@
 """Build the browser runtime of the calculator: the ``calc`` wheel, the site's pyodide-lock.json,
-a stdlib precompiled by Pyodide's own CPython, and a memory snapshot with ``calc`` imported.
+a stdlib precompiled by Pyodide's own CPython, the core zip a page starts with (only the stdlib
+modules ``calc`` was seen to import, and ``calc`` itself), and a memory snapshot with ``calc``
+imported, which a page fetches after its first result, for later visits.
 
 Every step is cached under ``.cache/qz-pyodide/`` by a hash of what it reads, so a rebuild that
 changed nothing costs a few hashes; each output is written atomically (a failed step leaves no
-half file). The result is a :class:`Runtime`: file names and cached paths, hashed into one
-directory name so the site can serve them as immutable.
+half file) with the sha256 of every file it holds (``SHA256SUMS``), checked on every use: an
+entry that does not match is a miss, rebuilt with one warning line. The result is a
+:class:`Runtime`: file names and cached paths, hashed into one directory name so the site can
+serve them as immutable; :func:`install` copies them (never links: a site must not change when
+the cache does).
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
+import logging
 import os
 import shutil
 import struct
@@ -27,11 +34,26 @@ import zstandard
 
 from .cache_trim import trim, used
 
+
+# A damaged cache entry is a miss, not a failure: its one warning line must not abort a
+# `mkdocs build --strict` (which counts the warnings of mkdocs' own loggers), so it has its own.
+class _Stderr(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"WARNING -  {record.getMessage()}", file=sys.stderr)  # whatever stderr is now
+
+
+cache_log = logging.getLogger("qz.cache.pyodide")  # beside generator/cache_check.py's qz.cache
+if not cache_log.handlers:
+    cache_log.addHandler(_Stderr())
+    cache_log.propagate = False
+
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
 NODE_SCRIPT = WEB / "build" / "pyodide-build.mjs"
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
-STDLIB = "python_stdlib.zip"
+STDLIB = "python_stdlib.zip"  # the full stdlib, precompiled: loaded only if the core lacks a module
+CORE = "calc_stdlib.zip"  # what a page starts with: calc and the stdlib modules it needs
+SUMS = "SHA256SUMS"  # in every cached step's folder: name → sha256 of each file it holds
 LOCK = "pyodide-lock.json"
 SNAPSHOT = "snapshot.bin"
 # Files worth compressing; the wheel is already deflated.
@@ -66,6 +88,9 @@ class Runtime:
     files: dict[str, Path]
     wheel: str
     snapshot: str | None
+    core: str = CORE
+    full: str = STDLIB
+    core_integrity: str = ""  # "sha256-<base64>": the worker's fetch refuses other bytes
 
 
 def sha256(path: Path) -> str:
@@ -96,9 +121,29 @@ def _run(step: str, command: list[str], **env: str) -> str:
     return done.stdout
 
 
+def _intact(folder: Path) -> bool:
+    """Every file the step wrote is there with the sha256 it had when it was written."""
+    try:
+        sums = json.loads((folder / SUMS).read_text(encoding="utf-8"))
+        return isinstance(sums, dict) and bool(sums) and all(
+            sha256(folder / name) == digest for name, digest in sums.items()) and {
+            p.name for p in folder.iterdir()} == {*sums, SUMS}
+    except (OSError, ValueError):
+        return False
+
+
 def _cached(cache: Path, kind: str, key: str) -> Path:
-    """The folder of one cached step; older versions of the same kind beyond ``KEEP`` go."""
+    """The folder of one cached step, verified: a folder that fails :func:`_intact` is removed
+    (with one warning) so the step runs again. Older versions of the same kind beyond ``KEEP``
+    go."""
     folder = cache / f"{kind}-{key}"
+    if folder.exists() and not _intact(folder):
+        cache_log.warning(f"qz-pyodide: cached {kind} step {folder.name} is damaged; "
+                          "rebuilding it")
+        if folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            folder.unlink(missing_ok=True)
     siblings = sorted(cache.glob(f"{kind}-*"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in [p for p in siblings if p != folder][KEEP - 1:]:
         shutil.rmtree(old, ignore_errors=True)
@@ -106,11 +151,16 @@ def _cached(cache: Path, kind: str, key: str) -> Path:
 
 
 def _publish(tmp: Path, folder: Path) -> Path:
-    """Move a finished step into place in one rename (another build may have won the race)."""
+    """Record the sha256 of each file, then move the finished step into place in one rename
+    (another build may have won the race: its folder is kept if intact)."""
+    sums = {p.name: sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()}
+    (tmp / SUMS).write_text(json.dumps(sums, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     try:
         tmp.rename(folder)
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
+        if not _intact(folder):
+            raise BuildError(f"{folder}: could not be written") from None
     os.utime(folder)
     return folder
 
@@ -240,18 +290,41 @@ def sparse(raw: bytes) -> bytes:
     return head + table + b"".join(raw[o:o + n] for o, n in runs)
 
 
-def make_snapshot(inputs: Inputs, version: str, stdlib: Path, lock_dir: Path) -> Path:
-    """A Pyodide memory snapshot taken after installing the wheel listed in the lock file
-    (its sha256 checked) and importing ``calc`` (≈2 s, then cached), stored sparse."""
-    key = _key(version, sha256(stdlib), sha256(lock_dir / LOCK), _script_key(), SPARSE_MAGIC)
+def build_core(inputs: Inputs, version: str, stdlib: Path, wheel: Path, rules_json: str) -> Path:
+    """The core zip: Pyodide runs ``calc`` under Node on the full precompiled stdlib (import,
+    every worked example, the self-check, error answers: web/build/calc_workload.py) and keeps
+    the stdlib modules that were loaded, their line tables dropped (a third of their size),
+    plus ``calc`` compiled and qz_fallback, which loads anything else from the full zip (≈3 s,
+    then cached)."""
+    key = _key(version, sha256(stdlib), sha256(wheel), rules_json, str(inputs.optimize),
+               _script_key())
+    folder = _cached(inputs.cache, "core", key)
+    if not folder.is_dir():
+        tmp = Path(tempfile.mkdtemp(dir=inputs.cache))
+        rules = tmp / "rules.json"
+        rules.write_text(rules_json, encoding="utf-8")
+        _node("finding the stdlib modules calc needs", "core", str(inputs.pyodide), str(stdlib),
+              str(wheel), str(rules), str(tmp / CORE), str(inputs.optimize))
+        rules.unlink()
+        _publish(tmp, folder)
+    return folder / CORE
+
+
+def make_snapshot(inputs: Inputs, version: str, core: Path, rules_json: str) -> Path:
+    """A Pyodide memory snapshot taken on the core zip after running the whole workload
+    (≈2 s, then cached), stored sparse."""
+    key = _key(version, sha256(core), rules_json, _script_key(), SPARSE_MAGIC)
     folder = _cached(inputs.cache, "snapshot", key)
     if not folder.is_dir():
         tmp = Path(tempfile.mkdtemp(dir=inputs.cache))
         raw = tmp / "memory.bin"
+        rules = tmp / "rules.json"
+        rules.write_text(rules_json, encoding="utf-8")
         _node("making the Pyodide memory snapshot", "snapshot", str(inputs.pyodide),
-              str(stdlib), str(lock_dir / LOCK), str(raw))
+              str(core), str(rules), str(raw))
         (tmp / SNAPSHOT).write_bytes(sparse(raw.read_bytes()))
         raw.unlink()
+        rules.unlink()
         _publish(tmp, folder)
     return folder / SNAPSHOT
 
@@ -262,8 +335,12 @@ def compressed(inputs: Inputs, path: Path, digest: str) -> dict[str, Path]:
     folder = inputs.cache / "compressed"
     folder.mkdir(parents=True, exist_ok=True)
     found = {".gz": folder / f"{digest[:32]}.gz", ".zst": folder / f"{digest[:32]}.zst"}
-    for entry in found.values():
+    for suffix, entry in found.items():
         used(entry)  # a hit becomes the most recently used; a miss is made below
+        if entry.is_file() and not _unpacks_to(entry, suffix, digest):
+            cache_log.warning(f"qz-pyodide: cached {entry.name} does not unpack to "
+                              f"{path.name}; compressing it again")
+            entry.unlink(missing_ok=True)
     if not found[".gz"].is_file():
         # A name of this process's own: concurrent builds share the cache.
         tmp = folder / f"{digest[:32]}.gz.{os.getpid()}.tmp"
@@ -277,6 +354,25 @@ def compressed(inputs: Inputs, path: Path, digest: str) -> dict[str, Path]:
         tmp.write_bytes(packer.compress(path.read_bytes()))
         tmp.replace(found[".zst"])
     return found
+
+
+def _unpacks_to(entry: Path, suffix: str, digest: str) -> bool:
+    """The compressed entry's name carries its source's sha256: it is sound when it unpacks to
+    exactly those bytes (a truncated or altered file does not)."""
+    hasher = hashlib.sha256()
+    try:
+        with entry.open("rb") as raw:
+            if suffix == ".gz":
+                with gzip.GzipFile(fileobj=raw) as unpacked:
+                    for block in iter(lambda: unpacked.read(1 << 20), b""):
+                        hasher.update(block)
+            else:
+                with zstandard.ZstdDecompressor().stream_reader(raw) as unpacked:
+                    for block in iter(lambda: unpacked.read(1 << 20), b""):
+                        hasher.update(block)
+    except (OSError, EOFError, zstandard.ZstdError):
+        return False
+    return hasher.hexdigest() == digest
 
 
 def pyodide_version(inputs: Inputs) -> str:
@@ -293,10 +389,11 @@ def build_runtime(inputs: Inputs, rules_json: str) -> Runtime:
     wheel = build_wheel(inputs, rules_json)
     lock_dir = build_lock(inputs, wheel)
     stdlib = precompile_stdlib(inputs, version)
+    core = build_core(inputs, version, stdlib, wheel, rules_json)
     files = {name: inputs.pyodide / name for name in RUNTIME_FILES}
-    files |= {STDLIB: stdlib, LOCK: lock_dir / LOCK, wheel.name: lock_dir / wheel.name}
+    files |= {STDLIB: stdlib, CORE: core, LOCK: lock_dir / LOCK, wheel.name: lock_dir / wheel.name}
     if inputs.snapshot:
-        files[SNAPSHOT] = make_snapshot(inputs, version, stdlib, lock_dir)
+        files[SNAPSHOT] = make_snapshot(inputs, version, core, rules_json)
     digests = {name: sha256(path) for name, path in sorted(files.items())}
     for name, digest in list(digests.items()):
         if name.endswith(COMPRESS):
@@ -304,18 +401,18 @@ def build_runtime(inputs: Inputs, rules_json: str) -> Runtime:
                 files[name + suffix] = path
     trim(inputs.cache / "compressed", keep_since=started)
     dirname = f"{version}-{_key(*(f'{n}={d}' for n, d in digests.items()))[:10]}"
-    return Runtime(version, dirname, files, wheel.name, SNAPSHOT if inputs.snapshot else None)
+    integrity = "sha256-" + base64.b64encode(bytes.fromhex(digests[CORE])).decode()
+    return Runtime(version, dirname, files, wheel.name, SNAPSHOT if inputs.snapshot else None,
+                   core_integrity=integrity)
 
 
 def install(files: dict[str, Path], target: Path) -> None:
-    """Put the files under ``target`` (hard links when possible: the snapshot is 31 MB)."""
+    """Copy the files under ``target``: never a hard link into the cache, so damage to the cache
+    cannot reach a built site (``shutil.copyfile`` lets the kernel share blocks, a reflink, where
+    the filesystem can). Each file is written beside its place and renamed into it."""
     for name, source in files.items():
         dest = target / name
         dest.parent.mkdir(parents=True, exist_ok=True)
-        if dest.is_file() and dest.stat().st_size == source.stat().st_size:
-            continue
-        dest.unlink(missing_ok=True)
-        try:
-            os.link(source, dest)
-        except OSError:
-            shutil.copyfile(source, dest)
+        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+        shutil.copyfile(source, tmp)
+        tmp.replace(dest)

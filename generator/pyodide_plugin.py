@@ -1,7 +1,7 @@
 """MkDocs plugin: ship the calculator's runtime with the site and hook it into the pages.
 
 - ``on_config``: build (or take from the cache) the ``calc`` wheel with the current rules, the
-  site's pyodide-lock.json, the precompiled stdlib and the memory snapshot
+  site's pyodide-lock.json, the precompiled stdlib, the core zip and the memory snapshot
   (:mod:`generator.pyodide_build`). Runs once per plugin instance: static-i18n's second language
   build reuses it.
 - ``on_post_page``: a page that holds a calculator (``data-qz-calc``) gets the stylesheet and a
@@ -49,8 +49,9 @@ HEAD_SCRIPT = re.compile(r'<script src="[^"]*qz-head\.js"')
 
 
 class PyodideConfig(base.Config):  # type: ignore[no-untyped-call]
-    # Build and restore a memory snapshot with calc imported (Pyodide's private _loadSnapshot
-    # API; the worker falls back to the lock file and the wheel if restoring fails).
+    # Build a memory snapshot with calc imported (Pyodide's private _loadSnapshot API): the
+    # worker fetches it after the first result and restores it on later visits (falling back
+    # to a normal start if restoring fails).
     snapshot = c.Type(bool, default=True)
     optimize = c.Choice((0, 2), default=2)  # stdlib .pyc: 2 drops docstrings and asserts
     watchdog_seconds = c.Type(int, default=20)
@@ -114,9 +115,13 @@ class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]
         settings = {
             "worker": url(self.web["worker"]),
             "runtime": url(f"{RUNTIME_DIR}/{runtime.dirname}") + "/",
-            "stdlib": pb.STDLIB,
+            # The worker starts with the core zip alone; the fragment is its SRI hash (a fetch
+            # never sends it; the worker checks the bytes against it, as Pyodide checked the
+            # wheel's sha256 before calc moved into this zip).
+            "stdlib": f"{runtime.core}#{runtime.core_integrity}",
+            "fullStdlib": runtime.full,  # … and loads a module it lacks from this one
             "lock": pb.LOCK,
-            "snapshot": runtime.snapshot,
+            "snapshot": runtime.snapshot,  # fetched after the first result, for later visits
             "watchdogMs": self.config.watchdog_seconds * 1000,
             # selfcheck.js imports Engine from the calculator script by this (hashed) URL.
             "engine": url(self.web["script"]),

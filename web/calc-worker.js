@@ -4,12 +4,15 @@
 // While it boots it reports {type: "progress", loaded, total} (fetch-progress.js): the page
 // shows the bytes and tells a slow download from a stalled one.
 //
-// Boot, fastest first: the memory snapshot (taken at build time with calc imported; Pyodide's
-// private _loadSnapshot), else the stock start with calc loaded from the site's
-// pyodide-lock.json (sha256-checked). The wasm download and compile start at once, beside the
-// JavaScript imports; a download that fails reports at once instead of hanging.
+// Boot: the wasm and the core stdlib zip (calc and only the stdlib modules it was seen to
+// import at build time, ≈0.55 MB br) — no memory snapshot on a first visit. After the first
+// answer the worker keeps the snapshot (taken at build time with calc imported; Pyodide's
+// private _loadSnapshot) in Cache Storage, and later visits restore it. A module the core zip
+// lacks is loaded from the full stdlib zip (qz_fallback). The wasm download and compile start
+// at once, beside the JavaScript imports; a download that fails reports at once.
 
 let handle = null;
+const IDLE_MS = 1000; // after the first answer, before the snapshot download starts
 const queue = [];
 const stages = {}; // boot stage → epoch ms, shown as User Timing marks by the page
 
@@ -30,6 +33,12 @@ function answer({ id, request }) {
   } catch (error) {
     console.error("qz-calc: calc.api.handle raised", error); // a bug in calc: it never should
     post({ type: "result", id });
+  }
+  if (keepSnapshot) { // the first answer is out: now fetch what makes the next visit faster
+    const keep = keepSnapshot;
+    keepSnapshot = null;
+    setTimeout(() => keep().catch((error) => console.info("qz-calc: snapshot not kept", error)),
+               IDLE_MS);
   }
 }
 
@@ -56,12 +65,6 @@ function quiet(promise) {
   return promise;
 }
 
-async function bytes(url) {
-  const response = await progress.fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.arrayBuffer();
-}
-
 // The build stores the snapshot without its zero pages (generator/pyodide_build.py, sparse):
 // put the runs of non-zero pages back in place.
 function unpack(buffer) {
@@ -80,8 +83,8 @@ function unpack(buffer) {
   return memory;
 }
 
-async function blobURL(url) {
-  const response = await progress.fetch(url);
+async function blobURL(url, integrity = undefined) {
+  const response = await progress.fetch(url, { integrity });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return URL.createObjectURL(await response.blob());
 }
@@ -99,6 +102,49 @@ async function withModule(module, start) {
   }
 }
 
+// The memory snapshot is for later visits: a first visit never waits for it. After the first
+// answer the worker downloads it (low priority) into its own Cache Storage entry; a later visit
+// restores it if — and only if — it is already there. Its URL names the build, so a new build
+// never restores an old snapshot, and older entries are deleted.
+const SNAPSHOT_CACHE = "qz-calc-snapshot";
+let keepSnapshot = null; // set by boot: downloads the snapshot once, after the first answer
+
+async function savedSnapshot(href) {
+  if (!self.caches) return null; // no Cache Storage (an insecure origin): start without one
+  const cache = await caches.open(SNAPSHOT_CACHE);
+  const response = await cache.match(href);
+  return response ? response.arrayBuffer() : null;
+}
+
+async function saveSnapshot(href) {
+  if (!self.caches) return;
+  const cache = await caches.open(SNAPSHOT_CACHE);
+  for (const old of await cache.keys()) {
+    if (old.url !== href) await cache.delete(old);
+  }
+  if (await cache.match(href)) return;
+  const response = await fetch(href, { priority: "low" });
+  if (response.ok) await cache.put(href, response);
+}
+
+// qz_fallback (in the core zip) calls this, synchronously, the first time Python imports a
+// module the core zip lacks: the full stdlib zip goes into Pyodide's file system.
+const FULL_STDLIB_PATH = "/lib/qz_full_stdlib.zip";
+const CORE_PATH = "/lib/qz_core.zip"; // the core zip, when Python had to start on the full one
+
+function fullStdlibLoader(pyodide, href) {
+  return () => {
+    const request = new XMLHttpRequest(); // synchronous: the import is waiting for it
+    request.open("GET", href, false);
+    request.responseType = "arraybuffer";
+    request.send();
+    if (request.status !== 200) throw new Error(`${href}: HTTP ${request.status}`);
+    pyodide.FS.writeFile(FULL_STDLIB_PATH, new Uint8Array(request.response));
+    console.info("qz-calc: a module was missing from the core stdlib; loaded the full one");
+    return FULL_STDLIB_PATH;
+  };
+}
+
 async function boot(config) {
   if (config.progress) {
     const { progressReporter } = await import(config.progress);
@@ -107,10 +153,21 @@ async function boot(config) {
   stage("boot");
   const url = (name) => new URL(name, config.runtime).href;
   const wasm = quiet(WebAssembly.compileStreaming(progress.fetch(url("pyodide.asm.wasm"))));
-  const snapshot = config.snapshot
-    ? quiet(bytes(url(config.snapshot)).then((data) => { stage("snapshot"); return unpack(data); }))
+  const snapshotURL = config.snapshot ? url(config.snapshot) : null;
+  const saved = snapshotURL
+    ? quiet(savedSnapshot(snapshotURL).catch(() => null).then((data) => {
+      stage("snapshot");
+      return data && unpack(data);
+    }))
     : null;
-  const stdlib = quiet(blobURL(url(config.stdlib)));
+  // "name#sha256-…": the build's hash of the core zip; fetch refuses any other bytes.
+  const [coreName, coreIntegrity] = config.stdlib.split("#");
+  const stdlib = quiet(blobURL(url(coreName), coreIntegrity || undefined));
+  // Fetched now, beside the rest, not by loadPyodide one round trip later.
+  const lock = quiet(progress.fetch(url(config.lock)).then((response) => {
+    if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
+    return response.text();
+  }));
   const [{ loadPyodide }, { default: createPyodideModule }] = await Promise.all([
     import(url("pyodide.mjs")), import(url("pyodide.asm.mjs"))]);
   stage("imports");
@@ -119,28 +176,52 @@ async function boot(config) {
   const options = {
     indexURL: config.runtime,
     stdLibURL: await stdlib,
-    lockFileURL: url(config.lock),
+    lockFileContents: lock,
     packageBaseUrl: config.runtime,
     createPyodideModule,
   };
+  const full = url(config.fullStdlib ?? "python_stdlib.zip");
+  const start = async (extra, onFull = false) => {
+    const pyodide = await withModule(module, () => loadPyodide({ ...options, ...extra }));
+    stage("python");
+    if (onFull) { // calc is in the core zip only: put it behind the full stdlib
+      const core = await fetch(url(coreName), { integrity: coreIntegrity || undefined });
+      if (!core.ok) throw new Error(`${core.url}: HTTP ${core.status}`);
+      pyodide.FS.writeFile(CORE_PATH, new Uint8Array(await core.arrayBuffer()));
+      pyodide.pyimport("sys").path.append(CORE_PATH);
+    } else {
+      pyodide.pyimport("qz_fallback").install(fullStdlibLoader(pyodide, full));
+    }
+    const api = pyodide.pyimport("calc.api");
+    // A start that cannot answer (a snapshot restored into a browser it was not made for)
+    // could fail only later: ask once.
+    if (!JSON.parse(api.handle(JSON.stringify({ type: "list" }))).ok) {
+      throw new Error("calc does not answer");
+    }
+    handle = api.handle;
+  };
+  const snapshot = saved && await saved;
   if (snapshot) {
     try {
-      const pyodide = await withModule(module,
-                                       () => loadPyodide({ ...options, _loadSnapshot: snapshot }));
-      stage("python");
-      const api = pyodide.pyimport("calc.api");
-      // A snapshot restored into a browser it was not made for could fail only later: ask once.
-      if (!JSON.parse(api.handle(JSON.stringify({ type: "list" }))).ok) {
-        throw new Error("calc does not answer from the snapshot");
-      }
-      handle = api.handle;
+      await start({ _loadSnapshot: snapshot });
       return "snapshot";
     } catch (error) {
-      console.warn("qz-calc: the snapshot did not load; starting from the lock file", error);
+      console.warn("qz-calc: the snapshot did not load; starting without it", error);
+      caches.delete(SNAPSHOT_CACHE).catch(() => {});
     }
   }
-  const pyodide = await withModule(module, () => loadPyodide({ ...options, packages: ["calc"] }));
-  stage("python");
-  handle = pyodide.pyimport("calc.api").handle;
-  return "lock";
+  // 3.5 MB for a faster next start: not for a visitor who asked the browser to save data.
+  if (snapshotURL && !self.navigator.connection?.saveData) {
+    keepSnapshot = () => saveSnapshot(snapshotURL);
+  }
+  try {
+    await start({});
+    return "core";
+  } catch (error) {
+    // Pyodide itself needed a module the core zip lacks (a browser that starts differently
+    // from the build's Node): start on the full stdlib.
+    console.warn("qz-calc: the core stdlib did not start; starting on the full one", error);
+    await start({ stdLibURL: await blobURL(full) }, true);
+    return "full";
+  }
 }

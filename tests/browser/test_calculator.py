@@ -92,7 +92,7 @@ def test_invalid_input_is_explained_next_to_its_field(page: Page, server: Server
 
 def test_form_is_usable_while_python_loads(page: Page, server: Server) -> None:
     held: list[Route] = []
-    page.route("**/snapshot.bin", lambda route: held.append(route))  # held back until released
+    page.route("**/calc_stdlib.zip", lambda route: held.append(route))  # held until released
     m = measure("3.1")
     calculator = Calc(page, page.locator('[data-qz-calc][data-measure="3.1"]'), m, "en")
     page.goto(measure_url(server.url, m, "en"))
@@ -104,11 +104,11 @@ def test_form_is_usable_while_python_loads(page: Page, server: Server) -> None:
     calculator.control("fee").fill("200万")
     expect(calculator.control("fee")).to_have_value("200万")
     assert calculator.figures()["award"] is None
-    for _ in range(200):  # the worker asks for the snapshot soon after the page is parsed
+    for _ in range(200):  # the worker asks for the core zip soon after the page is parsed
         if held:
             break
         page.wait_for_timeout(50)
-    assert held, "the worker never asked for the snapshot"
+    assert held, "the worker never asked for the core stdlib zip"
     assert calculator.figures()["award"] is None
     for route in held:
         route.fallback()
@@ -185,17 +185,19 @@ def test_without_the_head_start_the_page_starts_the_worker_itself(page: Page,
     assert calculator.figures() == {"award": "18000.00", "city": "9000.00", "county": "9000.00"}
 
 
-def test_without_the_snapshot_calc_loads_from_the_lock_file(page: Page, server: Server) -> None:
+def test_a_first_visit_starts_on_the_core_zip_without_the_snapshot(page: Page,
+                                                                   server: Server) -> None:
     page.route("**/snapshot.bin", lambda route: route.abort())
+    page.goto(server.url)  # a first visit: forget the snapshot earlier tests of this context kept
+    page.evaluate("caches.delete('qz-calc-snapshot')")
     m = measure("3.1")
     calculator = Calc.open(page, server.url, m, "en")
-    expect(calculator.root).to_have_attribute("data-engine", "lock")
+    expect(calculator.root).to_have_attribute("data-engine", "core")
     calculator.enter({"fee": "60000"}, ON)
     assert calculator.figures() == {"award": "18000.00", "city": "9000.00", "county": "9000.00"}
 
 
-def test_a_tampered_wheel_is_refused(page: Page, server: Server, guard: Any) -> None:
-    page.route("**/snapshot.bin", lambda route: route.abort())
+def test_a_tampered_core_zip_is_refused(page: Page, server: Server, guard: Any) -> None:
 
     def tamper(route: Route) -> None:
         response = route.fetch()
@@ -203,8 +205,8 @@ def test_a_tampered_wheel_is_refused(page: Page, server: Server, guard: Any) -> 
         body[len(body) // 2] ^= 0xFF
         route.fulfill(response=response, body=bytes(body))
 
-    page.route("**/calc-*.whl", tamper)
-    guard.allow(r"error occurred while loading calc|Failed to fetch")  # Pyodide's refusal
+    page.route("**/calc_stdlib.zip", tamper)
+    guard.allow(r"integrity|Failed to fetch")  # the worker's fetch refuses it (SRI)
     page.goto(measure_url(server.url, measure("3.1"), "en"))
     root = page.locator("[data-qz-calc]")
     expect(root).to_have_attribute("data-state", "failed", timeout=20_000)

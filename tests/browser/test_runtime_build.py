@@ -1,14 +1,19 @@
 """What the qz-pyodide plugin puts in the built site: the calc wheel with the current rules, the
 lock file that lists it with its sha256, the precompiled stdlib, the snapshot, compressed
-siblings, and nothing that points off the site."""
+siblings, and nothing that points off the site; and the cache it is built from, verified on
+every use (a damaged entry is rebuilt) and copied, never linked, into the site."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import shutil
 import struct
 import zipfile
 from pathlib import Path
+
+import pytest
 
 from generator import pyodide_build as pb
 from generator.bundle import bundle
@@ -82,3 +87,66 @@ def test_our_files_name_no_other_site(built_site: Path) -> None:
     ours = [_runtime(built_site) / pb.LOCK, *(built_site / "assets" / "calc").glob("*.js")]
     for path in ours:
         assert "://" not in path.read_text(encoding="utf-8"), path
+
+
+def _rules_json() -> str:
+    """The rules bundle as the plugin passes it (generator/pyodide_plugin.py, ``_rules``)."""
+    return json.dumps(bundle(list(policies())), ensure_ascii=False, separators=(",", ":"),
+                      sort_keys=True)
+
+
+@pytest.fixture(scope="module")
+def cache_copy(tmp_path_factory: pytest.TempPathFactory, built_site: Path) -> Path:
+    """A copy of the project's runtime cache, warm from the session's site build."""
+    target = tmp_path_factory.mktemp("cache") / "qz-pyodide"
+    shutil.copytree(pb.ROOT / ".cache" / "qz-pyodide", target)
+    return target
+
+
+@pytest.mark.parametrize("damaged", ["snapshot", "wheel", "stdlib", "core", "compressed"])
+def test_a_damaged_cache_entry_is_rebuilt_with_one_warning(
+        cache_copy: Path, tmp_path: Path, damaged: str, capfd: pytest.CaptureFixture[str],
+) -> None:
+    inputs = pb.Inputs(root=pb.ROOT, cache=cache_copy, optimize=2, snapshot=True)
+    good = pb.build_runtime(inputs, _rules_json())
+    expected = {name: pb.sha256(path) for name, path in good.files.items()}
+    names = {"snapshot": pb.SNAPSHOT, "wheel": good.wheel, "stdlib": pb.STDLIB,
+             "core": pb.CORE, "compressed": pb.CORE + ".zst"}
+    victim = good.files[names[damaged]]
+    site = tmp_path / "site"
+    pb.install(good.files, site)
+    assert victim.is_relative_to(cache_copy)
+    with victim.open("r+b") as handle:  # truncated, as a full disk or a killed copy leaves it
+        handle.truncate(victim.stat().st_size // 2)
+    truncated = victim.stat().st_size
+    assert pb.sha256(site / names[damaged]) == expected[names[damaged]]  # a copy, not a link
+    capfd.readouterr()
+
+    again = pb.build_runtime(inputs, _rules_json())
+    warnings = [line for line in capfd.readouterr().err.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1 and "qz-pyodide" in warnings[0], warnings
+    now = {name: pb.sha256(path) for name, path in again.files.items()}
+    if damaged == "snapshot":  # a memory image is not byte-reproducible: a whole new one
+        snap = again.files[pb.SNAPSHOT]
+        assert pb._intact(snap.parent) and snap.read_bytes().startswith(pb.SPARSE_MAGIC)
+        assert snap.stat().st_size > truncated * 1.5
+        expected |= {n: d for n, d in now.items() if n.startswith(pb.SNAPSHOT)}
+    else:
+        assert again.dirname == good.dirname
+    assert now == expected
+    rebuilt = tmp_path / "rebuilt"
+    pb.install(again.files, rebuilt)
+    for name, digest in expected.items():
+        assert pb.sha256(rebuilt / name) == digest, name
+        assert (rebuilt / name).stat().st_nlink == 1, name
+
+
+def test_pages_name_the_core_zip_with_its_sha256(built_site: Path) -> None:
+    """The worker fetches the core zip with this SRI hash: other bytes are refused."""
+    html = (built_site / "measures" / "3.1" / "index.html").read_text(encoding="utf-8")
+    config = json.loads(html.split('id="qz-calc-config">', 1)[1].split("</script>", 1)[0])
+    name, integrity = config["stdlib"].split("#")
+    digest = hashlib.sha256((_runtime(built_site) / name).read_bytes()).digest()
+    assert name == pb.CORE
+    assert integrity == "sha256-" + base64.b64encode(digest).decode()
+    assert config["fullStdlib"] == pb.STDLIB and config["snapshot"] == pb.SNAPSHOT
