@@ -385,7 +385,8 @@ def test_after_instant_navigation_print_search_and_the_language_switch_work(
     english = page.locator('.md-header a[hreflang="en"]')
     assert (english.get_attribute("href") or "").endswith(f"/en/measures/{m.id}/")
     english.evaluate("a => a.click()")
-    page.wait_for_url(re.compile(rf"/en/measures/{re.escape(m.id)}/$"))
+    # the switch carries the calculator's state along (qz-lang.js, issue 15)
+    page.wait_for_url(re.compile(rf"/en/measures/{re.escape(m.id)}/#calc={re.escape(m.id)}&"))
     en = Calc(page, page.locator("[data-qz-calc]"), m, "en")
     en.wait_ready()
     assert page.evaluate("window.__firstVisit") is None  # a full load: English header, search

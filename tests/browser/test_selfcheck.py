@@ -148,6 +148,8 @@ def test_a_gate_answered_no_hides_its_section(page: Page, server: Server) -> Non
     check.wait_idle()
     row = check.read()["rows"]["5.1"]
     assert row["status"] == "not_qualified"
+    # the link follows once typing pauses (debounced): wait for it, then it must have dropped it
+    page.wait_for_function("() => location.hash.includes('has_ic_expenses=no')")
     assert "mpw_direct_cost" not in page.url
 
 
