@@ -6,7 +6,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from .engine import Measure
+from .engine import MeasureRules
 from .errors import CalcError
 from .fmt import Label
 from .rules import Problem, check_measure, dotted
@@ -33,17 +33,17 @@ class Catalog:
         ids = [d["document"]["id"] for d in bundle["documents"]]
         self.default = next((d["document"]["id"] for d in bundle["documents"]
                              if d["document"].get("default")), ids[0])
-        self.measures: dict[str, Measure] = {}
+        self.measures: dict[str, MeasureRules] = {}
         for entry in bundle["documents"]:
             for data in entry["measures"]:
-                measure = Measure.from_bundle(entry["document"], data)
+                measure = MeasureRules.from_bundle(entry["document"], data)
                 self.measures[f"{measure.document}/{measure.id}"] = measure
 
     def ids(self, document: str | None = None) -> list[str]:
         doc = document or self.default
         return [m.id for m in self.measures.values() if m.document == doc]
 
-    def get(self, measure_id: str) -> Measure:
+    def get(self, measure_id: str) -> MeasureRules:
         key = measure_id if "/" in measure_id else f"{self.default}/{measure_id}"
         if key not in self.measures:
             raise CalcError("error.unknown_measure", None, measure=measure_id,

@@ -17,7 +17,7 @@ from .rules import ZERO, Context, Node
 
 
 @dataclass(frozen=True)
-class Part:
+class RulePart:
     id: str
     title: Label
     upper: bool
@@ -25,7 +25,7 @@ class Part:
 
 
 @dataclass(frozen=True)
-class Measure:
+class MeasureRules:
     """One measure, ready to compute."""
 
     id: str
@@ -38,16 +38,16 @@ class Measure:
     city_share: Decimal  # the city's fraction of the award (1 for city-only measures)
     ratio: tuple[int, int]
     funding_ref: str
-    parts: tuple[Part, ...]
+    parts: tuple[RulePart, ...]
     inputs: dict[str, InputDef]
     limits: dict[str, Decimal]
     warn_days: int
     data: dict[str, Any] = field(repr=False)
     parameters: dict[str, Dated] = field(default_factory=dict, repr=False)
-    _built: dict[tuple[str, ...], tuple[Part, ...]] = field(default_factory=dict, repr=False,
+    _built: dict[tuple[str, ...], tuple[RulePart, ...]] = field(default_factory=dict, repr=False,
                                                            compare=False)
 
-    def parts_on(self, day: dt.date) -> tuple[Part, ...]:
+    def parts_on(self, day: dt.date) -> tuple[RulePart, ...]:
         """The rule trees with each named parameter bound to its value in force on ``day``
         (built once per distinct set of values)."""
         if not self.parameters:
@@ -59,7 +59,7 @@ class Measure:
         return self._built[key]
 
     @classmethod
-    def from_bundle(cls, doc: dict[str, Any], data: dict[str, Any]) -> Measure:
+    def from_bundle(cls, doc: dict[str, Any], data: dict[str, Any]) -> MeasureRules:
         window = data.get("validity") or doc["window"]
         funding = doc["funding"]
         ratio = (1, 0) if data["funding"] == "city_only" else (funding["city"], funding["county"])
@@ -88,9 +88,9 @@ class Measure:
         )
 
 
-def _parts(data: list[dict[str, Any]]) -> tuple[Part, ...]:
-    return tuple(Part(p["id"], Label.of(p["title"]), p["bound"] == "upper", Node.build(p["rule"]))
-                 for p in data)
+def _parts(data: list[dict[str, Any]]) -> tuple[RulePart, ...]:
+    return tuple(RulePart(p["id"], Label.of(p["title"]), p["bound"] == "upper",
+                          Node.build(p["rule"])) for p in data)
 
 
 @dataclass(frozen=True)
@@ -139,14 +139,14 @@ class Estimate:
         }
 
 
-def check_window(measure: Measure, on: dt.date) -> None:
+def check_window(measure: MeasureRules, on: dt.date) -> None:
     if on < measure.start:
         raise CalcError("error.not_yet", "on", measure=measure.id, start=measure.start, on=on)
     if on > measure.end:
         raise CalcError("error.expired", "on", measure=measure.id, end=measure.end, on=on)
 
 
-def parse_inputs(measure: Measure, raw: dict[str, Any]) -> dict[str, Any]:
+def parse_inputs(measure: MeasureRules, raw: dict[str, Any]) -> dict[str, Any]:
     """Every given value parsed now, so a bad one is reported even if the rule never reads it."""
     values: dict[str, Any] = {}
     for name, value in raw.items():
@@ -157,7 +157,7 @@ def parse_inputs(measure: Measure, raw: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def split(measure: Measure, award: Decimal) -> tuple[Decimal, Decimal]:
+def split(measure: MeasureRules, award: Decimal) -> tuple[Decimal, Decimal]:
     """City share rounded to the fen; the county gets the rest, so the two always add up."""
     city = to_fen(award * measure.city_share)
     return city, award - city
@@ -175,7 +175,7 @@ def allocate(amounts: list[Decimal], total: Decimal) -> list[Decimal]:
     return floors
 
 
-def _evaluate_part(part: Part, ctx: Context, lenient: bool,
+def _evaluate_part(part: RulePart, ctx: Context, lenient: bool,
                    missing: list[CalcError]) -> Decimal | None:
     """A part's amount; with ``lenient``, None (and the steps it wrote undone) when it lacks an
     input, so the self-check can still count the parts it can compute."""
@@ -190,13 +190,13 @@ def _evaluate_part(part: Part, ctx: Context, lenient: bool,
         return None
 
 
-def estimate(measure: Measure, raw: dict[str, Any], on: dt.date | str | None = None,
+def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | None = None,
              *, lenient: bool = False) -> Estimate:
     day = parse_date(on)
     values = parse_inputs(measure, raw)
     check_window(measure, day)
     ctx = Context(measure.inputs, values, measure.limits)
-    exact: list[tuple[Part, Decimal, int]] = []  # part, exact amount, where its subtotal goes
+    exact: list[tuple[RulePart, Decimal, int]] = []  # part, exact amount, where its subtotal goes
     missing: list[CalcError] = []
     for part in measure.parts_on(day):
         found = _evaluate_part(part, ctx, lenient and len(measure.parts) > 1, missing)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog
-from .engine import Measure, estimate
+from .engine import MeasureRules, estimate
 from .errors import CalcError
 from .fmt import Label, Money
 from .inputs import InputDef, Phrase, parse_date, parse_json, parse_value
@@ -68,7 +68,8 @@ def _closed(spec: Spec, profile: dict[str, Any]) -> set[str]:
     return {s["id"] for s in spec.sections if s.get("gate") and profile.get(s["gate"]) is not True}
 
 
-def _inputs_for(measure: Measure, profile: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def _inputs_for(measure: MeasureRules,
+                profile: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """The measure's inputs taken from the profile, and which field each came from."""
     values: dict[str, Any] = {}
     source: dict[str, str] = {}
@@ -84,7 +85,7 @@ def _inputs_for(measure: Measure, profile: dict[str, Any]) -> tuple[dict[str, An
     return values, source
 
 
-def _row(measure: Measure, document: dict[str, Any]) -> dict[str, Any]:
+def _row(measure: MeasureRules, document: dict[str, Any]) -> dict[str, Any]:
     return {
         "measure": measure.id,
         "title": measure.data["title"],
@@ -100,7 +101,7 @@ def _row(measure: Measure, document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _ask(spec: Spec, measure: Measure, error: CalcError) -> dict[str, str]:
+def _ask(spec: Spec, measure: MeasureRules, error: CalcError) -> dict[str, str]:
     """What to answer, as the self-check's form asks it (a measure's own input label may be a
     question the form never shows, e.g. a choice of the enterprise type)."""
     link = next((i.get("profile") for i in measure.data["inputs"] if i["name"] == error.field),
@@ -114,7 +115,7 @@ def _ask(spec: Spec, measure: Measure, error: CalcError) -> dict[str, str]:
     return bilingual("why.answer", question=question.label)
 
 
-def _assess_one(measure: Measure, spec: Spec, profile: dict[str, Any], closed: set[str],
+def _assess_one(measure: MeasureRules, spec: Spec, profile: dict[str, Any], closed: set[str],
                 on: dt.date, document: dict[str, Any]) -> dict[str, Any]:
     row = _row(measure, document)
     values, source = _inputs_for(measure, profile)

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 import calc
 from calc import rules
-from calc.engine import Measure as CalcMeasure
+from calc.engine import MeasureRules as CalcMeasure
 from calc.fmt import Listing, Localized
 from calc.inputs import parse_value
 from calc.messages import bilingual
@@ -132,7 +132,7 @@ def kinds(measure: Measure) -> tuple[str, ...]:
     return tuple(k for k in type_kinds() if k in found)
 
 
-def _shown(item: calc.engine.Measure, name: str, raw: Any) -> dict[str, str]:
+def _shown(item: calc.engine.MeasureRules, name: str, raw: Any) -> dict[str, str]:
     """An example's input value as each language writes it (as typed, if calc refuses it)."""
     definition = item.inputs[name]
     try:

@@ -129,7 +129,7 @@ def two_steps(scope: Scope, scale: Decimal, share: Decimal) -> tuple[Decimal, De
     return a1, a2, once
 
 
-def value(measure: calc.engine.Measure, name: str, raw: object) -> Decimal:
+def value(measure: calc.engine.MeasureRules, name: str, raw: object) -> Decimal:
     """An example's input as the engine reads it (``"200万"`` → 2000000)."""
     parsed: Decimal = calc.inputs.parse_value(raw, measure.inputs[name], measure.limits)
     return parsed
