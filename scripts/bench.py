@@ -47,14 +47,15 @@ const ready = (async () => {
 })();
 self.onmessage = async ({ data }) => self.postMessage((await ready)(data));
 """
-NAIVE_PAGE_SCRIPT = """\
-<script type="module">
+# The naive page script (scripts/bench_net.py serves the same one as a file); NAIVE_DIR is the
+# folder of its worker.
+NAIVE_PAGE_JS = """\
 const root = document.querySelector("[data-qz-calc]");
 const form = root.querySelector("form");
 let worker = null;
 form.addEventListener("input", () => {
   if (!worker) {
-    worker = new Worker("/__naive__/worker.js", { type: "module" });
+    worker = new Worker("NAIVE_DIR/worker.js", { type: "module" });
     worker.onmessage = ({ data }) => {
       const answer = JSON.parse(data);
       if (!answer.ok) return;
@@ -72,8 +73,9 @@ form.addEventListener("input", () => {
   worker.postMessage(JSON.stringify({ type: "estimate", measure: root.dataset.key, inputs,
                                       on: form.elements.on.value || undefined }));
 });
-</script>
 """
+NAIVE_PAGE_SCRIPT = ('<script type="module">\n'
+                     + NAIVE_PAGE_JS.replace("NAIVE_DIR", NAIVE.rstrip("/")) + "</script>\n")
 LONG_TASKS = """
 window.__longTasks = [];
 new PerformanceObserver((list) => {

@@ -38,6 +38,10 @@ from playwright.sync_api import BrowserContext, CDPSession, Page, Playwright, sy
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench import NAIVE_PAGE_JS as NAIVE_PAGE  # noqa: E402 - the naive page and worker, once
+from bench import NAIVE_WORKER  # noqa: E402
+
 from generator import preview  # noqa: E402
 from generator.precompress import precompress  # noqa: E402
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -54,42 +58,6 @@ NAIVE_DIR = "assets/pyodide/naive"  # under assets/pyodide/: nginx caches it lik
 WATCHDOG_MS = 600_000
 SNAPSHOT_WAIT_S = 120
 
-NAIVE_WORKER = """\
-import { loadPyodide } from "./pyodide/pyodide.mjs";
-const ready = (async () => {
-  const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", import.meta.url).href });
-  await pyodide.loadPackage(new URL("./WHEEL", import.meta.url).href);
-  return pyodide.pyimport("calc.api").handle;
-})();
-self.onmessage = async ({ data }) => self.postMessage((await ready)(data));
-"""
-# The same page script as scripts/bench.py's, in a file: the production CSP allows no inline
-# script.
-NAIVE_PAGE = """\
-const root = document.querySelector("[data-qz-calc]");
-const form = root.querySelector("form");
-let worker = null;
-form.addEventListener("input", () => {
-  if (!worker) {
-    worker = new Worker("/NAIVE_DIR/worker.js", { type: "module" });
-    worker.onmessage = ({ data }) => {
-      const answer = JSON.parse(data);
-      if (!answer.ok) return;
-      const { award, city, county } = answer.result;
-      Object.assign(root.querySelector("[data-result]").dataset, { award, city, county });
-      if (!performance.getEntriesByName("naive:first-result").length) {
-        performance.mark("naive:first-result");
-      }
-    };
-  }
-  const inputs = {};
-  for (const el of form.elements) {
-    if (el.name && el.name !== "on" && el.value) inputs[el.name] = el.value;
-  }
-  worker.postMessage(JSON.stringify({ type: "estimate", measure: root.dataset.key, inputs,
-                                      on: form.elements.on.value || undefined }));
-});
-"""
 STAGES = """() => Object.fromEntries(performance.getEntriesByType("mark")
   .filter((m) => m.name.startsWith("qz-calc:"))
   .map((m) => [m.name.slice(8), Math.round(m.startTime)]))"""
@@ -149,7 +117,7 @@ def build_root(site: Path, measure: str, work: Path, snapshot: bool = True) -> P
     files = {f"measures/{measure}/index.html": ours.encode(),
              f"measures/{measure}/naive.html": naive.encode(),
              f"{NAIVE_DIR}/worker.js": NAIVE_WORKER.replace("WHEEL", wheel.name).encode(),
-             f"{NAIVE_DIR}/page.js": NAIVE_PAGE.replace("NAIVE_DIR", NAIVE_DIR).encode(),
+             f"{NAIVE_DIR}/page.js": NAIVE_PAGE.replace("NAIVE_DIR", f"/{NAIVE_DIR}").encode(),
              f"{NAIVE_DIR}/{wheel.name}": wheel.read_bytes()}
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json"):

@@ -74,6 +74,45 @@ def cpython(measure: Measure, inputs: dict[str, Any],
         return error
 
 
+# What a calculator's result area shows: figures, the listed steps, warnings and reasons, the
+# "up to" flag and the errors. A JS function of the calculator's root, shared with tests/engines.
+READ_RESULT = """(root) => {
+  const result = root.querySelector("[data-result]");
+  const items = (slot) => [...root.querySelectorAll(`[data-slot="${slot}"] > li`)]
+    .map((li) => li.textContent.split(/\\s+/).join(" ").trim());
+  const errors = {};
+  for (const box of root.querySelectorAll("[data-error-for]")) {
+    if (!box.hidden) errors[box.dataset.errorFor] = box.textContent;
+  }
+  return {
+    figures: {award: result.dataset.award ?? null, city: result.dataset.city ?? null,
+              county: result.dataset.county ?? null},
+    steps: items("steps"), warnings: items("warnings"), reasons: items("reasons"),
+    upTo: !root.querySelector('[data-slot="upto"]').hidden, errors,
+  };
+}"""
+
+
+def _lines(items: tuple[dict[str, str], ...], lang: str) -> list[str]:
+    return [" ".join(f"{item[lang]} {item['ref']}".split()) for item in items]
+
+
+def expected_result(expected: calc.Estimate | calc.CalcError, lang: str) -> dict[str, Any]:
+    """What READ_RESULT must find for CPython's answer: the answer, or the error at its field."""
+    if isinstance(expected, calc.CalcError):
+        return {"figures": {"award": None, "city": None, "county": None},
+                "errors": {expected.field: getattr(expected, lang)}}
+    return {
+        "figures": {"award": str(expected.award), "city": str(expected.city),
+                    "county": str(expected.county)},
+        "steps": _lines(expected.steps, lang),
+        "warnings": _lines(expected.warnings, lang),
+        "reasons": _lines(expected.reasons, lang),
+        "upTo": expected.upper_bound,
+        "errors": {},
+    }
+
+
 @dataclass
 class Calc:
     page: Page
@@ -136,21 +175,7 @@ class Calc:
 
     def read(self) -> dict[str, Any]:
         """What the result area shows, read in one round trip."""
-        return dict(self.root.evaluate("""root => {
-          const result = root.querySelector("[data-result]");
-          const items = (slot) => [...root.querySelectorAll(`[data-slot="${slot}"] > li`)]
-            .map((li) => li.textContent.split(/\\s+/).join(" ").trim());
-          const errors = {};
-          for (const box of root.querySelectorAll("[data-error-for]")) {
-            if (!box.hidden) errors[box.dataset.errorFor] = box.textContent;
-          }
-          return {
-            figures: {award: result.dataset.award ?? null, city: result.dataset.city ?? null,
-                      county: result.dataset.county ?? null},
-            steps: items("steps"), warnings: items("warnings"), reasons: items("reasons"),
-            upTo: !root.querySelector('[data-slot="upto"]').hidden, errors,
-          };
-        }"""))
+        return dict(self.root.evaluate(READ_RESULT))
 
     def figures(self) -> dict[str, str | None]:
         result = self.root.locator("[data-result]")

@@ -9,28 +9,14 @@ import json
 from typing import Any
 
 from generator.model import Measure
+from tests.browser.calcpage import READ_RESULT
 
 from .drivers import Element, Engine
 
 READY_S = 60.0  # a cold Pyodide start in an engine that has not cached it yet
 
 # The same reading as tests/browser/calcpage.py: figures, the listed steps and the errors.
-READ_CALC = """
-const root = document.querySelector(arguments[0]);
-const result = root.querySelector("[data-result]");
-const items = (slot) => [...root.querySelectorAll(`[data-slot="${slot}"] > li`)]
-  .map((li) => li.textContent.split(/\\s+/).join(" ").trim());
-const errors = {};
-for (const box of root.querySelectorAll("[data-error-for]")) {
-  if (!box.hidden) errors[box.dataset.errorFor] = box.textContent;
-}
-return JSON.stringify({
-  figures: {award: result.dataset.award ?? null, city: result.dataset.city ?? null,
-            county: result.dataset.county ?? null},
-  steps: items("steps"), warnings: items("warnings"), reasons: items("reasons"),
-  upTo: !root.querySelector('[data-slot="upto"]').hidden, errors,
-});
-"""
+READ_CALC = f"return JSON.stringify(({READ_RESULT})(document.querySelector(arguments[0])));"
 
 READ_SELFCHECK = """
 const root = document.querySelector(arguments[0]);
