@@ -97,6 +97,18 @@ def _lines(items: tuple[dict[str, str], ...], lang: str) -> list[str]:
     return [" ".join(f"{item[lang]} {item['ref']}".split()) for item in items]
 
 
+def calculator_on(page: Page) -> dt.date:
+    """The date the page's calculator estimates for (its "on" field)."""
+    return dt.date.fromisoformat(page.locator('[data-qz-calc] [name="on"]').input_value())
+
+
+def figures_of(measure: Measure, inputs: dict[str, Any], on: dt.date) -> dict[str, str]:
+    """The award and its shares CPython computes: what a calculator must show."""
+    result = cpython(measure, inputs, on)
+    assert isinstance(result, calc.Estimate), result
+    return {"award": str(result.award), "city": str(result.city), "county": str(result.county)}
+
+
 def expected_result(expected: calc.Estimate | calc.CalcError, lang: str) -> dict[str, Any]:
     """What READ_RESULT must find for CPython's answer: the answer, or the error at its field."""
     if isinstance(expected, calc.CalcError):

@@ -30,7 +30,17 @@ from generator import service_worker
 from generator.pyodide_build import CORE
 from generator.static_server import Handler, Server, serving
 
-from .calcpage import READY_MS, Calc, cpython, example_on, measure_url, policy, search, ui
+from .calcpage import (
+    READY_MS,
+    Calc,
+    calculator_on,
+    cpython,
+    example_on,
+    measure_url,
+    policy,
+    search,
+    ui,
+)
 from .conftest import Guard, guarded_context
 from .test_selfcheck import SelfCheck, expected, profile, rows_of
 
@@ -132,10 +142,6 @@ def test_a_throttled_start_completes_past_the_stall_limit(
     assert calculator.figures()["award"] == str(want.award)
     cdp.send("Network.emulateNetworkConditions", {
         "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
-
-
-def calculator_on(page: Page) -> dt.date:
-    return dt.date.fromisoformat(page.locator('[data-qz-calc] [name="on"]').input_value())
 
 
 def state_of(measure_id: str, inputs: dict[str, Any], on: dt.date) -> str:
