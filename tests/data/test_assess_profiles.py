@@ -1,14 +1,18 @@
-"""Realistic enterprise profiles through the self-check, with totals checked by hand."""
+"""Realistic enterprise profiles through the self-check: each row equals what the calculator
+gives for the inputs the profile stands for, and the totals add up (no figure typed here)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 import calc
 from calc.__main__ import main
+from calc.fmt import Money
 from generator.bundle import bundle
 from generator.load import load_all
 
@@ -31,62 +35,107 @@ def qualifying(rows: dict) -> dict[str, str]:
     return {k: r["award"] for k, r in rows.items() if r["status"] == "may_qualify"}
 
 
+def estimated(measure_id: str, inputs: dict[str, object], on: str) -> str:
+    """What the calculator gives for the inputs a profile stands for: each row's reference, so
+    the profile tests check the self-check's mapping and totals without typing a figure."""
+    return str(calc.estimate(measure_id, inputs, on=on).award)
+
+
+def total(rows: dict, key: str = "award") -> str:
+    return str(sum((Decimal(r[key]) for r in rows.values() if r["status"] == "may_qualify"),
+                   Decimal("0.00")))
+
+
 def test_ic_design_house():
-    # 5.1: 80% × 1.5M + 50% × 2M = 2.2M, capped at 2M; 5.2: 50% × 1M + min(55% × 3M, 1.5M);
-    # 6.1: CS3 200,000 + 50% × 100,000; 3.1: 30% × 50,001 = 15,000.30
-    report, rows = assess("ic_design_house", "2026-06-01")
-    assert qualifying(rows) == {"3.1": "15000.30", "5.1": "2000000.00", "5.2": "2000000.00",
-                                "6.1": "250000.00"}
-    assert report["totals"] == {"entitlements": "4265000.30", "upper_bounds": "0.00",
-                                "city": "2132500.15", "county": "2132500.15"}
+    on = "2026-06-01"
+    report, rows = assess("ic_design_house", on)
+    assert qualifying(rows) == {
+        "3.1": estimated("3.1", {"fee": "50001"}, on),
+        "5.1": estimated("5.1", {"ic_design": True, "mpw_cost": "150万",
+                                 "engineering_fee": "2,000,000"}, on),
+        "5.2": estimated("5.2", {"ic_design": True, "layout_cost": "100万",
+                                 "platform_fee": "300万"}, on),
+        "6.1": estimated("6.1", {"software_enterprise": True, "grade": "CS3",
+                                 "cert_fee": "100000"}, on)}
+    assert report["totals"]["entitlements"] == total(rows)
+    assert report["totals"]["upper_bounds"] == "0.00"
+    assert Decimal(report["totals"]["city"]) + Decimal(report["totals"]["county"]) == Decimal(
+        total(rows))
     assert rows["6.2"]["status"] == "not_qualified"
     assert rows["7.1"]["why"]["en"].startswith("not applicable")
 
 
 def test_data_company_growing_past_two_milestones():
-    # 1.5 reading A: 8M → 60M pays 100,000 + 300,000; 1.4: A min(30% × 800,000, 200,000) +
-    # B highest of provincial/city = 100,000; 1.1: 10% × 5M; 1.3: DCMM level 3 = 50,000
-    report, rows = assess("data_company", "2026-06-01")
-    assert qualifying(rows) == {"1.1": "500000.00", "1.3": "50000.00", "1.4": "300000.00",
-                                "1.5": "400000.00"}
+    on = "2026-06-01"
+    report, rows = assess("data_company", on)
+    assert qualifying(rows) == {
+        "1.1": estimated("1.1", {"selected": True, "investment": "5,000,000"}, on),
+        "1.3": estimated("1.3", {"first_time": True, "level": "L3"}, on),
+        "1.4": estimated("1.4", {"selected": True, "investment": "80万", "in_use": True,
+                                 "awards": "provincial,city"}, on),
+        "1.5": estimated("1.5", {"data_business": True, "revenue": "6000万",
+                                 "best_before": "800万"}, on)}
     assert all(rows[m]["upper_bound"] for m in qualifying(rows))
-    assert report["totals"] == {"entitlements": "0.00", "upper_bounds": "1250000.00",
-                                "city": "625000.00", "county": "625000.00"}
+    assert report["totals"]["entitlements"] == "0.00"
+    assert report["totals"]["upper_bounds"] == total(rows)
 
 
 def test_revenue_one_yuan_short_of_the_first_milestone():
-    _, rows = assess("data_company", "2026-06-01", operating_revenue="9999999")
+    (m15,) = [m for m in load_all(ROOT / "policy_data")[0].measures if m.id == "1.5"]
+    short = m15.parameters["milestone_1"].number - 1
+    _, rows = assess("data_company", "2026-06-01", operating_revenue=str(short))
     assert rows["1.5"]["status"] == "not_qualified"
     assert "no milestone is reached for the first time" in rows["1.5"]["why"]["en"]
 
 
 def test_animation_studio_one_yuan_short_of_licensing_threshold():
-    report, rows = assess("animation_studio", "2026-06-01")
-    assert qualifying(rows) == {"7.1": "450000.00"}  # 300 min × 1,500 on a provincial channel
-    assert rows["7.3"]["why"]["zh"] == ("原创形象对外版权授权年收入 2,999,999.00 元 "
-                                        "未达到 3,000,000.00 元")
-    assert report["totals"]["city"] == "225000.00"
-    _, reached = assess("animation_studio", "2026-06-01", character_licensing_revenue="3000000")
-    assert reached["7.3"]["award"] == "450000.00" and reached["7.3"]["county"] == "0.00"
+    on = "2026-06-01"
+    report, rows = assess("animation_studio", on)
+    assert qualifying(rows) == {"7.1": estimated("7.1", {"tv_stations": "provincial_animation",
+                                                         "tv_minutes": "300"}, on)}
+    short = estimate_error("7.3", {"animation_game": True, "revenue": "2999999"}, on)
+    assert rows["7.3"]["why"]["zh"] == short
+    assert report["totals"]["city"] == str(Decimal(total(rows)) / 2)
+    (m73,) = [m for m in load_all(ROOT / "policy_data")[0].measures if m.id == "7.3"]
+    threshold = str(m73.parameters["revenue_threshold"].number)
+    _, reached = assess("animation_studio", on, character_licensing_revenue=threshold)
+    assert reached["7.3"]["award"] == estimated("7.3", {"animation_game": True,
+                                                        "revenue": threshold}, on)
+    assert reached["7.3"]["county"] == "0.00"  # paid by the city alone
+
+
+def estimate_error(measure_id: str, inputs: dict[str, object], on: str) -> str:
+    """The reason the calculator gives for paying nothing (zh)."""
+    result = calc.estimate(measure_id, inputs, on=on)
+    assert result.award == 0
+    return str(result.reasons[0]["zh"])
 
 
 def test_sme_pilot_just_before_and_after_the_41_deadline():
-    report, rows = assess("sme_pilot", "2027-03-15")
-    assert qualifying(rows) == {"4.1": "300000.00"}  # 50% × 800,000 capped at level 3's 300,000
-    assert any("2027-03-31" in w["en"] for w in rows["4.1"]["warnings"])
-    assert report["totals"]["county"] == "150000.00"
-    _, late = assess("sme_pilot", "2027-04-01")
+    (m41,) = [m for m in load_all(ROOT / "policy_data")[0].measures if m.id == "4.1"]
+    assert m41.validity is not None
+    end = m41.validity.end
+    before, after = str(end - dt.timedelta(days=16)), str(end + dt.timedelta(days=1))
+    report, rows = assess("sme_pilot", before)
+    assert qualifying(rows) == {"4.1": estimated("4.1", {"newly_listed": True, "level": "L3",
+                                                         "investment": "80万"}, before)}
+    assert any(end.isoformat() in w["en"] for w in rows["4.1"]["warnings"])
+    assert report["totals"]["county"] == str(Decimal(total(rows)) / 2)
+    _, late = assess("sme_pilot", after)
     assert late["4.1"]["status"] == "not_qualified"
-    assert "expired on 2027-03-31" in late["4.1"]["why"]["en"]
+    assert f"expired on {end.isoformat()}" in late["4.1"]["why"]["en"]
 
 
 def test_assess_cli_json_and_text(capsys):
     path = str(PROFILES / "sme_pilot.json")
-    assert main(["assess", path, "--on", "2027-03-15", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["totals"]["entitlements"] == "300000.00"
-    assert main(["assess", path, "--on", "2027-03-15", "--lang", "zh"]) == 0
+    on = "2027-03-15"
+    award = estimated("4.1", {"newly_listed": True, "level": "L3", "investment": "80万"}, on)
+    assert main(["assess", path, "--on", on, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["totals"]["entitlements"] == award
+    assert main(["assess", path, "--on", on, "--lang", "zh"]) == 0
     out = capsys.readouterr().out
-    assert "4.1  可能符合  300,000.00 元" in out and "市级合计: 150,000.00 元" in out
+    assert f"4.1  可能符合  {Money(Decimal(award)).local('zh')}" in out
+    assert f"市级合计: {Money(Decimal(award) / 2).local('zh')}" in out
 
 
 def test_assess_cli_refuses_a_broken_file(tmp_path, capsys):
