@@ -96,6 +96,10 @@ def schema() -> dict[str, Any]:
 
 def _write(path: Path, data: Any) -> bytes:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    # Editors' text is data, never markup: written as JSON escapes, "<", ">" and "&" cannot be
+    # read as HTML by anything that sniffs the file (the parsed JSON is the same).
+    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+        text = text.replace(char, escaped)
     body = text.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(body)
