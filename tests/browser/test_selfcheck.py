@@ -28,7 +28,6 @@ CASES = {"ic_design_house": "2026-06-01", "data_company": "2026-06-01",
          "animation_studio": "2026-06-01", "sme_pilot": "2027-03-15"}
 
 
-@cache
 def cpython_row(answers: dict[str, Any], measure_id: str, on: str) -> dict[str, Any]:
     """The self-check's row for one measure as CPython's calc gives it: the reference."""
     report = assess_with(catalog(), answers, on)
@@ -36,6 +35,7 @@ def cpython_row(answers: dict[str, Any], measure_id: str, on: str) -> dict[str, 
     return dict(row)
 
 
+@cache
 def profile(name: str) -> dict[str, Any]:
     return dict(json.loads((PROFILES / f"{name}.json").read_text("utf-8")))
 
