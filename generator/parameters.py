@@ -25,7 +25,7 @@ from calc import rules
 from calc.fmt import Percent
 
 from . import render as pages
-from .model import Measure, Parameter
+from .model import Measure, Parameter, _figure
 from .render import load_ui, strings
 from .yaml_source import Path_, Problem, SourceDoc
 
@@ -113,18 +113,12 @@ def bind(doc: SourceDoc, params: dict[str, Any], day: dt.date) -> list[tuple[Pat
             continue
         value = current(params[name], day)
         try:  # a parameter with a bad value is reported once, at the parameter, not again here
-            _figure_check(value)
+            _figure(value)
         except (ValueError, InvalidOperation):
             value = 0
         holder[key] = value
         bindings.append((path[1:] + (key,), name))
     return bindings
-
-
-def _figure_check(value: Any) -> None:
-    from .model import _figure
-
-    _figure(value)
 
 
 def literals(doc: SourceDoc) -> list[Problem]:
@@ -173,8 +167,6 @@ def resolver(raw: Raw, measure: str | None, day: dt.date,
             return None
         value = current(entry, day)
         try:
-            from .model import _figure
-
             return figure_text(_figure(value), lang, style)
         except (ValueError, InvalidOperation):  # reported once, at the parameter itself
             return str(value)
