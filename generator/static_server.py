@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 # A content hash in the name (bundle.a5f9d56c.min.js, calculator.686a7fc3ec.js) or in a folder
 # (assets/pyodide/314.0.7-49e8d97211/): the URL changes whenever the bytes do.
@@ -90,11 +90,13 @@ class Server(http.server.ThreadingHTTPServer):
 
 @contextmanager
 def serving(root: Path, port: int = 0, mounts: dict[str, Path] | None = None,
-            immutable: tuple[str, ...] = ()) -> Iterator[Server]:
-    """Serve ``root`` on 127.0.0.1 in a background thread for the duration of the block."""
-    handler = type("BoundHandler", (Handler,), {"mounts": dict(mounts or {}),
-                                                "immutable": immutable})
-    server = Server(("127.0.0.1", port), functools.partial(handler, directory=os.fspath(root)))
+            immutable: tuple[str, ...] = (), handler: type[Handler] = Handler,
+            **attributes: Any) -> Iterator[Server]:
+    """Serve ``root`` on 127.0.0.1 in a background thread for the duration of the block;
+    ``handler`` (a Handler) gets ``attributes`` as class attributes of its own copy."""
+    bound = type("BoundHandler", (handler,), {"mounts": dict(mounts or {}),
+                                              "immutable": immutable, **attributes})
+    server = Server(("127.0.0.1", port), functools.partial(bound, directory=os.fspath(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

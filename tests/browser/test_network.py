@@ -9,16 +9,14 @@ Not timed: each test checks what happens, not how fast (scripts/bench.py measure
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import os
 import re
 import shutil
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -444,18 +442,9 @@ class _BreakingHandler(Handler):
         self.seen.append((wanted, len(body)))
 
 
-@contextmanager
-def _breaking_server(root: Path) -> Iterator[Server]:
-    handler = type("Breaking", (_BreakingHandler,), {"cuts": [], "seen": []})
-    server = Server(("127.0.0.1", 0), functools.partial(handler, directory=os.fspath(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def _breaking_server(root: Path) -> AbstractContextManager[Server]:
+    """The site as static_server serves it, with this test's breaking handler."""
+    return serving(root, handler=_BreakingHandler, cuts=[], seen=[])
 
 
 def test_a_download_that_breaks_off_resumes_where_it_stopped(
