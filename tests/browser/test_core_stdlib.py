@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,18 +124,25 @@ def test_every_example_answers_from_the_core_zip_alone(
     assert snapshot == []  # nothing for later visits before the first answer
 
 
+def _core_without(built_site: Path, dropped: Callable[[str], bool]) -> bytes:
+    """The site's core stdlib zip without the entries ``dropped`` names."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(_runtime(built_site) / pb.CORE) as core, \
+            zipfile.ZipFile(buffer, "w") as damaged:
+        for info in core.infolist():
+            if not dropped(info.filename):
+                damaged.writestr(info, core.read(info))
+    return buffer.getvalue()
+
+
 def test_a_module_missing_from_the_core_is_loaded_from_the_full_zip(
         fresh: tuple[BrowserContext, Guard], server: Server, built_site: Path) -> None:
     context, guard = fresh
-    with zipfile.ZipFile(_runtime(built_site) / pb.CORE) as core:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as damaged:
-            for info in core.infolist():
-                if info.filename != "decimal.pyc":  # calc imports it; Pyodide's start does not
-                    damaged.writestr(info, core.read(info))
+    # calc imports decimal; Pyodide's start does not
+    body = _core_without(built_site, lambda name: name == "decimal.pyc")
 
     def serve(route: Route) -> None:
-        route.fulfill(status=200, body=buffer.getvalue(), content_type="application/zip")
+        route.fulfill(status=200, body=body, content_type="application/zip")
 
     context.route(f"**/{pb.CORE}", serve)
     full = _fetched(context, pb.STDLIB)
@@ -151,14 +158,10 @@ def test_a_module_missing_from_the_core_is_loaded_from_the_full_zip(
 def test_a_core_zip_pyodide_cannot_start_on_falls_back_to_the_full_zip(
         fresh: tuple[BrowserContext, Guard], server: Server, built_site: Path) -> None:
     context, guard = fresh
-    with zipfile.ZipFile(_runtime(built_site) / pb.CORE) as core:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as damaged:
-            for info in core.infolist():
-                if not info.filename.startswith("encodings/"):  # Python cannot start without
-                    damaged.writestr(info, core.read(info))
+    # Python cannot start without its encodings
+    body = _core_without(built_site, lambda name: name.startswith("encodings/"))
     context.route(f"**/{pb.CORE}", lambda route: route.fulfill(
-        status=200, body=buffer.getvalue(), content_type="application/zip"))
+        status=200, body=body, content_type="application/zip"))
     page = guard.open_page(context)
     guard.allow(r"^")  # anything: Pyodide prints the failed start (a fatal error), blank lines
     requests = _requests()[:3]
