@@ -10,8 +10,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .load import DataError, load_all
-from .model import Policy
+from generator.data.load import DataError, load_all
+from generator.data.model import Policy
 
 
 def broken_example(data_root: Path, policy: Policy) -> str:

@@ -114,7 +114,7 @@ def _measure_files(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]
 def _prepare(measure_docs: list[SourceDoc], others: list[SourceDoc | None],
              window: tuple[dt.date, dt.date] | None) -> dict[str, list[tuple[Path_, str]]]:
     """Bind named parameters into the rules and render every file's prose references
-    (``generator.parameters``), before validation; returns where each rule took a parameter."""
+    (``generator.data.parameters``), before validation; returns where each rule took a parameter."""
     day = dt.date.today()
     raw = parameters.collect(measure_docs)
     bindings: dict[str, list[tuple[Path_, str]]] = {}

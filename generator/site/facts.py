@@ -7,8 +7,7 @@ from decimal import Decimal
 
 from calc import rules
 from calc.rules import Node
-
-from .model import Measure
+from generator.data.model import Measure
 
 
 def most(node: Node) -> Decimal | None:

@@ -17,10 +17,10 @@ from calc.engine import MeasureRules as CalcMeasure
 from calc.fmt import Listing, Localized
 from calc.inputs import parse_value
 from calc.messages import bilingual
+from generator.data.examples import work
+from generator.data.model import I18n, Input, Measure, Policy, Term
 
 from . import facts
-from .examples import work
-from .model import I18n, Input, Measure, Policy, Term
 
 
 def type_kinds() -> tuple[str, ...]:

@@ -27,13 +27,13 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 
 log = get_plugin_logger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "web" / "sw.js"
 SW_NAME = "sw.js"
 PAGES_JSON = "assets/qz-pages.json"
 BUILD_LINE = re.compile(r"^const BUILD = .*;$", re.MULTILINE)
 # A content hash in the name (bundle.a5f9d56c.min.js, calculator.686a7fc3ec.js) or in a folder
-# (assets/pyodide/314.0.7-49e8d97211/): the same rule as generator/static_server.py.
+# (assets/pyodide/314.0.7-49e8d97211/): the same rule as generator/serve/static_server.py.
 HASHED = re.compile(r"\.[0-9a-f]{8,}\.|(^|/)\d+\.\d+\.\d+-[0-9a-f]{10}/")
 SIBLINGS = (".br", ".gz", ".zst")  # compressed copies: the server picks them, never a URL
 # Not kept: source maps, and the search language packs the site does not load (search: lang en).

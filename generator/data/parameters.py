@@ -23,10 +23,10 @@ from typing import Any
 
 from calc import rules
 from calc.fmt import Percent
+from generator.site import render as pages
+from generator.site.render import load_ui, strings
 
-from . import render as pages
 from .model import Measure, Parameter, _figure
-from .render import load_ui, strings
 from .yaml_source import Path_, Problem, SourceDoc
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -24,8 +24,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from calc.fmt import Money, Percent, Quantity, plain
+from generator import cache_check
 
-from . import cache_check
 from .jinja_cache import VerifiedBytecodeCache
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -136,7 +136,7 @@ def _md(value: Any) -> Markup:
 
 
 def bytecode_cache(folder: Path = BYTECODE) -> VerifiedBytecodeCache:
-    return VerifiedBytecodeCache(folder)  # entries verified on use, see generator/jinja_cache.py
+    return VerifiedBytecodeCache(folder)  # entries verified on use (generator/site/jinja_cache.py)
 
 
 def environment(folder: Path = TEMPLATES, cache: bool = False) -> Environment:

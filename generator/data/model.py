@@ -301,7 +301,7 @@ class Policy(BaseModel):
     measures: list[Measure]
     profile: ProfileSpec | None = None
     # measure id → (path in its parts, parameter name) for every figure a rule takes from a
-    # parameter: the pages see values, the bundle puts the names back (generator.parameters)
+    # parameter: the pages see values, the bundle puts the names back (generator.data.parameters)
     bindings: dict[str, list[tuple[tuple[str | int, ...], str]]] = {}
 
     def measure(self, measure_id: str) -> Measure:

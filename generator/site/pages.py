@@ -15,9 +15,9 @@ from typing import Any
 from jinja2 import Environment
 
 import calc
+from generator.data.crosscheck import profile_fields
+from generator.data.model import Chapter, Input, Policy, ProfileSection
 
-from .crosscheck import profile_fields
-from .model import Chapter, Input, Policy, ProfileSection
 from .render import LANGS, UiTable, pick, strings
 from .views import MeasureView, clause_ref, measure_view
 

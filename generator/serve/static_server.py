@@ -3,7 +3,7 @@ when the browser accepts them, content-hashed files cached as immutable, the res
 ``.wasm`` and ``.mjs`` with the right types. For the browser tests and the benchmark; it binds to
 127.0.0.1 only.
 
-    python -m generator.static_server site [PORT]
+    python -m generator.serve.static_server site [PORT]
 """
 
 from __future__ import annotations

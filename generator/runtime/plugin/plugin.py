@@ -2,8 +2,8 @@
 
 - ``on_config``: build (or take from the cache) the ``calc`` wheel with the current rules, the
   site's pyodide-lock.json, the precompiled stdlib, the core zip and the memory snapshot
-  (:mod:`generator.pyodide_build`). Runs once per plugin instance: static-i18n's second language
-  build reuses it.
+  (:mod:`generator.runtime.pyodide_build`). Runs once per plugin instance: static-i18n's second
+  language build reuses it.
 - ``on_post_page``: a page that holds a calculator (``data-qz-calc``) gets the stylesheet and a
   small JSON config with the asset URLs (relative to the page) in its head — placed before the
   theme's head script, which starts the worker from it — and the page script in its body.
@@ -21,8 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import escape
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -30,10 +28,11 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import pyodide_build as pb
-from .bundle import bundle
-from .load import DataError, load_all
-from .model import Policy
+from generator.data.bundle import bundle
+from generator.data.load import DataError, load_all
+from generator.data.model import Policy
+from generator.runtime import pyodide_build as pb
+from generator.runtime.plugin.config import PyodideConfig
 
 log = get_plugin_logger(__name__)
 
@@ -43,19 +42,9 @@ RUNTIME_DIR = "assets/pyodide"
 WEB_DIR = "assets/calc"
 WEB_FILES = {"script": "calculator.js", "worker": "calc-worker.js", "style": "calculator.css",
              "selfcheck": "selfcheck.js", "progress": "fetch-progress.js"}
-# The theme's head script (generator/theme/assets/javascripts/qz-head.js) starts the worker when
-# the config precedes it: before the page is parsed, long before the page script runs.
+# The theme's head script (generator/site/theme/assets/javascripts/qz-head.js) starts the worker
+# when the config precedes it: before the page is parsed, long before the page script runs.
 HEAD_SCRIPT = re.compile(r'<script src="[^"]*qz-head\.js"')
-
-
-class PyodideConfig(base.Config):  # type: ignore[no-untyped-call]
-    # Build a memory snapshot with calc imported (Pyodide's private _loadSnapshot API): the
-    # worker fetches it after the first result and restores it on later visits (falling back
-    # to a normal start if restoring fails).
-    snapshot = c.Type(bool, default=True)
-    optimize = c.Choice((0, 2), default=2)  # stdlib .pyc: 2 drops docstrings and asserts
-    watchdog_seconds = c.Type(int, default=20)
-    cache_dir = c.Type(str, default=".cache/qz-pyodide")
 
 
 class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]

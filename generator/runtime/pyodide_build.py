@@ -32,7 +32,7 @@ from pathlib import Path
 
 import zstandard
 
-from .cache_trim import trim, used
+from generator.cache_trim import trim, used
 
 
 # A damaged cache entry is a miss, not a failure: its one warning line must not abort a
@@ -47,7 +47,7 @@ if not cache_log.handlers:
     cache_log.addHandler(_Stderr())
     cache_log.propagate = False
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
 NODE_SCRIPT = WEB / "build" / "pyodide-build.mjs"
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")

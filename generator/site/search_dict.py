@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from .model import Policy
+from generator.data.model import Policy
 
 _HAN_ONLY = re.compile(r"^[\u3400-\u9fff]+$")
 

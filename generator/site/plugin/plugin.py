@@ -4,7 +4,7 @@ Order of events (static-i18n builds the default language, then each other one in
 - ``on_config`` (before anything is cleaned or written): load and validate the data — a mistake
   aborts the build with the loader's report and leaves ``site/`` as it was — compute the worked
   examples, write the jieba user dictionary and put the cached segmenter in Material's search
-  plugin (generator/segment_cache.py), add the theme overrides.
+  plugin (generator/site/segment_cache.py), add the theme overrides.
 - ``on_files`` (after static-i18n sorted the hand-written pages): add this language's generated
   pages and the navigation.
 - ``on_page_markdown``: hand-written pages are templates too; titles and descriptions are escaped
@@ -21,8 +21,6 @@ from typing import Any
 
 import jinja2
 from markupsafe import escape
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -33,25 +31,29 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 import calc
-
-from . import editors, examples, open_data, search_dict, segment_cache
-from .bundle import bundle
-from .load import DataError, load_all
-from .model import Policy
-from .pages import PageSpec, Site
-from .render import I18N, LANGS, TEMPLATES, UiError, bytecode_cache, environment, load_ui
+from generator.data import examples, open_data
+from generator.data.bundle import bundle
+from generator.data.load import DataError, load_all
+from generator.data.model import Policy
+from generator.site import editors, search_dict, segment_cache
+from generator.site.pages import PageSpec, Site
+from generator.site.plugin import static_i18n
+from generator.site.plugin.config import PolicyConfig
+from generator.site.render import (
+    I18N,
+    LANGS,
+    TEMPLATES,
+    UiError,
+    bytecode_cache,
+    environment,
+    load_ui,
+)
 
 log = get_plugin_logger(__name__)
 
-THEME = Path(__file__).resolve().parent / "theme"
+THEME = Path(__file__).resolve().parents[1] / "theme"
 # Hand-written pages (docs/<name>.md and docs/<name>.en.md), in navigation order.
 DOC_PAGES = (("how-to-apply.md", "nav.how_to_apply"), ("for-editors.md", "nav.for_editors"))
-
-
-class PolicyConfig(base.Config):  # type: ignore[no-untyped-call]
-    policy_data = c.Dir(exists=True, default="policy_data")
-    # The date that "ends soon" is measured from (default: the day of the build).
-    today = c.Optional(c.Type(str))
 
 
 class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
@@ -138,24 +140,19 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
         stray = files.src_uris.get("sitemap.xml")  # static-i18n's template, copied as-is otherwise
         if stray is not None and not config.site_url:
             files.remove(stray)
-        i18n = config.plugins.get("i18n")
-        if i18n is not None:  # the sitemap lists every page of every language
-            i18n.i18n_files_per_language[lang] = files.documentation_pages()
+        static_i18n.list_in_sitemap(config, lang, files)
         return files
 
     def _alternates(self, file: File, spec: PageSpec, lang: str, default: str,
                     config: MkDocsConfig) -> None:
-        """What static-i18n sets on its own files, so the language switch keeps the page."""
-        file.alternates = {}  # type: ignore[attr-defined]
+        """The same page in each language, so the language switch keeps the page."""
+        twins: dict[str, File] = {}
         for other in LANGS:
             twin = file if other == lang else File.generated(config, spec.src_uri, content="")
             if twin is not file:
                 twin.dest_uri = f"{'' if other == default else other + '/'}{spec.path}index.html"
-            file.alternates[other] = twin  # type: ignore[attr-defined]
-        file.locale = lang  # type: ignore[attr-defined]
-        file.locale_alternate_of = lang  # type: ignore[attr-defined]
-        file.localization = None if lang == default else lang  # type: ignore[attr-defined]
-        file.norm_src_uri = spec.src_uri  # type: ignore[attr-defined]
+            twins[other] = twin
+        static_i18n.mark_localized(file, twins, lang, default, spec.src_uri)
 
     def _nav(self, files: Files, lang: str) -> list[Any]:
         site = self._site()
@@ -170,7 +167,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
         if selfcheck is not None:
             nav.append({title(selfcheck.title[lang]): selfcheck.src_uri})
         known = {s.src_uri for s in site.specs} | {name for name, _ in DOC_PAGES}
-        for f in files.documentation_pages():  # pages other helpers add, e.g. self-check
+        for f in files.documentation_pages():  # any other hand-written page in docs/
             name = getattr(f, "norm_src_uri", f.src_uri)
             if name not in known:
                 nav.append(name)

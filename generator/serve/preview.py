@@ -1,12 +1,12 @@
 """Run the production nginx configuration (deploy/nginx.conf) over a built site on 127.0.0.1,
 as the current user: ``make preview`` and the deploy tests. ``make preview`` serves only a
-complete build: one whose files match its ``.complete`` stamp (generator/atomic_build.py).
+complete build: one whose files match its ``.complete`` stamp (generator/serve/atomic_build.py).
 
 Only the lines of deploy/nginx.conf marked ``preview:`` are rewritten (user, pid, logs, listen,
 root); temp folders go under a scratch directory. Every rewrite must match exactly once, so an
 edit to the shipped file that breaks the preview fails loudly instead of serving something else.
 
-    python -m generator.preview [SITE] [PORT]
+    python -m generator.serve.preview [SITE] [PORT]
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import atomic_build
+from generator.serve import atomic_build
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONF = ROOT / "deploy" / "nginx.conf"
 TEMPS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 

@@ -23,7 +23,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 
 from generator import cache_check  # a hook file: absolute imports
 from generator.cache_trim import trim, used
-from generator.pyodide_build import sha256
+from generator.runtime.pyodide_build import sha256
 
 log = get_plugin_logger(__name__)
 

@@ -9,8 +9,10 @@ and the folder is swapped with ``site/`` in one step (Linux ``renameat2(RENAME_E
 renames elsewhere, repaired by the next build if they are interrupted). Until then ``site/``
 stays byte for byte the previous build.
 
-    python -m generator.atomic_build [SITE] [mkdocs build options]   build and publish to SITE
-    python -m generator.atomic_build check [SITE]                    exit 1 unless SITE is complete
+    python -m generator.serve.atomic_build [SITE] [mkdocs build options]
+        build and publish to SITE
+    python -m generator.serve.atomic_build check [SITE]
+        exit 1 unless SITE is complete
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import shutil
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STAMP = ".complete"
 _RENAME_EXCHANGE = 2  # linux/fs.h
 
