@@ -9,15 +9,15 @@
 //    worker's first message (the index) the same way over http, until the search field gets
 //    focus, the search toggle opens (phones) or the URL carries a query (?q=).
 // 3. A page with a calculator starts its worker here, from the JSON config the build puts just
-//    before this script (generator/pyodide_plugin.py): Pyodide boots while the page is still
+//    before this script (generator/runtime/plugin/plugin.py): Pyodide boots while the page is still
 //    parsed and laid out, instead of after it. web/calculator.js takes the worker over with
 //    the messages it sent meanwhile (and calls qzStartCalcWorker itself if this did not run).
 //    Nothing here computes: it only sends the boot message.
 // 4. Instant navigation (Material's navigation.instant): the page's JavaScript and its worker
 //    live on from page to page, so the next measure answers without booting Python again.
 //    Material navigates instantly only to pages its sitemap lists, and the site has no sitemap
-//    unless site_url is set (generator/plugin.py): the build lists the pages of each language in
-//    assets/qz-pages.json (generator/service_worker.py) and this answers Material's request for
+//    unless site_url is set (generator/site/plugin/plugin.py): the build lists the pages of each language in
+//    assets/qz-pages.json (generator/serve/service_worker.py) and this answers Material's request for
 //    sitemap.xml from it, with this origin's absolute URLs. Material runs only the new page's
 //    content scripts: a page that brings a calculator or the self-check gets its script here.
 // 5. The service worker (sw.js at the site root): registered once the calculator has started
