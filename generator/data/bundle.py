@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from calc.catalog import FORMAT  # calc owns the format: the build writes the version it reads
+from calc import FORMAT  # calc owns the format: the build writes the version it reads
 
 from .crosscheck import profile_fields
 from .model import Measure, Policy

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import calc
-from calc.engine import Estimate
 
 from .bundle import bundle
 from .model import Example, Measure, Policy
@@ -18,7 +17,7 @@ class Worked:
     """A named example with what ``calc`` computed for it (or the error it gave)."""
 
     example: Example
-    result: Estimate | None
+    result: calc.Estimate | None
     error: calc.CalcError | None
 
     @property
@@ -33,8 +32,8 @@ def work(policy: Policy, measure: Measure, catalog: calc.Catalog) -> list[Worked
         on = example.on or policy.document.window.start
         try:
             inputs = {k: v for k, v in example.inputs.items()}
-            result = calc.engine.estimate(catalog.get(f"{policy.document.id}/{measure.id}"),
-                                          inputs, on)
+            result = calc.estimate(f"{policy.document.id}/{measure.id}", inputs, on,
+                                   using=catalog)
             found.append(Worked(example, result, None))
         except calc.CalcError as error:
             found.append(Worked(example, None, error))

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from calc.catalog import FORMAT
+from calc import FORMAT
 from calc.schema import rules_schema
 
 from .model import Document, Example, Glossary, I18n, Input, Policy, ProfileSection, Window

@@ -21,8 +21,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from calc import rules
-from calc.fmt import Percent
+from calc import Percent, rules
 from generator.site import render as pages
 from generator.site.render import load_ui, strings
 

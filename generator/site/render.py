@@ -23,7 +23,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from calc.fmt import Money, Percent, Quantity, plain
+from calc import Money, Percent, Quantity, plain
 from generator import cache_check
 
 from .jinja_cache import VerifiedBytecodeCache

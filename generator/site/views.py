@@ -12,11 +12,7 @@ from typing import Any, cast
 from markupsafe import Markup, escape
 
 import calc
-from calc import rules
-from calc.engine import MeasureRules as CalcMeasure
-from calc.fmt import Listing, Localized
-from calc.inputs import parse_value
-from calc.messages import bilingual
+from calc import Listing, Localized, bilingual, parse_value, rules
 from generator.data.examples import work
 from generator.data.model import I18n, Input, Measure, Policy, Term
 
@@ -132,7 +128,7 @@ def kinds(measure: Measure) -> tuple[str, ...]:
     return tuple(k for k in type_kinds() if k in found)
 
 
-def _shown(item: calc.engine.MeasureRules, name: str, raw: Any) -> dict[str, str]:
+def _shown(item: calc.MeasureRules, name: str, raw: Any) -> dict[str, str]:
     """An example's input value as each language writes it (as typed, if calc refuses it)."""
     definition = item.inputs[name]
     try:
@@ -152,7 +148,7 @@ def _shown(item: calc.engine.MeasureRules, name: str, raw: Any) -> dict[str, str
 
 
 def examples(policy: Policy, measure: Measure, catalog: calc.Catalog) -> tuple[ExampleView, ...]:
-    compiled: CalcMeasure = catalog.get(f"{policy.document.id}/{measure.id}")
+    compiled: calc.MeasureRules = catalog.get(f"{policy.document.id}/{measure.id}")
     labels = {i.name: i.label for i in measure.inputs}
     views = []
     for worked in work(policy, measure, catalog):
