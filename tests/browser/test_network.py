@@ -260,9 +260,9 @@ def _new_build(site: Path, target: Path) -> tuple[str, str]:
         if old in text:
             page.unlink()  # a hard link: write a new file, never the original
             page.write_text(text.replace(old, new), "utf-8")
-            for sibling in (".br", ".gz", ".zst"):
+            for sibling in (".br", ".gz"):
                 page.with_name(page.name + sibling).unlink(missing_ok=True)
-    for name in ("sw.js", "sw.js.br", "sw.js.gz", "sw.js.zst"):
+    for name in ("sw.js", "sw.js.br", "sw.js.gz"):
         (target / name).unlink(missing_ok=True)  # the server would prefer a stale sibling
     service_worker.write(target, ["", "en/"], service_worker=True)
     return old, new

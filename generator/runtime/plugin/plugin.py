@@ -10,7 +10,8 @@
 - ``on_serve``: ``mkdocs serve`` rebuilds when a file under ``web/`` changes.
 - ``on_post_build``: copy the runtime to ``assets/pyodide/<version>-<hash>/`` and the page script,
   worker and stylesheet to ``assets/calc/<name>.<hash>.<ext>``: every URL names its content, so
-  a server may cache all of them as immutable.
+  a server may cache all of them as immutable. Their ``.br``/``.gz`` siblings are written after,
+  with every other file's (generator/serve/precompress.py).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.runtime: pb.Runtime | None = None
         self.web: dict[str, str] = {}  # role → site path
-        self.web_files: dict[str, Path] = {}  # site path → source (and compressed siblings)
+        self.web_files: dict[str, Path] = {}  # site path → source
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.runtime is None:
@@ -68,8 +69,6 @@ class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]
                 path = f"{WEB_DIR}/{source.stem}.{digest[:10]}{source.suffix}"
                 self.web[role] = path
                 self.web_files[path] = source
-                for suffix, packed in pb.compressed(inputs, source, digest).items():
-                    self.web_files[path + suffix] = packed
             log.info(f"calculator runtime: Pyodide {self.runtime.version}, "
                      f"{self.runtime.wheel}, snapshot {'on' if self.runtime.snapshot else 'off'}")
         return config
@@ -114,7 +113,9 @@ class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]
             "watchdogMs": self.config.watchdog_seconds * 1000,
             # selfcheck.js imports Engine from the calculator script by this (hashed) URL.
             "engine": url(self.web["script"]),
-            # The worker's byte counter and the runtime files' sizes (its progress bar's total).
+            # The worker's byte counter and the runtime files' sizes (its progress bar's total):
+            # every file the worker may ask for, by name, decoded (it counts bytes after HTTP
+            # decoding). Their .br/.gz siblings are not URLs: the server picks one per request.
             "progress": url(self.web["progress"]),
             "sizes": {name: path.stat().st_size for name, path in runtime.files.items()},
         }
