@@ -18,13 +18,15 @@ from .catalog import FORMAT, Catalog, load_default
 from .engine import Estimate, MeasureRules
 from .engine import estimate as _estimate
 from .errors import CalcError
-from .fmt import Listing, Localized, Money, Percent, Quantity, plain
+from .fmt import Amount, Label, Listing, Localized, Money, Percent, Quantity, plain
 from .inputs import parse_value
-from .messages import bilingual
+from .messages import bilingual, both
+from .strings import STRINGS
 
-__all__ = ["FORMAT", "CalcError", "Catalog", "Estimate", "Listing", "Localized", "MeasureRules",
-           "Money", "Percent", "Quantity", "assess", "bilingual", "catalog", "describe",
-           "estimate", "measures", "parse_value", "plain", "use_bundle"]
+__all__ = ["FORMAT", "STRINGS", "Amount", "CalcError", "Catalog", "Estimate", "Label", "Listing",
+           "Localized", "MeasureRules", "Money", "Percent", "Quantity", "assess", "bilingual",
+           "both", "catalog", "describe", "estimate", "measures", "parse_value", "plain",
+           "use_bundle"]
 
 _catalog: Catalog | None = None
 

@@ -8,7 +8,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from .errors import CalcError
-from .fmt import FEN, Label, Money, to_fen
+from .fmt import FEN, Label, Money, money_texts, to_fen
 from .inputs import InputDef, parse_date, parse_value
 from .messages import bilingual
 from .parameters import Dated, bind, values_on
@@ -136,6 +136,8 @@ class Estimate:
             "reasons": list(self.reasons),
             "warnings": list(self.warnings),
             "missing": list(self.missing),
+            # The amounts written out in each language (calc/fmt.py): the page shows these.
+            "shown": {key: money_texts(getattr(self, key)) for key in ("award", "city", "county")},
         }
 
 

@@ -496,7 +496,7 @@ class Calculator extends WorkerForm {
       const td = document.createElement("td");
       th.scope = "row";
       th.textContent = label;
-      td.textContent = shown.join(this.lang === "zh" ? "、" : ", ") || "—";
+      td.textContent = shown.join(this.strings.listSep) || "—";
       tr.append(th, td);
       rows.push(tr);
     }

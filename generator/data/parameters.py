@@ -50,7 +50,7 @@ def _ui(lang: str) -> dict[str, str]:
 
 def amount_text(value: Decimal, lang: str, bare: bool = False) -> str:
     """An amount the way the pages write policy figures (the one formatter, in ``render``)."""
-    return pages.amount_text(value, lang, _ui(lang), bare)
+    return pages.amount_text(value, lang, bare)
 
 
 def rate_text(rate: Decimal) -> str:
@@ -107,8 +107,8 @@ def bind(doc: SourceDoc, params: dict[str, Any], day: dt.date) -> list[tuple[Pat
         if not (isinstance(name, str) and NAME.match(name)):
             continue
         if name not in params:
-            doc.problems.append(doc.problem(path + (key,), f"未定义的参数 {name!r}",
-                                            f"undefined parameter {name!r}"))
+            doc.problems.append(doc.said(path + (key,), "rules.undefined_parameter",
+                                         name=repr(name)))
             continue
         value = current(params[name], day)
         try:  # a parameter with a bad value is reported once, at the parameter, not again here
@@ -124,10 +124,7 @@ def literals(doc: SourceDoc) -> list[Problem]:
     """A rule field that types a number instead of naming a parameter (run before ``bind``):
     such a figure has no clause the build can check it against."""
     data = doc.data if isinstance(doc.data, dict) else {}
-    return [doc.problem(path + (key,), f"规则中的数字 {holder[key]!r} 须写成命名参数"
-                        "（parameters: 名称 → value + ref），再在此处写参数名",
-                        f"the figure {holder[key]!r} must be a named parameter (parameters: "
-                        "name → value + ref), named here")
+    return [doc.said(path + (key,), "data.figure_literal", value=repr(holder[key]))
             for path, holder, key in _figure_fields(data.get("parts"), ("parts",))
             if not (isinstance(holder[key], str) and NAME.match(holder[key]))]
 
@@ -232,11 +229,8 @@ def _fill(doc: SourceDoc, text: str, lang: str, path: Path_, resolve: Resolver) 
     def one(match: re.Match[str]) -> str:
         found = resolve(match.group(1), lang, match.group(2))
         if found is None:
-            doc.problems.append(doc.problem(
-                path, f"未知的引用 {match.group(0)}：不是本措施的参数、<措施>.<参数>、"
-                "示例的 in./out. 或 validity.start/end",
-                f"unknown reference {match.group(0)}: not a parameter of this measure, "
-                "<measure>.<parameter>, an example's in./out. or validity.start/end"))
+            doc.problems.append(doc.said(path, "data.unknown_reference",
+                                         reference=match.group(0)))
             return match.group(0)
         return found
 
@@ -303,34 +297,23 @@ def guard(doc: SourceDoc, measure: Measure) -> list[Problem]:
     for path, ref in _rule_refs(data.get("parts"), ("parts",)):
         stale = [q for q in quotes(ref) if _squeeze(q) not in text_zh]
         if stale:
-            problems.append(doc.problem(
-                path, f"所引“{stale[0]}”不在本条原文（第 {clause_line} 行）中",
-                f"the quoted “{stale[0]}” is not in the clause text (line {clause_line})"))
+            problems.append(doc.said(path, "data.stale_quote", quote=stale[0], line=clause_line))
     for name, parameter in measure.parameters.items():
         at = ("parameters", name, "value")
         cited = [_squeeze(q) for q in quotes(parameter.ref)]
         shown = "、".join(sorted(zh_forms(parameter)))
         if not cited:
-            problems.append(doc.problem(("parameters", name, "ref"),
-                                        "参数的 ref 须用“…”引用条文原文",
-                                        "a parameter's ref must quote the clause in “…”"))
+            problems.append(doc.said(("parameters", name, "ref"), "data.ref_unquoted"))
             continue
         missing = [q for q in cited if q not in text_zh]
         if missing:
-            problems.append(doc.problem(("parameters", name, "ref"),
-                                        f"所引“{missing[0]}”不在本条原文（第 {clause_line} 行）中",
-                                        f"the quoted “{missing[0]}” is not in the clause text "
-                                        f"(line {clause_line})"))
+            problems.append(doc.said(("parameters", name, "ref"), "data.stale_quote",
+                                     quote=missing[0], line=clause_line))
         elif not any(form in q for form in zh_forms(parameter) for q in cited):
-            problems.append(doc.problem(at, f"参数 {name} = {parameter.value} 与所引条文不符："
-                                        f"条文（第 {clause_line} 行）中没有 {shown}",
-                                        f"parameter {name} = {parameter.value} disagrees with the "
-                                        f"clause it cites: the text (line {clause_line}) does not "
-                                        f"say {shown}"))
+            problems.append(doc.said(at, "data.figure_disagrees", name=name,
+                                     value=parameter.value, line=clause_line, shown=shown))
         if not any(form in text_en for form in en_forms(parameter)):
             line = doc.position(("text", "en"))[0]
-            problems.append(doc.problem(at, f"参数 {name} = {parameter.value} 未出现在英文译文"
-                                        f"（第 {line} 行）中", f"parameter {name} = "
-                                        f"{parameter.value} is not in the English clause text "
-                                        f"(line {line})"))
+            problems.append(doc.said(at, "data.figure_untranslated", name=name,
+                                     value=parameter.value, line=line))
     return problems

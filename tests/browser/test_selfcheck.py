@@ -227,8 +227,8 @@ def test_csv_lists_every_measure_and_the_totals(page: Page, server: Server,
     assert list(body) == ids
     report = assess_with(catalog(), profile("ic_design_house"), "2026-06-01")
     (want,) = [r for r in report["rows"] if r["measure"] == "5.1"]
-    assert body["5.1"][2] == ui("zh")["sc.status.may_qualify"] and body["5.1"][3] == want["award"]
-    assert [ui("zh")["sc.total.entitlements"], "", "", report["totals"]["entitlements"]] in table
+    assert body["5.1"][2] == ui("zh")["status.may_qualify"] and body["5.1"][3] == want["award"]
+    assert [ui("zh")["total.entitlements"], "", "", report["totals"]["entitlements"]] in table
 
 
 def test_a_qualifying_measure_opens_its_calculator_prefilled(page: Page, server: Server) -> None:
