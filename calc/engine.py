@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
+from .alternatives import patched
 from .errors import CalcError
 from .fmt import FEN, Label, Money, to_fen
 from .inputs import InputDef, parse_date, parse_value
@@ -14,6 +15,16 @@ from .messages import bilingual
 from .parameters import Dated, bind, values_on
 from .parameters import read as read_parameters
 from .rules import ZERO, Context, Node
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """An alternative reading that changes one part's rule (bundle ``alternatives``)."""
+
+    ref: str
+    label: Label
+    part: str
+    rule: Any  # the part's raw rule tree with the patch applied, parameters still named
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,7 @@ class MeasureRules:
     warn_days: int
     data: dict[str, Any] = field(repr=False)
     parameters: dict[str, Dated] = field(default_factory=dict, repr=False)
+    alternatives: tuple[Alternative, ...] = ()
     _built: dict[tuple[str, ...], tuple[RulePart, ...]] = field(default_factory=dict, repr=False,
                                                            compare=False)
 
@@ -57,6 +69,12 @@ class MeasureRules:
         if key not in self._built:
             self._built[key] = _parts(bind(self.data["parts"], values))
         return self._built[key]
+
+    def alternative_parts(self, alt: Alternative, day: dt.date) -> tuple[RulePart, ...]:
+        """The parts in force on ``day`` with one part's rule read the alternative way."""
+        values = values_on(self.parameters, day)
+        return tuple(RulePart(p.id, p.title, p.upper, Node.build(bind(alt.rule, values)))
+                     if p.id == alt.part else p for p in self.parts_on(day))
 
     @classmethod
     def from_bundle(cls, doc: dict[str, Any], data: dict[str, Any]) -> MeasureRules:
@@ -85,7 +103,16 @@ class MeasureRules:
             warn_days=limits["expiry_warning_days"],
             data=data,
             parameters=read_parameters(data.get("parameters", {})),
+            alternatives=_alternatives(data),
         )
+
+
+def _alternatives(data: dict[str, Any]) -> tuple[Alternative, ...]:
+    rules = {p["id"]: p["rule"] for p in data["parts"]}
+    default = bilingual("alt.reading")
+    return tuple(Alternative(a["ref"], Label.of(a.get("label") or default), a["part"],
+                             patched(rules[a["part"]], a["at"], a["node"]))
+                 for a in data.get("alternatives") or [])
 
 
 def _parts(data: list[dict[str, Any]]) -> tuple[RulePart, ...]:
@@ -118,6 +145,7 @@ class Estimate:
     reasons: tuple[dict[str, str], ...]
     warnings: tuple[dict[str, str], ...]
     missing: tuple[dict[str, str], ...] = ()
+    alternatives: tuple[dict[str, Any], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: amounts as decimal strings."""
@@ -136,6 +164,7 @@ class Estimate:
             "reasons": list(self.reasons),
             "warnings": list(self.warnings),
             "missing": list(self.missing),
+            "alternatives": list(self.alternatives),
         }
 
 
@@ -230,9 +259,34 @@ def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | Non
         warnings.append({**bilingual("warn.upper_bound"), "ref": measure.clause})
     if (measure.end - day).days <= measure.warn_days:
         warnings.append({**bilingual("warn.expires", end=measure.end), "ref": measure.window_ref})
+    alternatives = tuple(_alternative(measure, alt, day, values, award)
+                         for alt in measure.alternatives)
     return Estimate(
         measure=measure.id, on=day, award=award, city=city, county=county, upper_bound=upper,
         eligible=award > 0, formula=ctx.formula, parts=tuple(parts), steps=tuple(ctx.steps),
         reasons=tuple(ctx.reasons), warnings=tuple(warnings),
         missing=tuple({"zh": e.zh, "en": e.en, "field": e.field or ""} for e in missing),
+        alternatives=tuple(a for a in alternatives if a is not None),
     )
+
+
+def _alternative(measure: MeasureRules, alt: Alternative, day: dt.date, values: dict[str, Any],
+                 primary: Decimal) -> dict[str, Any] | None:
+    """The award under one alternative reading (None when it needs an input not given): the
+    same inputs, the same single rounding and split, one part's rule read the other way."""
+    ctx = Context(measure.inputs, dict(values), measure.limits)
+    total = ZERO
+    try:
+        for part in measure.alternative_parts(alt, day):
+            total += part.rule.evaluate(ctx)
+    except CalcError as error:
+        if error.code != "error.missing":
+            raise
+        return None
+    award = to_fen(total)
+    city, county = split(measure, award)
+    upper = any(p.upper for p in measure.parts)
+    code = "alt.award_up_to" if upper and award > 0 else "alt.award"
+    return {"ref": alt.ref, "label": {"zh": alt.label.zh, "en": alt.label.en},
+            "award": str(award), "city": str(city), "county": str(county),
+            "differs": award != primary, **bilingual(code, label=alt.label, amount=Money(award))}

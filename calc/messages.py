@@ -14,6 +14,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "en": "Fixed amount {amount}"},
     "step.rate": {"zh": "{label} {base} × {rate} = {result}",
                   "en": "{label} {base} × {rate} = {result}"},
+    "step.rate_above": {"zh": "{label} {base} 中超过 {above} 的部分 {excess} × {rate} = {result}",
+                        "en": "The part of {label} {base} above {above}, {excess}, × {rate} = {result}"},
     "step.per_unit": {"zh": "{label} {quantity} × 每分钟 {price} = {result}",
                       "en": "{label} {quantity} × {price} per minute = {result}"},
     "step.lookup": {"zh": "{label}：{choice} → {amount}",
@@ -97,6 +99,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "en": "the figures given compute to zero"},
     "why.zero_base": {"zh": "{label}为 0",
                       "en": "{label} is 0"},
+    "why.rate_above": {"zh": "{label} {base} 没有超过 {above} 的部分",
+                       "en": "{label} {base} has no part above {above}"},
+    # ---- alternative readings and what would qualify
+    "alt.reading": {"zh": "另一种理解", "en": "the alternative reading"},
+    "alt.award": {"zh": "{label}下：{amount}",
+                  "en": "Under {label}: {amount}"},
+    "alt.award_up_to": {"zh": "{label}下：最高 {amount}",
+                        "en": "Under {label}: up to {amount}"},
     # ---- warnings
     "warn.expires": {"zh": "本条措施有效期至 {end}，请在截止前申报",
                      "en": "This measure is valid until {end}; apply before then"},

@@ -133,6 +133,41 @@ def literals(doc: SourceDoc) -> list[Problem]:
             if not (isinstance(holder[key], str) and NAME.match(holder[key]))]
 
 
+def alternative_figures(doc: SourceDoc, params: dict[str, Any]) -> list[Problem]:
+    """Each figure of an alternative reading's rule (``readings[].alternative.rules[].node``)
+    names a parameter of its measure; it becomes ``{"param": name}``, as in the bundle, for
+    ``calc`` to check and bind. A typed number or an unknown name is a problem at its line."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    problems: list[Problem] = []
+    for path, node in _alternative_nodes(data):
+        for at, key in rules.figures(node):
+            holder: Any = node
+            for step in at:
+                holder = holder[step]
+            name = holder[key]
+            where = path + at + (key,)
+            if not (isinstance(name, str) and NAME.match(name)):
+                problems.append(doc.problem(where, f"规则中的数字 {name!r} 须写成命名参数",
+                                            f"the figure {name!r} must be a named parameter"))
+            elif name not in params:
+                problems.append(doc.problem(where, f"未定义的参数 {name!r}",
+                                            f"undefined parameter {name!r}"))
+            else:
+                holder[key] = {"param": name}
+    return problems
+
+
+def _alternative_nodes(data: dict[str, Any]) -> Iterator[tuple[Path_, dict[str, Any]]]:
+    readings = data.get("readings")
+    for r, reading in enumerate(readings if isinstance(readings, list) else []):
+        alt = reading.get("alternative") if isinstance(reading, dict) else None
+        found = alt.get("rules") if isinstance(alt, dict) else None
+        for j, item in enumerate(found if isinstance(found, list) else []):
+            node = item.get("node") if isinstance(item, dict) else None
+            if isinstance(node, dict):
+                yield ("readings", r, "alternative", "rules", j, "node"), node
+
+
 def _figure_fields(parts: Any, path: Path_) -> Iterator[tuple[Path_, dict[str, Any], str]]:
     """(path, holder, field) of every figure in the rule trees of ``parts``: the fields each
     primitive declares as figures (``calc.rules``)."""

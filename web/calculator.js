@@ -424,6 +424,8 @@ class Calculator extends WorkerForm {
     this.slot("city").textContent = this.money(r.city);
     this.slot("county").textContent = this.money(r.county);
     this.list("steps", r.steps);
+    // Alternative readings that change the amount (the engine computes them; see calc/alternatives.py)
+    this.list("alternatives", (r.alternatives ?? []).filter((a) => a.differs));
     this.list("warnings", r.warnings);
     this.list("reasons", r.reasons);
     this.slot("reasons-title").textContent =

@@ -1,0 +1,42 @@
+"""The engine's extras in the calculator: the award under an alternative reading beside the
+primary one, each step's clause in English on the English site, and what would qualify."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+import calc
+from generator.static_server import Server
+
+from .calcpage import LANGS, Calc, cpython, policy
+
+pytestmark = pytest.mark.browser
+
+ON = dt.date(2026, 6, 1)
+
+
+def fee_example() -> dict[str, Any]:
+    """3.1's first worked example with only a fee above the threshold (figures from the data)."""
+    m = policy().measure("3.1")
+    threshold = m.parameters["fee_threshold"].number
+    return next(dict(e.inputs) for e in m.examples if set(e.inputs) == {"fee"}
+                and Decimal(str(e.inputs["fee"])) > threshold)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_alternative_reading_figure_shows_and_equals_cpython(page: Page, server: Server,
+                                                                 lang: str) -> None:
+    m = policy().measure("3.1")
+    inputs = fee_example()
+    calculator = Calc.open(page, server.url, m, lang)
+    calculator.enter(inputs, ON)
+    expected = cpython(m, inputs, ON)
+    assert isinstance(expected, calc.Estimate)
+    shown = [a for a in expected.alternatives if a["differs"]]
+    assert shown and shown[0]["award"] != str(expected.award)
+    assert calculator.texts("alternatives") == [f"{a[lang]} {a['ref']}" for a in shown]
