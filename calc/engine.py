@@ -14,7 +14,7 @@ from .inputs import InputDef, parse_date, parse_value
 from .messages import bilingual
 from .parameters import Dated, bind, values_on
 from .parameters import read as read_parameters
-from .rules import ZERO, Context, Node
+from .rules import ZERO, Context, Node, walk
 
 
 @dataclass(frozen=True)
@@ -224,7 +224,8 @@ def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | Non
     day = parse_date(on)
     values = parse_inputs(measure, raw)
     check_window(measure, day)
-    ctx = Context(measure.inputs, values, measure.limits)
+    ctx = Context(measure.inputs, values, measure.limits,
+                  english=english(measure.parts_on(day)))
     exact: list[tuple[RulePart, Decimal, int]] = []  # part, exact amount, where its subtotal goes
     missing: list[CalcError] = []
     for part in measure.parts_on(day):
@@ -238,7 +239,8 @@ def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | Non
     if len(measure.parts) > 1:
         for (part, _, at), fen in reversed(list(zip(exact, shown, strict=True))):
             ctx.steps.insert(at, {**bilingual("step.part", title=part.title, amount=Money(fen)),
-                                  "ref": part.rule.ref})
+                                  "ref": part.rule.ref,
+                                  "ref_en": ctx.english_ref(part.rule.ref)})
         if shown != [to_fen(amount) for _, amount, _ in exact]:
             ctx.step("step.parts_allocated", measure.clause, amount=Money(award))
     city, county = split(measure, award)
@@ -254,11 +256,14 @@ def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | Non
     upper = any(p.upper_bound for p in parts)
     warnings = []
     if not ctx.formula:
-        warnings.append({**bilingual("warn.no_formula"), "ref": measure.clause})
+        warnings.append({**bilingual("warn.no_formula"), "ref": measure.clause,
+                         "ref_en": ctx.english_ref(measure.clause)})
     elif upper:
-        warnings.append({**bilingual("warn.upper_bound"), "ref": measure.clause})
+        warnings.append({**bilingual("warn.upper_bound"), "ref": measure.clause,
+                         "ref_en": ctx.english_ref(measure.clause)})
     if (measure.end - day).days <= measure.warn_days:
-        warnings.append({**bilingual("warn.expires", end=measure.end), "ref": measure.window_ref})
+        warnings.append({**bilingual("warn.expires", end=measure.end), "ref": measure.window_ref,
+                         "ref_en": ctx.english_ref(measure.window_ref)})
     alternatives = tuple(_alternative(measure, alt, day, values, award)
                          for alt in measure.alternatives)
     return Estimate(
@@ -268,6 +273,12 @@ def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | Non
         missing=tuple({"zh": e.zh, "en": e.en, "field": e.field or ""} for e in missing),
         alternatives=tuple(a for a in alternatives if a is not None),
     )
+
+
+def english(parts: tuple[RulePart, ...]) -> dict[str, str]:
+    """Each rule reference's English form (the data's ``ref_en``), by the Chinese one."""
+    return {node.ref: node.ref_en for part in parts for _, node in walk(part.rule)
+            if node.ref_en}
 
 
 def _alternative(measure: MeasureRules, alt: Alternative, day: dt.date, values: dict[str, Any],

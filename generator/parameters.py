@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any
 
 from calc import rules
-from calc.fmt import Percent
+from calc.fmt import Percent, article
 
 from . import render as pages
 from .model import Measure, Parameter, _figure
@@ -328,6 +328,35 @@ def _rule_refs(node: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
                 yield from _rule_refs(item, path + (key,))
 
 
+def _english_ref(doc: SourceDoc, path: Path_, ref: str, text_en: str,
+                 line: int) -> list[Problem]:
+    """A rule's ``ref`` has a ``ref_en`` beside it: the same clause label in English
+    ("Art. 3(1)") and English words, in “…”, that are in the measure's ``text.en``."""
+    holder: Any = doc.data
+    for step in path[:-1]:
+        holder = holder[step]
+    english = holder.get("ref_en") if isinstance(holder, dict) else None
+    at = path[:-1] + ("ref_en",)
+    label = article(ref)
+    if not isinstance(english, str):
+        return [doc.problem(path, "缺少 ref_en：请写出该条款的英文标签和英文原文引文，如 "
+                            "Art. 3(1) “…”", "missing ref_en: the clause label and its English "
+                            "words in “…”, such as Art. 3(1) “…”")]
+    if label is not None and english != label[0] and not english.startswith(label[0] + " "):
+        return [doc.problem(at, f"ref_en 应以 {label[0]} 开头（与 ref 同一条款）",
+                            f"ref_en must start with {label[0]} (the clause of ref)")]
+    cited = quotes(english)
+    if quotes(ref) and not cited:
+        return [doc.problem(at, "ref_en 须用“…”引用英文译文", "ref_en must quote the English "
+                            "text in “…”")]
+    missing = [q for q in cited if _squeeze(q).replace("CNY", "") not in text_en]
+    if missing:
+        return [doc.problem(at, f"所引“{missing[0]}”不在本条英文译文（第 {line} 行）中",
+                            f"the quoted “{missing[0]}” is not in the English clause text "
+                            f"(line {line})")]
+    return []
+
+
 def guard(doc: SourceDoc, measure: Measure) -> list[Problem]:
     """Each parameter's value appears in the clause words it quotes, those words are in the
     measure's verbatim text, and the English translation writes the same figure; every rule's
@@ -336,12 +365,16 @@ def guard(doc: SourceDoc, measure: Measure) -> list[Problem]:
     text_zh, text_en = _squeeze(measure.text.zh), _squeeze(measure.text.en).replace("CNY", "")
     clause_line = doc.position(("text", "zh"))[0]
     data = doc.data if isinstance(doc.data, dict) else {}
-    for path, ref in _rule_refs(data.get("parts"), ("parts",)):
+    english_line = doc.position(("text", "en"))[0]
+    alternative = [(path, node) for path, node in _alternative_nodes(data)]
+    for path, ref in [*_rule_refs(data.get("parts"), ("parts",)),
+                      *(r for at, node in alternative for r in _rule_refs(node, at))]:
         stale = [q for q in quotes(ref) if _squeeze(q) not in text_zh]
         if stale:
             problems.append(doc.problem(
                 path, f"所引“{stale[0]}”不在本条原文（第 {clause_line} 行）中",
                 f"the quoted “{stale[0]}” is not in the clause text (line {clause_line})"))
+        problems += _english_ref(doc, path, ref, text_en, english_line)
     for name, parameter in measure.parameters.items():
         at = ("parameters", name, "value")
         cited = [_squeeze(q) for q in quotes(parameter.ref)]

@@ -4,7 +4,6 @@ most it can pay, award types, and the worked examples as ``calc`` computed them 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -14,7 +13,7 @@ from markupsafe import Markup, escape
 import calc
 from calc import rules
 from calc.engine import MeasureRules as CalcMeasure
-from calc.fmt import Listing, Localized
+from calc.fmt import CLAUSE, Listing, Localized, article
 from calc.inputs import parse_value
 from calc.messages import bilingual
 
@@ -31,36 +30,26 @@ def type_kinds() -> tuple[str, ...]:
                         key=lambda k: known[k].column or 0))
 
 
-NUMERALS = "一二三四五六七八九"
-# A clause reference as the data writes it: article and item in Chinese numerals, then perhaps
-# the quoted words, e.g. 九（二） or 八（一）“单个项目补助最高不超过”.
-CLAUSE = re.compile(r"^([一二三四五六七八九十]+)（([一二三四五六七八九十]+)）")
-
-
-def _number(chinese: str) -> int:
-    """一 … 九十九: a tens digit before 十 (or none, for ten), a units digit after it."""
-    tens, _, units = chinese.rpartition("十")
-    if "十" not in chinese:
-        return NUMERALS.index(chinese) + 1
-    ten = NUMERALS.index(tens) + 1 if tens else 1
-    return ten * 10 + (NUMERALS.index(units) + 1 if units else 0)
-
-
-def clause_ref(ref: str, lang: str, own: str | None = None) -> Markup:
-    """A clause reference for a page in ``lang``: English pages say "Art. 9(2)" and keep any
-    quoted Chinese words, marked as Chinese; other references are shown as written. The page's
-    own clause (``own``, e.g. 八（一）) links to its English text in the page's official-text
-    section: the quoted words are Chinese only, the translation is of the whole clause."""
-    found = CLAUSE.match(ref)
+def clause_ref(ref: str, lang: str, own: str | None = None,
+               english: str | None = None) -> Markup:
+    """A clause reference for a page in ``lang``: English pages say "Art. 9(2)", then the
+    clause's English words (``english``, the data's ``ref_en``) and the quoted Chinese words,
+    marked as Chinese; other references are shown as written. The page's own clause (``own``,
+    e.g. 八（一）) links to its text in the page's official-text section."""
+    found = article(ref)
     if lang == "zh" or not found:
         return escape(ref)
-    article: Markup = escape(f"Art. {_number(found[1])}({_number(found[2])})")
-    if found[0] == own:
-        article = Markup('<a href="#official-text">') + article + Markup("</a>")
-    rest = ref[found.end():].strip()
+    label, rest = found
+    link: Markup = escape(label)
+    clause = CLAUSE.match(ref)
+    if clause is not None and clause[0] == own:
+        link = Markup('<a href="#official-text">') + link + Markup("</a>")
+    words = english[len(label):].strip() if english and english.startswith(label) else ""
+    if words:
+        link += Markup(" ") + escape(words)
     if not rest:
-        return article
-    return article + Markup(' <span lang="zh">') + escape(rest) + Markup("</span>")
+        return link
+    return link + Markup(' <span lang="zh">') + escape(rest) + Markup("</span>")
 
 
 @dataclass(frozen=True)

@@ -443,7 +443,15 @@ class Calculator extends WorkerForm {
       const li = document.createElement("li");
       const ref = document.createElement("span");
       ref.className = "qz-ref";
-      ref.textContent = item.ref;
+      // English pages quote the clause in English (the data's ref_en) beside the Chinese words.
+      if (this.lang === "en" && item.ref_en && item.ref_en !== item.ref) {
+        const zh = document.createElement("span");
+        zh.lang = "zh";
+        zh.textContent = item.ref;
+        ref.append(item.ref_en, " (", zh, ")");
+      } else {
+        ref.textContent = item.ref;
+      }
       li.append(item[this.lang], " ", ref);
       return li;
     }));

@@ -40,3 +40,18 @@ def test_the_alternative_reading_figure_shows_and_equals_cpython(page: Page, ser
     shown = [a for a in expected.alternatives if a["differs"]]
     assert shown and shown[0]["award"] != str(expected.award)
     assert calculator.texts("alternatives") == [f"{a[lang]} {a['ref']}" for a in shown]
+
+
+def test_english_steps_quote_the_english_clause_beside_the_chinese(page: Page,
+                                                                   server: Server) -> None:
+    m = policy().measure("3.1")
+    inputs = fee_example()
+    calculator = Calc.open(page, server.url, m, "en")
+    calculator.enter(inputs, ON)
+    expected = cpython(m, inputs, ON)
+    assert isinstance(expected, calc.Estimate)
+    shown = calculator.texts("steps")
+    assert shown == [f"{s['en']} {s['ref_en']} ({s['ref']})" if s["ref_en"] != s["ref"]
+                     else f"{s['en']} {s['ref']}" for s in expected.steps]
+    assert any("“" in s["ref_en"] and s["ref_en"] in line
+               for s, line in zip(expected.steps, shown, strict=True))

@@ -107,3 +107,24 @@ def test_paths_and_patches():
     assert find({"items": [RATE]}, ("items", 0)) == RATE
     tree = patched(RULE, "then.of", EXCESS)
     assert tree["then"]["of"] == EXCESS and RULE["then"]["of"] == RATE  # the original is kept
+
+
+@pytest.mark.parametrize(("ref", "english"), [
+    ("九（二）", ("Art. 9(2)", "")),
+    ("十（十一）“话”", ("Art. 10(11)", "“话”")),
+    ("二十三（一）", ("Art. 23(1)", "")),
+    ("A-3.1b", None),
+])
+def test_clause_labels_in_english(ref, english):
+    from calc.fmt import article
+
+    assert article(ref) == english
+
+
+def test_a_step_carries_its_english_reference(one):
+    rule = {**RATE, "ref": "三（一）“费”", "ref_en": "Art. 3(1) “fee”"}
+    result = run(one(rule, [money("fee")]), {"fee": "100"})
+    assert result.steps[0]["ref_en"] == "Art. 3(1) “fee”"
+    assert result.steps[-1]["ref_en"] == result.steps[-1]["ref"]  # no label to translate
+    bare = run(one({**RATE, "ref": "三（一）“费”"}, [money("fee")]), {"fee": "0"})
+    assert bare.reasons[0]["ref_en"] == "Art. 3(1) “费”"
