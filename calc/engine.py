@@ -146,6 +146,7 @@ class Estimate:
     warnings: tuple[dict[str, str], ...]
     missing: tuple[dict[str, str], ...] = ()
     alternatives: tuple[dict[str, Any], ...] = ()
+    hints: tuple[dict[str, Any], ...] = ()  # what would qualify or reach the next tier
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: amounts as decimal strings."""
@@ -165,6 +166,7 @@ class Estimate:
             "warnings": list(self.warnings),
             "missing": list(self.missing),
             "alternatives": list(self.alternatives),
+            "hints": list(self.hints),
         }
 
 
@@ -272,6 +274,7 @@ def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | Non
         reasons=tuple(ctx.reasons), warnings=tuple(warnings),
         missing=tuple({"zh": e.zh, "en": e.en, "field": e.field or ""} for e in missing),
         alternatives=tuple(a for a in alternatives if a is not None),
+        hints=_hints(measure, day, values, award),
     )
 
 
@@ -281,23 +284,70 @@ def english(parts: tuple[RulePart, ...]) -> dict[str, str]:
             if node.ref_en}
 
 
-def _alternative(measure: MeasureRules, alt: Alternative, day: dt.date, values: dict[str, Any],
-                 primary: Decimal) -> dict[str, Any] | None:
-    """The award under one alternative reading (None when it needs an input not given): the
-    same inputs, the same single rounding and split, one part's rule read the other way."""
+def _total(measure: MeasureRules, parts: tuple[RulePart, ...],
+           values: dict[str, Any]) -> Decimal | None:
+    """The rounded award of these parts for these values, without explanation (None when an
+    input they need was not given)."""
     ctx = Context(measure.inputs, dict(values), measure.limits)
     total = ZERO
     try:
-        for part in measure.alternative_parts(alt, day):
+        for part in parts:
             total += part.rule.evaluate(ctx)
     except CalcError as error:
         if error.code != "error.missing":
             raise
         return None
-    award = to_fen(total)
+    return to_fen(total)
+
+
+def _shown(measure: MeasureRules, award: Decimal) -> Label:
+    """An award as a sentence shows it: "up to" where the measure states a ceiling."""
+    if any(p.upper for p in measure.parts) and award > 0:
+        return Label(**bilingual("amount.up_to", amount=Money(award)))
+    return Label(Money(award).local("zh"), Money(award).local("en"))
+
+
+def _alternative(measure: MeasureRules, alt: Alternative, day: dt.date, values: dict[str, Any],
+                 primary: Decimal) -> dict[str, Any] | None:
+    """The award under one alternative reading (None when it needs an input not given): the
+    same inputs, the same single rounding and split, one part's rule read the other way."""
+    award = _total(measure, measure.alternative_parts(alt, day), values)
+    if award is None:
+        return None
     city, county = split(measure, award)
-    upper = any(p.upper for p in measure.parts)
-    code = "alt.award_up_to" if upper and award > 0 else "alt.award"
     return {"ref": alt.ref, "label": {"zh": alt.label.zh, "en": alt.label.en},
             "award": str(award), "city": str(city), "county": str(county),
-            "differs": award != primary, **bilingual(code, label=alt.label, amount=Money(award))}
+            "differs": award != primary,
+            **bilingual("alt.award", label=alt.label, amount=_shown(measure, award))}
+
+
+def _hints(measure: MeasureRules, day: dt.date, values: dict[str, Any],
+           primary: Decimal) -> tuple[dict[str, Any], ...]:
+    """What would qualify or reach the next tier: each primitive proposes the smallest value of
+    one of its inputs that would (a threshold's bound, the next milestone, the next level);
+    those that raise the award are kept, with the award they would give."""
+    parts = measure.parts_on(day)
+    probe = Context(measure.inputs, dict(values), measure.limits)
+    proposed: dict[str, Any] = {}
+    for part in parts:
+        for _, node in walk(part.rule):
+            try:
+                for name, value in node.nearest(probe):
+                    proposed.setdefault(name, value)
+            except CalcError as error:  # an input not given yet: nothing to propose from it
+                if error.code != "error.missing":
+                    raise
+    found = []
+    for name, value in proposed.items():
+        award = _total(measure, parts, {**values, name: value})
+        if award is None or award <= primary:
+            continue
+        item = measure.inputs[name]
+        if item.type == "choice":
+            text = bilingual("hint.choice", label=item.label, choice=item.choices[value],
+                             award=_shown(measure, award))
+        else:
+            text = bilingual("hint.value", label=item.label, value=item.shown(value),
+                             award=_shown(measure, award))
+        found.append({"input": name, "value": str(value), "award": str(award), **text})
+    return tuple(found)

@@ -105,8 +105,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "alt.reading": {"zh": "另一种理解", "en": "the alternative reading"},
     "alt.award": {"zh": "{label}下：{amount}",
                   "en": "Under {label}: {amount}"},
-    "alt.award_up_to": {"zh": "{label}下：最高 {amount}",
-                        "en": "Under {label}: up to {amount}"},
+    "amount.up_to": {"zh": "最高 {amount}", "en": "up to {amount}"},
+    "hint.value": {"zh": "{label}至少为 {value}时，测算可得 {award}",
+                   "en": "{label}: at least {value} would give an estimate of {award}"},
+    "hint.choice": {"zh": "{label}为“{choice}”时，测算可得 {award}",
+                    "en": "{label}: “{choice}” would give an estimate of {award}"},
     # ---- warnings
     "warn.expires": {"zh": "本条措施有效期至 {end}，请在截止前申报",
                      "en": "This measure is valid until {end}; apply before then"},

@@ -426,6 +426,8 @@ class Calculator extends WorkerForm {
     this.list("steps", r.steps);
     // Alternative readings that change the amount (the engine computes them; see calc/alternatives.py)
     this.list("alternatives", (r.alternatives ?? []).filter((a) => a.differs));
+    // What would qualify or reach the next tier (the engine proposes it from the rule).
+    this.list("hints", r.hints ?? []);
     this.list("warnings", r.warnings);
     this.list("reasons", r.reasons);
     this.slot("reasons-title").textContent =
@@ -441,6 +443,10 @@ class Calculator extends WorkerForm {
     if (box) box.hidden = items.length === 0;
     this.slot(name).replaceChildren(...items.map((item) => {
       const li = document.createElement("li");
+      if (!item.ref) {
+        li.textContent = item[this.lang];
+        return li;
+      }
       const ref = document.createElement("span");
       ref.className = "qz-ref";
       // English pages quote the clause in English (the data's ref_en) beside the Chinese words.

@@ -20,6 +20,7 @@ from ..inputs import InputDef, parse_value
 from ..messages import MESSAGES, bilingual
 
 ZERO = Decimal(0)
+STEP = Decimal("0.01")  # the smallest change of an amount: one fen (or a hundredth of a unit)
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
 _RATE = re.compile(r"^\d+(\.\d+)?%?$")
@@ -365,6 +366,11 @@ class Node(Shape):
     def most(self) -> Decimal | None:
         """The most this node can ever pay, or None when nothing bounds it."""
         return None
+
+    def nearest(self, ctx: Context) -> Iterator[tuple[str, Any]]:
+        """What would qualify or reach the next tier: (input, the smallest value of it that
+        would), from the values now in ``ctx``. The engine keeps those that raise the award."""
+        return iter(())
 
     def evaluate(self, ctx: Context) -> Decimal:
         raise NotImplementedError

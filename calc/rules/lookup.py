@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..fmt import Money
 from .base import CHOICE, ZERO, Context, Field, InputInfo, Node, Problem, Read
@@ -31,6 +31,9 @@ class Lookup(Node):
 
     def most(self) -> Decimal:
         return self.table.most()
+
+    def nearest(self, ctx: Context) -> Iterator[tuple[str, Any]]:
+        return self.table.nearest(ctx)
 
     def evaluate(self, ctx: Context) -> Decimal:
         item = ctx.inputs[self.table.input]

@@ -8,9 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 import calc
+from calc.fmt import FEN
 from generator.static_server import Server
 
 from .calcpage import LANGS, Calc, cpython, policy
@@ -55,3 +56,20 @@ def test_english_steps_quote_the_english_clause_beside_the_chinese(page: Page,
                      else f"{s['en']} {s['ref']}" for s in expected.steps]
     assert any("“" in s["ref_en"] and s["ref_en"] in line
                for s, line in zip(expected.steps, shown, strict=True))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_what_would_qualify_is_shown_as_the_engine_computes_it(page: Page, server: Server,
+                                                               lang: str) -> None:
+    m = policy().measure("3.1")
+    threshold = m.parameters["fee_threshold"].number
+    inputs = {"fee": str(threshold)}  # exactly the threshold: "超过" is not met
+    calculator = Calc.open(page, server.url, m, lang)
+    calculator.enter(inputs, ON)
+    expected = cpython(m, inputs, ON)
+    assert isinstance(expected, calc.Estimate) and expected.award == 0
+    assert [h["value"] for h in expected.hints] == [str(threshold + FEN)]
+    assert calculator.texts("hints") == [h[lang] for h in expected.hints]
+    calculator.enter(fee_example(), ON)  # qualifies, below the cap: nothing more to say
+    assert calculator.texts("hints") == []
+    expect(calculator.root.locator('[data-slot="hints-box"]')).to_be_hidden()
