@@ -67,6 +67,7 @@ class ExampleView:
     city: Decimal | None
     county: Decimal | None
     error: dict[str, str] | None
+    alternatives: tuple[dict[str, Any], ...] = ()  # the award under another reading, if it differs
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,16 @@ class MeasureView:
 
     def is_quantity(self, name: str) -> bool:
         return self.input(name).type == "number"
+
+    def reading_figures(self, ref: str) -> list[tuple[ExampleView, dict[str, Any]]]:
+        """For a reading's section: the first worked example whose award each of the reading's
+        alternative figures changes, with that figure (as the engine words it)."""
+        found: dict[str, tuple[ExampleView, dict[str, Any]]] = {}
+        for example in self.examples:
+            for alt in example.alternatives:
+                if alt["ref"] == ref:
+                    found.setdefault(alt["label"]["zh"], (example, alt))
+        return list(found.values())
 
 
 def status(end: dt.date, policy_end: dt.date, today: dt.date, warn_days: int) -> str | None:
@@ -158,6 +169,7 @@ def examples(policy: Policy, measure: Measure, catalog: calc.Catalog) -> tuple[E
             city=result.city if result else None,
             county=result.county if result else None,
             error={"zh": worked.error.zh, "en": worked.error.en} if worked.error else None,
+            alternatives=tuple(a for a in result.alternatives if a["differs"]) if result else (),
         ))
     return tuple(views)
 

@@ -98,3 +98,17 @@ def _line(old: str) -> int:
 def test_a_broken_alternative_is_reported_at_its_line(tmp_path, old, new, field, en):
     (found,) = _broken(tmp_path, old, new)
     assert f"3.1.yaml:{_line(old)}:" in found and f"{field}:" in found and en in found
+
+
+def test_the_readings_section_gets_a_worked_figure_from_the_engine():
+    import datetime as dt
+
+    from generator.views import measure_view
+
+    view = measure_view(POLICY, POLICY.measure("3.1"), CATALOG, dt.date(2026, 6, 1))
+    ((example, figure),) = view.reading_figures("A-3.1b")
+    inputs = next(e.inputs for e in POLICY.measure("3.1").examples if e.name == example.name)
+    result = calc.engine.estimate(CATALOG.get("3.1"), dict(inputs), example.on)
+    assert example.award == result.award and figure == result.alternatives[0]
+    assert figure["award"] != str(result.award)
+    assert view.reading_figures("A-3.1a") == []  # a reading without an alternative figure
