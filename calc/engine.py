@@ -286,16 +286,14 @@ def english(parts: tuple[RulePart, ...]) -> dict[str, str]:
 
 def _total(measure: MeasureRules, parts: tuple[RulePart, ...],
            values: dict[str, Any]) -> Decimal | None:
-    """The rounded award of these parts for these values, without explanation (None when an
-    input they need was not given)."""
+    """The rounded award of these parts for these values, without explanation (None when they
+    cannot be computed, e.g. an input they need was not given)."""
     ctx = Context(measure.inputs, dict(values), measure.limits)
     total = ZERO
     try:
         for part in parts:
             total += part.rule.evaluate(ctx)
-    except CalcError as error:
-        if error.code != "error.missing":
-            raise
+    except CalcError:  # an input not given (the primary award was computed without it)
         return None
     return to_fen(total)
 
@@ -334,9 +332,8 @@ def _hints(measure: MeasureRules, day: dt.date, values: dict[str, Any],
             try:
                 for name, value in node.nearest(probe):
                     proposed.setdefault(name, value)
-            except CalcError as error:  # an input not given yet: nothing to propose from it
-                if error.code != "error.missing":
-                    raise
+            except CalcError:  # an input not given yet: nothing to propose from it
+                continue
     found = []
     for name, value in proposed.items():
         award = _total(measure, parts, {**values, name: value})
