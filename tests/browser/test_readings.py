@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 import calc
-from calc.fmt import FEN
-from generator.static_server import Server
+from calc import FEN
+from generator.serve.static_server import Server
 
 from .calcpage import LANGS, Calc, cpython, policy
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import calc
-from generator.bundle import alternatives, bundle
-from generator.load import DataError, load_all
+from generator.data.bundle import alternatives, bundle
+from generator.data.load import DataError, load_all
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "policy_data" / "qz-2025-18"
@@ -103,7 +103,7 @@ def test_a_broken_alternative_is_reported_at_its_line(tmp_path, old, new, field,
 def test_the_readings_section_gets_a_worked_figure_from_the_engine():
     import datetime as dt
 
-    from generator.views import measure_view
+    from generator.site.views import measure_view
 
     view = measure_view(POLICY, POLICY.measure("3.1"), CATALOG, dt.date(2026, 6, 1))
     ((example, figure),) = view.reading_figures("A-3.1b")

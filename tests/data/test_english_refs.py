@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 import calc
-from calc.fmt import article
+from calc import article
 from calc.rules import walk
-from generator.bundle import bundle
-from generator.load import DataError, load_all
-from generator.parameters import quotes
-from generator.views import clause_ref
+from generator.data.bundle import bundle
+from generator.data.load import DataError, load_all
+from generator.data.parameters import quotes
+from generator.site.views import clause_ref
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "policy_data" / "qz-2025-18"

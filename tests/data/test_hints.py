@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import calc
-from calc.fmt import FEN, to_fen
-from generator.bundle import bundle
-from generator.load import load_all
+from calc import FEN, to_fen
+from generator.data.bundle import bundle
+from generator.data.load import load_all
 
 ROOT = Path(__file__).resolve().parents[2]
 (POLICY,) = load_all(ROOT / "policy_data")
