@@ -24,6 +24,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "Highest only, not cumulative: of {chosen}, {choice} pays most → {amount}"},
     "step.same_tier": {"zh": "此前已取得的{previous}属于同档或更高档次，新取得{choice}不另行奖励",
                        "en": "{previous}, obtained before, is in the same or a higher award tier, so {choice} pays nothing more"},
+    "step.tier_difference": {"zh": "{choice} {amount} 减去此前{previous}的 {before} = {result}",
+                             "en": "{choice} {amount} less {before} for {previous}, held before = {result}"},
     "step.milestone": {"zh": "首次达到 {threshold}（此前最高 {previous}，本次 {value}）→ {amount}",
                        "en": "First time reaching {threshold} (best before {previous}, now {value}) → {amount}"},
     "step.milestone_sum": {"zh": "各档奖励合计 {result}",

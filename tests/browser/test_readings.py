@@ -41,6 +41,13 @@ def test_the_alternative_reading_figure_shows_and_equals_cpython(page: Page, ser
     shown = [a for a in expected.alternatives if a["differs"]]
     assert shown and shown[0]["award"] != str(expected.award)
     assert calculator.texts("alternatives") == [f"{a[lang]} {a['ref']}" for a in shown]
+    # and the printout carries it
+    page.evaluate("window.print = () => {}")
+    calculator.root.locator('[data-action="print"]').click()
+    page.emulate_media(media="print")
+    expect(calculator.root.locator('[data-slot="alternatives-box"]')).to_be_visible()
+    expect(calculator.root.locator('[data-slot="alternatives"]')).to_contain_text(shown[0][lang])
+    page.emulate_media(media="screen")
 
 
 def test_english_steps_quote_the_english_clause_beside_the_chinese(page: Page,

@@ -128,3 +128,23 @@ def test_a_step_carries_its_english_reference(one):
     assert result.steps[-1]["ref_en"] == result.steps[-1]["ref"]  # no label to translate
     bare = run(one({**RATE, "ref": "三（一）“费”"}, [money("fee")]), {"fee": "0"})
     assert bare.reasons[0]["ref_en"] == "Art. 3(1) “费”"
+
+
+def test_a_lookup_can_pay_only_the_difference_over_the_tier_held_before(one):
+    from .conftest import choice
+
+    table = {"input": "grade", "rows": [{"value": "G3", "amount": "200"},
+                                        {"value": "G4", "amount": "1000"}]}
+    grades = ["none", "G3", "G4"]
+    node = {"kind": "lookup", "table": table, "previous": "before", "difference": True,
+            "ref": "g"}
+    cat = one(node, [choice("grade", grades), choice("before", grades)])
+    result = run(cat, {"grade": "G4", "before": "G3"})
+    assert result.award == D("800.00")
+    assert result.steps[0]["en"] == ("G4 (en) CNY 1,000.00 less CNY 200.00 for G3 (en), held "
+                                     "before = CNY 800.00")
+    assert run(cat, {"grade": "G4", "before": "none"}).award == D("1000.00")
+    assert run(cat, {"grade": "G3", "before": "G4"}).award == 0
+    bad = {**node, "previous": None}
+    (problem,) = calc.rules.check(bad, ())
+    assert dotted(problem.path) == "difference" and "needs previous" in problem.en
