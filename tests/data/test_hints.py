@@ -77,3 +77,27 @@ def test_4_1_names_the_level_that_qualifies_or_raises_the_cap():
             assert at_two == []  # not capped: a higher level would pay no more
         assert hints("4.1", {**inputs, "level": "L4"}, on) == []
     assert capped and capped < len(cases)  # both cases occur among the worked examples
+
+
+def row_of(answers: dict[str, Any], on: Any) -> list[dict[str, Any]]:
+    """3.1's self-check row for these answers (the AI section opened)."""
+    from calc.selfcheck import assess_with
+
+    report = assess_with(CATALOG, {"has_ai_activities": True, **answers}, on)
+    return [r for r in report["rows"] if r["measure"] == "3.1"]
+
+
+def test_the_self_check_row_carries_the_hints_and_the_differing_alternatives():
+    threshold, rate = number("3.1", "fee_threshold"), number("3.1", "rate")
+    on, inputs = example("3.1", fee=str(threshold))
+    (row,) = row_of({"compute_fee": str(threshold)}, on)
+    assert row["status"] == "not_qualified"
+    assert [(h["input"], h["value"]) for h in row["hints"]] == [("fee", str(threshold + FEN))]
+    assert row["hints"][0]["award"] == str(to_fen((threshold + FEN) * rate))
+    on, inputs = example("3.1", fee=next(
+        e.inputs["fee"] for e in POLICY.measure("3.1").examples if set(e.inputs) == {"fee"}
+        and Decimal(str(e.inputs["fee"])) > threshold))
+    (row,) = row_of({"compute_fee": str(inputs["fee"])}, on)
+    estimate = calc.engine.estimate(CATALOG.get("3.1"), inputs, on)
+    assert row["status"] == "may_qualify" and row["hints"] == []
+    assert row["alternatives"] == [a for a in estimate.alternatives if a["differs"]] != []
