@@ -57,6 +57,11 @@ WARM_TARGET = 0.25  # × naive, every profile
 NAIVE_DIR = "assets/pyodide/naive"  # under assets/pyodide/: nginx caches it like the site's
 WATCHDOG_MS = 600_000
 SNAPSHOT_WAIT_S = 120
+NO_SERVICE_WORKER = """Object.defineProperty(Navigator.prototype, "serviceWorker", {
+  configurable: true, get() { return undefined; } });
+"""
+# What the naive page must never download: the project's runtime and its service worker.
+PROJECT_ONLY = ("sw.js", "snapshot.bin", "calc_stdlib.zip", "calc-worker.", "calculator.")
 
 STAGES = """() => Object.fromEntries(performance.getEntriesByType("mark")
   .filter((m) => m.name.startsWith("qz-calc:"))
@@ -112,12 +117,19 @@ def build_root(site: Path, measure: str, work: Path, snapshot: bool = True) -> P
                    "", naive)
     naive = naive.replace("</body>", f'<script type="module" src="/{NAIVE_DIR}/page.js">'
                                       "</script>\n</body>")
+    # The naive integration has no service worker: the theme's would precache the project's
+    # runtime (and pages) while the naive page downloads its own, on the same link.
+    naive, count = re.subn(r'(<script src="[^"]*/qz-head\.js")',
+                           f'<script src="/{NAIVE_DIR}/no-sw.js"></script>\n\\1', naive)
+    if count != 1:
+        sys.exit(f"{page}: no qz-head.js script to put the naive page's no-sw.js before")
     stock = ROOT / "node_modules" / "pyodide"
     wheel = next(site.glob("assets/pyodide/*/calc-*.whl"))
     files = {f"measures/{measure}/index.html": ours.encode(),
              f"measures/{measure}/naive.html": naive.encode(),
              f"{NAIVE_DIR}/worker.js": NAIVE_WORKER.replace("WHEEL", wheel.name).encode(),
              f"{NAIVE_DIR}/page.js": NAIVE_PAGE.replace("NAIVE_DIR", f"/{NAIVE_DIR}").encode(),
+             f"{NAIVE_DIR}/no-sw.js": NO_SERVICE_WORKER.encode(),
              f"{NAIVE_DIR}/{wheel.name}": wheel.read_bytes()}
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json"):
@@ -326,6 +338,10 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
         ratios[name] = {"cold": round(cold, 3), "warm": round(warm, 3)}
         verdicts[f"{name} cold ≤ {COLD_TARGETS[name]}× naive"] = cold <= COLD_TARGETS[name]
         verdicts[f"{name} warm ≤ {WARM_TARGET}× naive"] = warm <= WARM_TARGET
+        stray = sorted(name for kind in ("cold", "warm") for name in naive[kind]["files"]
+                       if name.startswith(PROJECT_ONLY))
+        verdicts[f"{name}: the naive page fetched none of the project's files {stray}"] = \
+            not stray
         for kind in ("cold", "warm"):
             if "throttled" in ours[kind]:
                 verdicts[f"{name} {kind}: emulation throttled the worker"] = (

@@ -9,14 +9,17 @@
 // answer the worker keeps the snapshot (taken at build time with calc imported; Pyodide's
 // private _loadSnapshot) in Cache Storage, and later visits restore it. A module the core zip
 // lacks is loaded from the full stdlib zip (qz_fallback). The wasm download and compile start
-// at once, beside the JavaScript imports; a download that fails reports at once.
+// at once, beside the JavaScript imports and the byte counter; a download that fails reports at
+// once.
 
 let handle = null;
 const IDLE_MS = 1000; // after the first answer, before the snapshot download starts
 const queue = [];
 const stages = {}; // boot stage → epoch ms, shown as User Timing marks by the page
 
-let progress = { fetch: (...args) => fetch(...args), alive() {} }; // counting: fetch-progress.js
+// Counts downloaded bytes for the page's progress bar: fetch-progress.js, once it has arrived.
+let progress = {
+  fetch: (...args) => fetch(...args), track: (_url, pending) => pending, alive() {} };
 
 function stage(name) {
   stages[name] = performance.timeOrigin + performance.now();
@@ -83,8 +86,8 @@ function unpack(buffer) {
   return memory;
 }
 
-async function blobURL(url, integrity = undefined) {
-  const response = await progress.fetch(url, { integrity });
+async function blobURL(url, integrity = undefined, pending = progress.fetch(url, { integrity })) {
+  const response = await pending;
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return URL.createObjectURL(await response.blob());
 }
@@ -146,13 +149,21 @@ function fullStdlibLoader(pyodide, href) {
 }
 
 async function boot(config) {
-  if (config.progress) {
-    const { progressReporter } = await import(config.progress);
-    progress = progressReporter(post, config.sizes);
-  }
   stage("boot");
+  // Every download starts now; the byte counter (a module of its own, one round trip away on a
+  // first visit) joins each one when it arrives, before any body is read.
+  const counter = config.progress
+    ? quiet(import(config.progress).then(({ progressReporter }) => {
+      progress = progressReporter(post, config.sizes);
+      return progress;
+    }))
+    : Promise.resolve(progress);
+  const download = (href, init = undefined) => {
+    const pending = fetch(href, init);
+    return counter.then((counting) => counting.track(href, pending));
+  };
   const url = (name) => new URL(name, config.runtime).href;
-  const wasm = quiet(WebAssembly.compileStreaming(progress.fetch(url("pyodide.asm.wasm"))));
+  const wasm = quiet(WebAssembly.compileStreaming(download(url("pyodide.asm.wasm"))));
   const snapshotURL = config.snapshot ? url(config.snapshot) : null;
   const saved = snapshotURL
     ? quiet(savedSnapshot(snapshotURL).catch(() => null).then((data) => {
@@ -162,9 +173,10 @@ async function boot(config) {
     : null;
   // "name#sha256-…": the build's hash of the core zip; fetch refuses any other bytes.
   const [coreName, coreIntegrity] = config.stdlib.split("#");
-  const stdlib = quiet(blobURL(url(coreName), coreIntegrity || undefined));
+  const integrity = coreIntegrity || undefined;
+  const stdlib = quiet(blobURL(url(coreName), integrity, download(url(coreName), { integrity })));
   // Fetched now, beside the rest, not by loadPyodide one round trip later.
-  const lock = quiet(progress.fetch(url(config.lock)).then((response) => {
+  const lock = quiet(download(url(config.lock)).then((response) => {
     if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
     return response.text();
   }));
