@@ -50,9 +50,13 @@ HEAD_SCRIPT = re.compile(r'<script src="[^"]*qz-head\.js"')
 
 class PyodideConfig(base.Config):  # type: ignore[no-untyped-call]
     # Build a memory snapshot with calc imported (Pyodide's private _loadSnapshot API): the
-    # worker fetches it after the first result and restores it on later visits (falling back
-    # to a normal start if restoring fails).
+    # worker fetches it once a start's other downloads are in and restores it on later visits
+    # (falling back to a normal start if restoring fails).
     snapshot = c.Type(bool, default=True)
+    # A first visit whose start downloads took less than this many ms (a fast link: the
+    # snapshot, about as big, comes as fast) waits for the snapshot instead of starting Python
+    # itself, which takes longer; 0: never. 500 ms: Python's own start on a fast desktop.
+    early_snapshot_ms = c.Type(int, default=500)
     optimize = c.Choice((0, 2), default=2)  # stdlib .pyc: 2 drops docstrings and asserts
     watchdog_seconds = c.Type(int, default=20)
     cache_dir = c.Type(str, default=".cache/qz-pyodide")
@@ -121,7 +125,9 @@ class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]
             "stdlib": f"{runtime.core}#{runtime.core_integrity}",
             "fullStdlib": runtime.full,  # … and loads a module it lacks from this one
             "lock": pb.LOCK,
-            "snapshot": runtime.snapshot,  # fetched after the first result, for later visits
+            "snapshot": runtime.snapshot,  # for later visits (and a first one on a fast link)
+            # A first visit whose start downloads took less than this waits for the snapshot.
+            "earlySnapshotMs": self.config.early_snapshot_ms if runtime.snapshot else 0,
             "watchdogMs": self.config.watchdog_seconds * 1000,
             # selfcheck.js imports Engine from the calculator script by this (hashed) URL.
             "engine": url(self.web["script"]),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import statistics
@@ -61,7 +62,8 @@ NO_SERVICE_WORKER = """Object.defineProperty(Navigator.prototype, "serviceWorker
   configurable: true, get() { return undefined; } });
 """
 # What the naive page must never download: the project's runtime and its service worker.
-PROJECT_ONLY = ("sw.js", "snapshot.bin", "calc_stdlib.zip", "calc-worker.", "calculator.")
+PROJECT_ONLY = re.compile(
+    r"^(sw\.js|snapshot\.bin|calc_stdlib\.zip|calc-worker\..*|calculator\..*\.js)$")
 
 STAGES = """() => Object.fromEntries(performance.getEntriesByType("mark")
   .filter((m) => m.name.startsWith("qz-calc:"))
@@ -143,6 +145,14 @@ def build_root(site: Path, measure: str, work: Path, snapshot: bool = True) -> P
 
 
 class AccessLog:
+    def timed_since_mark(self) -> list[tuple[float, str, int]]:
+        """(done, epoch s; path; body bytes) of each request logged since :meth:`mark`."""
+        with self.path.open("rb") as handle:
+            handle.seek(self.offset)
+            text = handle.read().decode("utf-8", "replace")
+        return [(float(m["done"]), m["path"], int(m["bytes"]))
+                for m in map(LOG_LINE.search, text.splitlines()) if m]
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self.offset = 0
@@ -198,6 +208,10 @@ def _visit(page: Page, log: AccessLog, url: str, naive: bool, field: str, value:
     }}""")
     time.sleep(0.2)  # nginx writes its log line as the last byte goes
     requests = log.since_mark(until_ms=float(epoch))
+    if os.environ.get("QZ_BENCH_TRACE"):
+        start = float(epoch) - float(ms)
+        for done, path, size in log.timed_since_mark():
+            print(f"    {done * 1000 - start:8.0f} ms {size:9d} {path}", flush=True)
     files: dict[str, int] = {}
     for path, _status, size in requests:
         name = path.split("?")[0].rsplit("/", 1)[-1] or "/"
@@ -339,7 +353,7 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
         verdicts[f"{name} cold ≤ {COLD_TARGETS[name]}× naive"] = cold <= COLD_TARGETS[name]
         verdicts[f"{name} warm ≤ {WARM_TARGET}× naive"] = warm <= WARM_TARGET
         stray = sorted(name for kind in ("cold", "warm") for name in naive[kind]["files"]
-                       if name.startswith(PROJECT_ONLY))
+                       if PROJECT_ONLY.match(name))
         verdicts[f"{name}: the naive page fetched none of the project's files {stray}"] = \
             not stray
         for kind in ("cold", "warm"):

@@ -117,6 +117,7 @@
       stdlib: config.stdlib,
       lock: config.lock,
       snapshot: config.snapshot,
+      earlySnapshotMs: config.earlySnapshotMs,
       progress: config.progress && new URL(config.progress, document.baseURI).href,
       sizes: config.sizes,
     });
