@@ -3,8 +3,8 @@
 The built site and, beside it, the naive integration (stock ``loadPyodide()`` +
 ``loadPackage(wheel)`` in a module worker, started on the first input: the one scripts/bench.py
 builds) are served together by nginx with the production deploy/nginx.conf and its ``.br``
-files (generator/preview.py). Headless Chromium on a fresh persistent profile opens measure 3.1
-under Chromium's network emulation (CDP ``Network.emulateNetworkConditions``, which also
+files (generator/serve/preview.py). Headless Chromium on a fresh persistent profile opens measure
+3.1 under Chromium's network emulation (CDP ``Network.emulateNetworkConditions``, which also
 throttles the page's module worker), cold (empty profile) and warm (second visit, same profile),
 and times navigation → first computed result. Bytes are counted from nginx's access log
 (``$body_bytes_sent`` of every request logged before the first result), and every throttled
@@ -43,8 +43,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench import NAIVE_PAGE_JS as NAIVE_PAGE  # noqa: E402 - the naive page and worker, once
 from bench import NAIVE_WORKER  # noqa: E402
 
-from generator import preview  # noqa: E402
-from generator.precompress import precompress  # noqa: E402
+from generator.serve import preview  # noqa: E402
+from generator.serve.precompress import precompress  # noqa: E402
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 # name → (download bits/s, round-trip ms); None: no emulation.
@@ -138,7 +138,7 @@ def build_root(site: Path, measure: str, work: Path, snapshot: bool = True) -> P
         files[f"{NAIVE_DIR}/pyodide/{name}"] = (stock / name).read_bytes()
     www = work / "www"
     _overlay(site, www, files)
-    # The same .br/.gz treatment the build gives the site (generator/precompress.py, cached).
+    # The same .br/.gz treatment the build gives the site (generator/serve/precompress.py, cached).
     precompress(www / NAIVE_DIR)
     precompress(www / "measures" / measure)
     return www
@@ -296,7 +296,7 @@ def measure_profile(pw: Playwright, log: AccessLog, work: Path, base: str, name:
 
 @contextmanager
 def nginx_with_timed_log(root: Path) -> Iterator[preview.Nginx]:
-    """generator/preview.py's nginx (deploy/nginx.conf) with the benchmark's log format."""
+    """generator/serve/preview.py's nginx (deploy/nginx.conf) with the benchmark's log format."""
     render = preview.render
 
     def timed(conf: str, site: Path, port: int, scratch: Path) -> str:

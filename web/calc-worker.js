@@ -69,7 +69,7 @@ function quiet(promise) {
   return promise;
 }
 
-// The build stores the snapshot without its zero pages (generator/pyodide_build.py, sparse):
+// The build stores the snapshot without its zero pages (generator/runtime/pyodide_build.py, sparse):
 // put the runs of non-zero pages back in place.
 function unpack(buffer) {
   const view = new DataView(buffer);

@@ -17,7 +17,7 @@
 //   file: the rest comes uncompressed, so it resumes only when that rest is smaller than the
 //   whole compressed file, and starts over otherwise.
 //
-// generator/service_worker.py replaces the next line with the build's manifest.
+// generator/serve/service_worker.py replaces the next line with the build's manifest.
 const BUILD = { version: "dev", immutable: [], precache: [], sizes: {} };
 
 const IMMUTABLE = "qz-immutable";

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Locator, Page, Route, expect
 
 import calc
-from generator.static_server import Server
+from generator.serve.static_server import Server
 
 from .calcpage import LANGS, Calc, calculator_on, cpython, figures_of, measure_url, policy, ui
 

@@ -24,9 +24,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 import calc
-from generator import service_worker
-from generator.pyodide_build import CORE
-from generator.static_server import Handler, Server, serving
+from generator.runtime.pyodide_build import CORE
+from generator.serve import service_worker
+from generator.serve.static_server import Handler, Server, serving
 
 from .calcpage import (
     READY_MS,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from generator.static_server import Server, serving
+from generator.serve.static_server import Server, serving
 from tests.browser.calcpage import search
 from tests.browser.conftest import browser_type_launch_args, guarded_context  # noqa: F401
 
