@@ -14,17 +14,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from .alternatives import check_alternatives
 from .catalog import FORMAT, Catalog, load_default
 from .engine import Estimate, MeasureRules
 from .engine import estimate as _estimate
 from .errors import CalcError
-from .fmt import Listing, Localized, Money, Percent, Quantity, plain
+from .fmt import FEN, Listing, Localized, Money, Percent, Quantity, article, plain, to_fen
 from .inputs import parse_value
 from .messages import bilingual
 
-__all__ = ["FORMAT", "CalcError", "Catalog", "Estimate", "Listing", "Localized", "MeasureRules",
-           "Money", "Percent", "Quantity", "assess", "bilingual", "catalog", "describe",
-           "estimate", "measures", "parse_value", "plain", "use_bundle"]
+__all__ = ["FEN", "FORMAT", "CalcError", "Catalog", "Estimate", "Listing", "Localized",
+           "MeasureRules", "Money", "Percent", "Quantity", "article", "assess", "bilingual",
+           "catalog", "check_alternatives", "describe", "estimate", "measures", "parse_value",
+           "plain", "to_fen", "use_bundle"]
 
 _catalog: Catalog | None = None
 
