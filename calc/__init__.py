@@ -14,19 +14,32 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from .alternatives import check_alternatives
 from .catalog import FORMAT, Catalog, load_default
 from .engine import Estimate, MeasureRules
 from .engine import estimate as _estimate
 from .errors import CalcError
-from .fmt import Amount, Label, Listing, Localized, Money, Percent, Quantity, plain
+from .fmt import (
+    FEN,
+    Amount,
+    Label,
+    Listing,
+    Localized,
+    Money,
+    Percent,
+    Quantity,
+    article,
+    plain,
+    to_fen,
+)
 from .inputs import parse_value
 from .messages import bilingual, both
 from .strings import STRINGS
 
-__all__ = ["FORMAT", "STRINGS", "Amount", "CalcError", "Catalog", "Estimate", "Label", "Listing",
-           "Localized", "MeasureRules", "Money", "Percent", "Quantity", "assess", "bilingual",
-           "both", "catalog", "describe", "estimate", "measures", "parse_value", "plain",
-           "use_bundle"]
+__all__ = ["FEN", "FORMAT", "STRINGS", "Amount", "CalcError", "Catalog", "Estimate", "Label",
+           "Listing", "Localized", "MeasureRules", "Money", "Percent", "Quantity", "article",
+           "assess", "bilingual", "both", "catalog", "check_alternatives", "describe", "estimate",
+           "measures", "parse_value", "plain", "to_fen", "use_bundle"]
 
 _catalog: Catalog | None = None
 

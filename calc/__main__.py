@@ -76,9 +76,14 @@ def _print_estimate(result: dict[str, Any], langs: tuple[str, ...]) -> None:
             upto = render("label.up_to", lang) + " " if result["upper_bound"] else ""
             print(f"{render(label, lang)}: {upto}{Money(Decimal(result[key])).local(lang)}")
         for step in result["steps"]:
-            print(f"  - {render('cli.step', lang, step=step[lang], ref=step['ref'])}")
+            ref = step["ref_en"] if lang == "en" else step["ref"]
+            print(f"  - {render('cli.step', lang, step=step[lang], ref=ref)}")
         for note in result["reasons"] + result["warnings"]:
             print(f"  ! {note[lang]}")
+        for other in (a for a in result["alternatives"] if a["differs"]):
+            print(f"  ~ {render('cli.step', lang, step=other[lang], ref=other['ref'])}")
+        for hint in result["hints"]:
+            print(f"  > {hint[lang]}")
 
 
 def _run(args: argparse.Namespace) -> None:

@@ -6,6 +6,7 @@ import json
 from importlib import resources
 from typing import Any
 
+from .alternatives import check_alternatives
 from .engine import MeasureRules
 from .errors import CalcError
 from .fmt import Label
@@ -71,7 +72,8 @@ def validate(bundle: dict[str, Any]) -> list[Problem]:
             continue
         for m, data in enumerate(measures):
             at = ("documents", d, "measures", m)
-            found += (check_measure(data, at) if isinstance(data, dict) else
+            found += (check_measure(data, at) + check_alternatives(data, at)
+                      if isinstance(data, dict) else
                       [Problem.of(at, "rules.measure_not_mapping")])
     return found
 

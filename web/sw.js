@@ -5,7 +5,9 @@
 //   calculator's assets/calc/<name>.<hash>.js, Material's bundles) come from the cache with no
 //   round trip: their URL changes whenever their bytes do.
 // - Everything else (pages, the search index, unhashed scripts) goes to the network first and
-//   falls back to the cache when offline.
+//   falls back to the cache when offline. (No navigation preload: Firefox ESR 153 then fails
+//   an offline page outright — "NetworkError: AutoCancel" — instead of letting it fall back to
+//   the cache; tests/engines/test_offline.py.)
 // - Install keeps this build's runtime, assets and every page, so after one visit the
 //   calculators and the self-check work offline. Activate deletes what older builds kept: a page
 //   of this build never meets another build's runtime, and a new runtime replaces the old one.

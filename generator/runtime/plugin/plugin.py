@@ -109,7 +109,9 @@ class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]
             "stdlib": f"{runtime.core}#{runtime.core_integrity}",
             "fullStdlib": runtime.full,  # … and loads a module it lacks from this one
             "lock": pb.LOCK,
-            "snapshot": runtime.snapshot,  # fetched after the first result, for later visits
+            "snapshot": runtime.snapshot,  # for later visits (and a first one on a fast link)
+            # A first visit whose start downloads took less than this waits for the snapshot.
+            "earlySnapshotMs": self.config.early_snapshot_ms if runtime.snapshot else 0,
             "watchdogMs": self.config.watchdog_seconds * 1000,
             # selfcheck.js imports Engine from the calculator script by this (hashed) URL.
             "engine": url(self.web["script"]),

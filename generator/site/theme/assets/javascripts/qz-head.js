@@ -7,7 +7,8 @@
 //    while a measure page's calculator starts Pyodide on the same (often two) cores. Material
 //    itself waits for the search to open when a page is opened from file:; this holds the
 //    worker's first message (the index) the same way over http, until the search field gets
-//    focus, the search toggle opens (phones) or the URL carries a query (?q=).
+//    focus, the search toggle opens (phones) or the URL carries a query (?q=). The index itself
+//    is downloaded only then (Material asks for it with XMLHttpRequest, held below).
 // 3. A page with a calculator starts its worker here, from the JSON config the build puts just
 //    before this script (generator/runtime/plugin/plugin.py): Pyodide boots while the page is still
 //    parsed and laid out, instead of after it. web/calculator.js takes the worker over with
@@ -85,6 +86,11 @@
   }
   DeferredWorker.prototype = NativeWorker.prototype;
   window.Worker = DeferredWorker;
+  // Runs `then` once the search is used (at once if it was): the index download waits too.
+  window.qzWhenSearchUsed = function (then) {
+    if (used) then();
+    else waiting.push(then);
+  };
 })();
 
 (function () {
@@ -111,6 +117,7 @@
       stdlib: config.stdlib,
       lock: config.lock,
       snapshot: config.snapshot,
+      earlySnapshotMs: config.earlySnapshotMs,
       progress: config.progress && new URL(config.progress, document.baseURI).href,
       sizes: config.sizes,
     });
@@ -161,11 +168,21 @@
         this.qzSitemap = target.href;
         return undefined; // opened in send(), once the page list is in
       }
+      this.qzSearchIndex = method === "GET" && relative(target.href) !== null &&
+        /\/search\/search_index\.json$/.test(target.pathname);
       return open.apply(this, arguments);
     };
     XHR.prototype.send = function () {
       var xhr = this;
+      var args = arguments;
       var wanted = this.qzSitemap;
+      // The search index (≈ 50 kB) is not fetched before the search is used: on a phone link
+      // it would take its share of the bandwidth the calculator's runtime needs.
+      if (this.qzSearchIndex && window.qzWhenSearchUsed) {
+        this.qzSearchIndex = false;
+        window.qzWhenSearchUsed(function () { send.apply(xhr, args); });
+        return undefined;
+      }
       if (!wanted) return send.apply(this, arguments);
       var go = function (url) {
         open.call(xhr, "GET", url);
