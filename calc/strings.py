@@ -653,6 +653,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "sc.imported": {"zh": "已导入企业情况。", "en": "Profile imported."},
     "sc.import_bad": {"zh": "无法导入：文件不是有效的企业情况 JSON（{detail}）。 / Cannot import: the file is not a valid profile JSON ({detail}).",
                       "en": "Cannot import: the file is not a valid profile JSON ({detail}). / 无法导入：文件不是有效的企业情况 JSON（{detail}）。"},
+    "sc.not_object": {"zh": "不是 JSON 对象", "en": "not a JSON object"},
     "sc.import_unknown": {"zh": "无法导入：文件含有本自测没有的项目：{names}。 / Cannot import: the file has fields this self-check does not know: {names}.",
                           "en": "Cannot import: the file has fields this self-check does not know: {names}. / 无法导入：文件含有本自测没有的项目：{names}。"},
     "sc.print.title": {"zh": "企业奖补自测结果", "en": "Enterprise self-check result"},

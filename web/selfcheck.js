@@ -332,7 +332,7 @@ class SelfCheck extends WorkerForm {
     try {
       data = JSON.parse(await file.text());
       if (data === null || typeof data !== "object" || Array.isArray(data)) {
-        throw new Error("not a JSON object");
+        throw new Error(this.strings.notObject);
       }
     } catch (error) {
       status.textContent = fill(this.strings.importBad, { detail: error.message });

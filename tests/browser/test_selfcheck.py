@@ -211,6 +211,10 @@ def test_json_export_and_import_round_trip(page: Page, server: Server, tmp_path:
     expect(status).to_contain_text("Cannot import")
     expect(status).to_contain_text("无法导入")
     assert fresh.read() == shown  # the form kept what it had
+    # Valid JSON that is not an object: the reason in the page's words, from the string table.
+    bad.write_text("[1, 2]", "utf-8")
+    fresh.root.locator('[data-action="import-json"]').set_input_files(str(bad))
+    expect(status).to_contain_text(ui("en")["sc.not_object"])
 
 
 def test_csv_lists_every_measure_and_the_totals(page: Page, server: Server,
