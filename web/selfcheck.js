@@ -155,6 +155,7 @@ class SelfCheck extends WorkerForm {
     }
     const report = answer.result;
     this.answer = report;
+    this.rulesPrint(report.rules);
     if (Object.keys(this.profile()).length === 0) {
       // Nothing answered yet: no verdicts, only the invitation to answer.
       this.slot("pending").hidden = false;
@@ -387,10 +388,7 @@ class SelfCheck extends WorkerForm {
 
   beforePrint() {
     this.save();
-    this.datePrint(this.on());
-    // Checked on the day the rules are read for: one date line, not two equal ones.
-    this.slot("print-made-row").hidden =
-      this.slot("print-made").textContent === this.slot("print-on").textContent;
+    this.datePrint(this.on()); // one date line when checked on the day the rules are read for
     this.slot("print-link").textContent = location.href;
     this.printAnswers();
     this.restorePrint?.();
