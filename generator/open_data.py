@@ -10,7 +10,6 @@ it is never typed a second time.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any, Literal
 

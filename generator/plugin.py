@@ -34,7 +34,7 @@ from mkdocs.utils.templates import TemplateContext
 
 import calc
 
-from . import editors, examples, open_data, search_dict, segment_cache
+from . import calendar_files, editors, examples, open_data, search_dict, segment_cache
 from .bundle import bundle
 from .load import DataError, load_all
 from .model import Policy
@@ -229,7 +229,9 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
     @event_priority(-110)  # after static-i18n (-100) wrote the index; before precompress (-120)
     def on_post_build(self, config: MkDocsConfig) -> None:
         search_dict.prune_index(Path(config.site_dir) / "search" / "search_index.json")
-        open_data.publish(Path(config.site_dir), bundle(self.policies), self.policies)
+        built = bundle(self.policies)
+        open_data.publish(Path(config.site_dir), built, self.policies)
+        calendar_files.publish(Path(config.site_dir), built)
         if self.segmenter is not None:
             self.segmenter.save()
 

@@ -39,6 +39,7 @@ class SelfCheck extends WorkerForm {
     on("import-json", "change", (event) => this.importJSON(event.target));
     on("export-csv", "click", () => this.exportCSV());
     on("print", "click", () => window.print());
+    on("calendar", "click", () => this.exportCalendar());
     on("rest", "click", () => this.showRest(!this.restShown));
     this.restShown = false;
     // Instant navigation may have replaced this form: only the one on the page prints.
@@ -137,6 +138,7 @@ class SelfCheck extends WorkerForm {
     this.clearErrors();
     this.answer = null;
     if (answer === null || !answer.ok) {
+      this.root.querySelector('[data-action="calendar"]').hidden = true;
       this.slot("figures").hidden = true;
       this.slot("pending").hidden = true;
       const error = answer?.error;
@@ -156,6 +158,8 @@ class SelfCheck extends WorkerForm {
     const report = answer.result;
     this.answer = report;
     this.rulesPrint(report.rules);
+    this.root.querySelector('[data-action="calendar"]').hidden =
+      !this.hits().length || Object.keys(this.profile()).length === 0;
     if (Object.keys(this.profile()).length === 0) {
       // Nothing answered yet: no verdicts, only the invitation to answer.
       this.slot("pending").hidden = false;
@@ -334,6 +338,25 @@ class SelfCheck extends WorkerForm {
     this.save();
     this.update();
     status.textContent = this.strings.imported;
+  }
+
+  // The measures calc found the enterprise may qualify for.
+  hits() {
+    return (this.answer?.rows ?? []).filter((r) => r.status === "may_qualify").map((r) => r.measure);
+  }
+
+  // Their end dates as an .ics file, written by calc (calc/calendar.py), not here.
+  exportCalendar() {
+    const on = this.answer?.on;
+    const status = this.slot("action-status");
+    this.engine.call({ type: "calendar", measures: this.hits(), lang: this.lang }, (answer) => {
+      if (!answer?.ok) {
+        status.textContent = this.strings.calendarFailed + (answer?.error?.[this.lang] ?? "");
+        return;
+      }
+      this.download(`${this.strings.calendarFile}-${on}.ics`, "text/calendar;charset=utf-8",
+                    answer.result.ics);
+    });
   }
 
   exportCSV() {

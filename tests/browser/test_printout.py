@@ -9,10 +9,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import icalendar
 import pytest
 from playwright.sync_api import Page, expect
 
 from generator.static_server import Server
+from tests.calc.test_calendar import last_day
 
 from .calcpage import LANGS, Calc, figures_of, policy
 from .test_selfcheck import SelfCheck
@@ -131,3 +133,23 @@ def test_the_self_check_printout_is_verifiable(page: Page, server: Server, built
         assert fresh.read() == before
     finally:
         again.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_self_check_offers_its_matches_deadlines_as_a_calendar(page: Page, server: Server,
+                                                                   lang: str) -> None:
+    check = SelfCheck(page, server.url, lang)
+    button = check.root.locator('[data-action="calendar"]')
+    expect(button).to_be_hidden()  # nothing answered, nothing found
+    check.enter(OWNER, ON)
+    expect(button).to_be_visible()
+    with page.expect_download() as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename.endswith(f"-{ON}.ics")
+    text = Path(download.path()).read_bytes().decode("utf-8")
+    found = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    hits = [r for r in report()["rows"] if r["status"] == "may_qualify"]
+    assert [(str(e["SUMMARY"]).split()[1 if lang == "en" else 0].removeprefix("截止："),
+             e.decoded("DTSTART")) for e in found] == [
+        (r["measure"], last_day(r["measure"])) for r in hits]
