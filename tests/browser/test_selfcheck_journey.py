@@ -104,8 +104,10 @@ def test_the_headline_names_no_zero_total(page: Page, server: Server, lang: str)
 # Where a gate's first question lands, once answered yes: the gate's own field and the first
 # field it opened, in page coordinates, and the screen's height.
 REVEALED = """(gate) => {
-  const box = (el) => { const r = el.getBoundingClientRect();
-                        return {top: r.top + scrollY, bottom: r.bottom + scrollY, seen: r.bottom}; };
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    return {top: r.top + scrollY, bottom: r.bottom + scrollY, seen: r.bottom};
+  };
   const asked = document.querySelector(`form [name="${gate}"]`).closest("[data-field]");
   const opened = document.querySelector(`[data-gate="${gate}"] [data-field]`);
   return {gate: box(asked), first: box(opened), screen: innerHeight};
