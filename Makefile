@@ -55,12 +55,12 @@ check: setup
 # Builds into a scratch folder next to site/ and swaps it in only when complete (with a
 # site/.complete stamp): a failed or killed build leaves the previous site/ untouched.
 site: bundle
-	$(PY) -m generator.atomic_build site
+	$(PY) -m generator.serve.atomic_build site
 
 # The production server locally: deploy/nginx.conf over a fresh build (PREVIEW_PORT, default 8080);
 # refuses a site/ that does not match its .complete stamp.
 preview: site deploy-deps
-	$(PY) -m generator.preview site $(PREVIEW_PORT)
+	$(PY) -m generator.serve.preview site $(PREVIEW_PORT)
 
 serve: bundle
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)

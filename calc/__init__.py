@@ -3,6 +3,10 @@
     >>> import calc
     >>> calc.estimate("3.1", {"fee": "60000", "received": "0"}, on="2026-06-01").award
     Decimal('18000.00')
+
+The public API is this package's ``__all__``, ``calc.rules`` (the rule primitives a policy's
+rule trees are made of) and ``calc.schema`` (the rules bundle's JSON Schema); the build
+(``generator/``) uses nothing else, so the modules behind them may change freely.
 """
 
 from __future__ import annotations
@@ -10,13 +14,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .catalog import Catalog, load_default
-from .engine import Estimate
+from .calendar import calendar_text
+from .catalog import FORMAT, Catalog, document_bundle, load_default, published
+from .engine import Estimate, MeasureRules
 from .engine import estimate as _estimate
 from .errors import CalcError
+from .fmt import Listing, Localized, Money, Percent, Quantity, plain
+from .inputs import parse_value
+from .messages import bilingual
 
-__all__ = ["CalcError", "Catalog", "Estimate", "assess", "catalog", "describe", "estimate",
-           "measures", "use_bundle"]
+__all__ = ["FORMAT", "CalcError", "Catalog", "Estimate", "Listing", "Localized", "MeasureRules",
+           "Money", "Percent", "Quantity", "assess", "bilingual", "calendar_text", "catalog",
+           "describe", "document_bundle", "estimate", "measures", "parse_value", "plain",
+           "published", "use_bundle"]
 
 _catalog: Catalog | None = None
 
@@ -35,10 +45,11 @@ def use_bundle(bundle: dict[str, Any]) -> Catalog:
     return _catalog
 
 
-def estimate(measure_id: str, inputs: dict[str, Any],
-             on: dt.date | str | None = None) -> Estimate:
-    """The award of one measure for these inputs on a date (default: today)."""
-    return _estimate(catalog().get(measure_id), inputs, on)
+def estimate(measure_id: str, inputs: dict[str, Any], on: dt.date | str | None = None, *,
+             using: Catalog | None = None) -> Estimate:
+    """The award of one measure for these inputs on a date (default: today), from the current
+    bundle or, given ``using``, from that catalog (the build computes from its own)."""
+    return _estimate((catalog() if using is None else using).get(measure_id), inputs, on)
 
 
 def measures() -> list[dict[str, Any]]:

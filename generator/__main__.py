@@ -7,8 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import bundle, examples
-from .load import DataError, load_all
+from generator.data import bundle, examples
+from generator.data.load import DataError, load_all
 
 ROOT = Path(__file__).resolve().parent.parent
 

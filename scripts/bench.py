@@ -30,8 +30,8 @@ from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwrigh
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.pyodide_build import ZSTD_LEVEL  # noqa: E402
-from generator.static_server import serving  # noqa: E402
+from generator.runtime.pyodide_build import ZSTD_LEVEL  # noqa: E402
+from generator.serve.static_server import serving  # noqa: E402
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 NAIVE = "/__naive__/"

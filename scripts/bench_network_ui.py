@@ -25,7 +25,7 @@ from playwright.sync_api import BrowserContext, Page, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.preview import running  # noqa: E402
+from generator.serve.preview import running  # noqa: E402
 from tests.browser.calcpage import example_on, policy  # noqa: E402
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.browser.test_network import state_of  # noqa: E402

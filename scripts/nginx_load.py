@@ -1,7 +1,7 @@
 """Load benchmark of deploy/nginx.conf: can one client holding many half-open connections keep
 honest visitors out?
 
-nginx (generator/preview.py) serves a built site on 127.0.0.1. An attacker opens ``--attack``
+nginx (generator/serve/preview.py) serves a built site on 127.0.0.1. An attacker opens ``--attack``
 connections from one loopback address (127.0.0.2), sends half a request header on each and
 holds it, reopening any the server closes; once they are open, ``--clients`` honest keep-alive
 clients, each from its own loopback address (127.1.x.y, as visitors have their own addresses;
@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.preview import CONF, running  # noqa: E402 - after the path is set
+from generator.serve.preview import CONF, running  # noqa: E402 - after the path is set
 
 HOST = "127.0.0.1"
 ATTACKER = "127.0.0.2"

@@ -5,18 +5,22 @@
 // shows the bytes and tells a slow download from a stalled one.
 //
 // Boot: the wasm and the core stdlib zip (calc and only the stdlib modules it was seen to
-// import at build time, ≈0.55 MB br) — no memory snapshot on a first visit. After the first
-// answer the worker keeps the snapshot (taken at build time with calc imported; Pyodide's
-// private _loadSnapshot) in Cache Storage, and later visits restore it. A module the core zip
+// import at build time, ≈0.55 MB br). The memory snapshot (taken at build time with calc
+// imported; Pyodide's private _loadSnapshot) is for later visits: after the first answer the
+// worker keeps it in Cache Storage, and later visits restore it. Only a first visit on a fast
+// link (its start's downloads came quickly) downloads it at once and starts from it. A module the core zip
 // lacks is loaded from the full stdlib zip (qz_fallback). The wasm download and compile start
-// at once, beside the JavaScript imports; a download that fails reports at once.
+// at once, beside the JavaScript imports and the byte counter; a download that fails reports at
+// once.
 
 let handle = null;
 const IDLE_MS = 1000; // after the first answer, before the snapshot download starts
 const queue = [];
 const stages = {}; // boot stage → epoch ms, shown as User Timing marks by the page
 
-let progress = { fetch: (...args) => fetch(...args), alive() {} }; // counting: fetch-progress.js
+// Counts downloaded bytes for the page's progress bar: fetch-progress.js, once it has arrived.
+let progress = {
+  fetch: (...args) => fetch(...args), track: (_url, pending) => pending, alive() {} };
 
 function stage(name) {
   stages[name] = performance.timeOrigin + performance.now();
@@ -65,7 +69,7 @@ function quiet(promise) {
   return promise;
 }
 
-// The build stores the snapshot without its zero pages (generator/pyodide_build.py, sparse):
+// The build stores the snapshot without its zero pages (generator/runtime/pyodide_build.py, sparse):
 // put the runs of non-zero pages back in place.
 function unpack(buffer) {
   const view = new DataView(buffer);
@@ -83,8 +87,8 @@ function unpack(buffer) {
   return memory;
 }
 
-async function blobURL(url, integrity = undefined) {
-  const response = await progress.fetch(url, { integrity });
+async function blobURL(url, integrity = undefined, pending = progress.fetch(url, { integrity })) {
+  const response = await pending;
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return URL.createObjectURL(await response.blob());
 }
@@ -116,15 +120,22 @@ async function savedSnapshot(href) {
   return response ? response.arrayBuffer() : null;
 }
 
-async function saveSnapshot(href) {
+// Keeps the snapshot for later visits: `body` if the start already downloaded it, else fetched.
+async function saveSnapshot(href, body = null) {
   if (!self.caches) return;
   const cache = await caches.open(SNAPSHOT_CACHE);
   for (const old of await cache.keys()) {
     if (old.url !== href) await cache.delete(old);
   }
   if (await cache.match(href)) return;
+  if (body) return cache.put(href, new Response(body));
   const response = await fetch(href, { priority: "low" });
   if (response.ok) await cache.put(href, response);
+}
+
+async function downloadSnapshot(href) {
+  const response = await fetch(href);
+  return response.ok ? response.arrayBuffer() : null;
 }
 
 // qz_fallback (in the core zip) calls this, synchronously, the first time Python imports a
@@ -146,13 +157,25 @@ function fullStdlibLoader(pyodide, href) {
 }
 
 async function boot(config) {
-  if (config.progress) {
-    const { progressReporter } = await import(config.progress);
-    progress = progressReporter(post, config.sizes);
-  }
   stage("boot");
+  // Every download starts now; the byte counter (a module of its own, one round trip away on a
+  // first visit) joins each one when it arrives, before any body is read.
+  const counter = config.progress
+    ? quiet(import(config.progress).then(({ progressReporter }) => {
+      progress = progressReporter(post, config.sizes);
+      return progress;
+    }))
+    : Promise.resolve(progress);
+  const download = (href, init = undefined, done = undefined) => {
+    const pending = quiet(fetch(href, init)); // may fail before the counter takes it over
+    return counter.then((counting) => counting.track(href, pending, done));
+  };
   const url = (name) => new URL(name, config.runtime).href;
-  const wasm = quiet(WebAssembly.compileStreaming(progress.fetch(url("pyodide.asm.wasm"))));
+  let wasmIn;
+  const wasmBytes = new Promise((resolve) => { wasmIn = resolve; });
+  const wasm = quiet(WebAssembly.compileStreaming(
+    download(url("pyodide.asm.wasm"), undefined, wasmIn)));
+  wasm.then(wasmIn, wasmIn); // without the byte counter: once compiled, its bytes are in
   const snapshotURL = config.snapshot ? url(config.snapshot) : null;
   const saved = snapshotURL
     ? quiet(savedSnapshot(snapshotURL).catch(() => null).then((data) => {
@@ -162,14 +185,26 @@ async function boot(config) {
     : null;
   // "name#sha256-…": the build's hash of the core zip; fetch refuses any other bytes.
   const [coreName, coreIntegrity] = config.stdlib.split("#");
-  const stdlib = quiet(blobURL(url(coreName), coreIntegrity || undefined));
+  const integrity = coreIntegrity || undefined;
+  const stdlib = quiet(blobURL(url(coreName), integrity, download(url(coreName), { integrity })));
   // Fetched now, beside the rest, not by loadPyodide one round trip later.
-  const lock = quiet(progress.fetch(url(config.lock)).then((response) => {
+  const lock = quiet(download(url(config.lock)).then((response) => {
     if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
     return response.text();
   }));
-  const [{ loadPyodide }, { default: createPyodideModule }] = await Promise.all([
-    import(url("pyodide.mjs")), import(url("pyodide.asm.mjs"))]);
+  const imports = quiet(Promise.all([import(url("pyodide.mjs")), import(url("pyodide.asm.mjs"))]));
+  // A first visit on a fast link starts from the memory snapshot: once every byte the start
+  // needs is in, if they came in less than earlySnapshotMs (the snapshot is about as big as
+  // they are, so it will come as fast), the snapshot is downloaded and the start waits for it:
+  // restoring it is quicker than Python's own start. On a slower link nothing more is
+  // downloaded before the first answer.
+  const bootAt = performance.now();
+  const early = snapshotURL && config.earlySnapshotMs > 0 && !self.navigator.connection?.saveData
+    ? quiet(Promise.all([saved, wasmBytes, stdlib, lock]).then(([kept]) =>
+      !kept && performance.now() - bootAt < config.earlySnapshotMs
+        ? downloadSnapshot(snapshotURL) : null))
+    : null;
+  const [{ loadPyodide }, { default: createPyodideModule }] = await imports;
   stage("imports");
   const module = await wasm;
   stage("compiled");
@@ -208,6 +243,16 @@ async function boot(config) {
     } catch (error) {
       console.warn("qz-calc: the snapshot did not load; starting without it", error);
       caches.delete(SNAPSHOT_CACHE).catch(() => {});
+    }
+  }
+  const arrived = early && await early.catch(() => null);
+  if (arrived) {
+    try {
+      await start({ _loadSnapshot: unpack(arrived) });
+      keepSnapshot = () => saveSnapshot(snapshotURL, arrived);
+      return "early-snapshot";
+    } catch (error) {
+      console.warn("qz-calc: the snapshot did not load; starting without it", error);
     }
   }
   // 3.5 MB for a faster next start: not for a visitor who asked the browser to save data.

@@ -171,7 +171,7 @@ export class WorkerForm {
     this.form = root.querySelector("form");
     this.result = root.querySelector("[data-result]");
     this.strings = JSON.parse(root.querySelector(stringsSelector).textContent);
-    // The start-up strings (generator/templates/_boot.html), shared by both forms.
+    // The start-up strings (generator/site/templates/_boot.html), shared by both forms.
     const boot = root.querySelector(".qz-calc-boot-strings");
     if (boot) Object.assign(this.strings, JSON.parse(boot.textContent));
     this.lang = root.dataset.lang;

@@ -40,12 +40,16 @@ export function progressReporter(post, sizes = {}) {
     return !encoded && length > 0 ? length : null;
   }
 
-  // fetch(), with the response's body counted as it is read (headers and status kept, so
-  // WebAssembly.compileStreaming still sees application/wasm).
-  async function counted(url, init) {
+  // A fetch already under way (started before this module arrived), with the response's body
+  // counted as it is read (headers and status kept, so WebAssembly.compileStreaming still sees
+  // application/wasm). `done` is called once the whole body has been read.
+  async function track(url, pending, done = () => {}) {
     totals.set(url, known(url)); // counted in the total from the start, not once it answers
-    const response = await fetch(url, init);
-    if (!response.ok || !response.body) return response;
+    const response = await pending;
+    if (!response.ok || !response.body) {
+      done();
+      return response;
+    }
     totals.set(url, expected(url, response));
     soon();
     const counter = new TransformStream({
@@ -56,6 +60,7 @@ export function progressReporter(post, sizes = {}) {
       },
       flush() {
         send();
+        done();
       },
     });
     return new Response(response.body.pipeThrough(counter), {
@@ -67,5 +72,5 @@ export function progressReporter(post, sizes = {}) {
     send();
   }
 
-  return { fetch: counted, alive };
+  return { fetch: (url, init) => track(url, fetch(url, init)), track, alive };
 }

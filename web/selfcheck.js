@@ -1,4 +1,4 @@
-// The page side of the enterprise self-check (generator/templates/selfcheck.md). It collects the
+// The page side of the enterprise self-check (generator/site/templates/selfcheck.md). It collects the
 // profile from the form, keeps it in the URL, asks the page's worker {type: "assess"} through the
 // calculator's Engine and shows the answer. No rule logic and no arithmetic: statuses, awards,
 // shares and totals all come from calc.assess.

@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Locator, Page, expect
 
 import calc
-from generator.bundle import bundle
-from generator.load import load_all
-from generator.model import Example, Measure, Policy
-from generator.render import I18N, load_ui
+from generator.data.bundle import bundle
+from generator.data.load import load_all
+from generator.data.model import Example, Measure, Policy
+from generator.site.render import I18N, load_ui
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = ("zh", "en")

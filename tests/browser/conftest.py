@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
-from generator.static_server import Server, serving
+from generator.serve.static_server import Server, serving
 
 from .chromium import CHROMIUM, CHROMIUM_ARGS
 

@@ -17,8 +17,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 import calc.api
-from generator import pyodide_build as pb
-from generator.static_server import Server
+from generator.runtime import pyodide_build as pb
+from generator.serve.static_server import Server
 
 from .calcpage import policy
 from .conftest import Guard, guarded_context

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from generator.static_server import Server
+from generator.serve.static_server import Server
 
 from .calcpage import Calc, example_on, policy
 from .test_selfcheck import SelfCheck

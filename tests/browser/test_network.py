@@ -24,9 +24,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 import calc
-from generator import service_worker
-from generator.pyodide_build import CORE
-from generator.static_server import Handler, Server, serving
+from generator.runtime.pyodide_build import CORE
+from generator.serve import service_worker
+from generator.serve.static_server import Handler, Server, serving
 
 from .calcpage import (
     READY_MS,
@@ -121,11 +121,17 @@ def test_a_throttled_start_completes_past_the_stall_limit(
     cdp.send("Network.emulateNetworkConditions", {
         "offline": False, "latency": 150, "downloadThroughput": 1e6 / 8,
         "uploadThroughput": 0.5e6 / 8})
+    snapshot: list[str] = []
+    page.on("request",
+            lambda r: snapshot.append(r.url) if r.url.endswith("/snapshot.bin") else None)
     started = time.monotonic()
     calculator = Calc(page, page.locator("[data-qz-calc]"), measure("3.1"), "en")
     page.goto(measure_url(server.url, measure("3.1"), "en", STATE_31))
     expect(calculator.root).to_have_attribute("data-state", "ready", timeout=180_000)
     took = time.monotonic() - started
+    # A slow link: Python starts on its own; nothing but what the start needs is downloaded.
+    expect(calculator.root).to_have_attribute("data-engine", "core")
+    assert snapshot == []
     limit = stall_limit_ms(page) / 1000
     assert took > limit, f"not throttled: ready after {took:.1f} s"
     samples = page.evaluate("window.__loaded")
@@ -230,6 +236,13 @@ def test_after_one_visit_the_calculators_and_the_self_check_work_offline(
     kept = page.evaluate("""async () => (await (await caches.open("qz-immutable")).keys())
                              .map((r) => r.url)""")
     assert any(url.endswith("/pyodide.asm.wasm") for url in kept), kept
+    # Online, a page's request goes out while the worker wakes (navigation preload) and the
+    # worker answers with that response: the page is whole and its calculator computes.
+    preload = page.evaluate("""async () =>
+      (await (await navigator.serviceWorker.ready).navigationPreload.getState()).enabled""")
+    assert preload is True
+    calculator = Calc.open(page, server.url, measure("1.4"), "zh")
+    assert assert_matches_cpython(calculator, "1.4") > 0
     context.set_offline(True)
     try:
         for measure_id, lang in (("3.1", "en"), ("5.2", "zh"), ("7.1", "en")):

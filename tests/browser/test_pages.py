@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from generator.static_server import Server
+from generator.serve.static_server import Server
 
 from .calcpage import LANGS, policy
 

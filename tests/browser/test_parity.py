@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from generator.model import Measure
-from generator.static_server import Server
+from generator.data.model import Measure
+from generator.serve.static_server import Server
 
 from .calcpage import LANGS, Calc, cpython, example_on, expected_result, policy
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from generator.static_server import Server
+from generator.serve.static_server import Server
 
 from .calcpage import LANGS, measure_url, policy
 from .conftest import Guard, guarded_context

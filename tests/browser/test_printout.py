@@ -13,7 +13,7 @@ import icalendar
 import pytest
 from playwright.sync_api import Page, expect
 
-from generator.static_server import Server
+from generator.serve.static_server import Server
 from tests.calc.test_calendar import last_day
 
 from .calcpage import LANGS, Calc, figures_of, policy

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page
 
-from generator.static_server import Server
+from generator.serve.static_server import Server
 from tests.data.test_repeat_claims import BASE_SCOPES, Scope, value
 
 from .calcpage import Calc, catalog, cpython, policy

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import pyodide_build as pb
-from generator.bundle import bundle
+from generator.data.bundle import bundle
+from generator.runtime import pyodide_build as pb
 
 from .calcpage import policies
 
@@ -59,7 +59,7 @@ def test_the_stdlib_is_bytecode_for_the_runtime_python(built_site: Path) -> None
 def test_every_runtime_file_has_compressed_siblings(built_site: Path) -> None:
     runtime = _runtime(built_site)
     for path in runtime.iterdir():
-        if path.suffix in {".gz", ".zst", ".br", ".whl"}:  # .br: generator/precompress.py
+        if path.suffix in {".gz", ".zst", ".br", ".whl"}:  # .br: generator/serve/precompress.py
             continue
         assert (runtime / (path.name + ".gz")).is_file(), path.name
         assert (runtime / (path.name + ".zst")).is_file(), path.name
@@ -90,7 +90,7 @@ def test_our_files_name_no_other_site(built_site: Path) -> None:
 
 
 def _rules_json() -> str:
-    """The rules bundle as the plugin passes it (generator/pyodide_plugin.py, ``_rules``)."""
+    """The rules bundle as the plugin passes it (generator/runtime/plugin/plugin.py, ``_rules``)."""
     return json.dumps(bundle(list(policies())), ensure_ascii=False, separators=(",", ":"),
                       sort_keys=True)
 

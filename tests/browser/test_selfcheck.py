@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from calc.selfcheck import assess_with
-from generator.static_server import Server
+from generator.serve.static_server import Server
 
 from .calcpage import LANGS, READY_MS, catalog, policy, ui
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from calc.selfcheck import assess_with
-from generator.static_server import Server
+from generator.serve.static_server import Server
 
 from .calcpage import LANGS, catalog, ui
 from .test_selfcheck import SelfCheck, gates

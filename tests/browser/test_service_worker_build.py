@@ -1,4 +1,4 @@
-"""The service worker's manifest and the page list (generator/service_worker.py), on a small
+"""The service worker's manifest and the page list (generator/serve/service_worker.py), on a small
 made-up site: which files are cache-first, which pages belong to which language, and a version
 that changes with any kept file."""
 
@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from generator import service_worker
+from generator.serve import service_worker
 
 
 def _site(root: Path, page_text: str = "<p>一</p>") -> Path:

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 import calc
 from calc.__main__ import main
 from calc.api import handle
-from generator.bundle import bundle
-from generator.load import load_all
+from generator.data.bundle import bundle
+from generator.data.load import load_all
 
 from ..hostile import AMOUNTS, DATES
 

@@ -11,8 +11,8 @@ import pytest
 
 from calc.rules import kinds
 from calc.schema import rules_schema
-from generator.bundle import bundle
-from generator.load import load_all
+from generator.data.bundle import bundle
+from generator.data.load import load_all
 from tests.data.test_policy import ROOT
 
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import yaml
 
-from generator.model import Parameter
-from generator.parameters import amount_text, en_forms, quotes, rate_text, zh_forms
-from generator.yaml_source import load
+from generator.data.model import Parameter
+from generator.data.parameters import amount_text, en_forms, quotes, rate_text, zh_forms
+from generator.data.yaml_source import load
 
 
 def new_value(parameter: Parameter) -> str:
@@ -101,9 +101,9 @@ def settle(data_root: Path, measure_id: str) -> list[int]:
     """Do what ``make check`` then asks of the editor: give each worked example of the measure
     whose result changed its new oracle. Returns the (1-based) numbers of those examples."""
     import calc
-    from generator import examples
-    from generator.bundle import bundle
-    from generator.load import load_all
+    from generator.data import examples
+    from generator.data.bundle import bundle
+    from generator.data.load import load_all
 
     (policy,) = load_all(data_root)
     measure = policy.measure(measure_id)

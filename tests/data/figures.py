@@ -12,8 +12,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator.parameters import PLACEHOLDER, VERBATIM
-from generator.yaml_source import Path_, load
+from generator.data.parameters import PLACEHOLDER, VERBATIM
+from generator.data.yaml_source import Path_, load
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "policy_data"

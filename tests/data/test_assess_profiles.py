@@ -13,8 +13,8 @@ import pytest
 import calc
 from calc.__main__ import main
 from calc.fmt import Money
-from generator.bundle import bundle
-from generator.load import load_all
+from generator.data.bundle import bundle
+from generator.data.load import load_all
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = ROOT / "tests" / "profiles"

@@ -1,7 +1,7 @@
 """Adding a rule primitive touches three files: its module (here ``tests/data/per_head.py``,
 in the project ``calc/rules/<kind>.py``, with its explanation strings), one macro in
-``generator/templates/_rules.html`` (its sentence on the page) and its page strings
-(``rule.<kind>``, ``type.<kind>`` in ``generator/i18n/``). These tests register a kind from a
+``generator/site/templates/_rules.html`` (its sentence on the page) and its page strings
+(``rule.<kind>``, ``type.<kind>`` in ``generator/site/i18n/``). These tests register a kind from a
 test module alone and show that validation, the named-parameter binding, the input
 cross-check, the bundle, calc's own bundle check, evaluation with explanation, the upper bound
 and the award-type column all follow — no other Python file names the kind."""
@@ -19,9 +19,10 @@ import calc
 from calc import rules
 from calc.catalog import validate as validate_bundle
 from calc.messages import MESSAGES
-from generator import examples, facts, views
-from generator.bundle import bundle
-from generator.load import DataError, load_all
+from generator.data import examples
+from generator.data.bundle import bundle
+from generator.data.load import DataError, load_all
+from generator.site import facts, views
 
 from .test_validation import MEASURE, make_data
 
@@ -80,7 +81,7 @@ def per_head() -> Iterator[type[rules.Node]]:
 
 
 def test_no_project_python_file_names_the_test_kind():
-    sources = [*(ROOT / "calc").rglob("*.py"), *(ROOT / "generator").glob("*.py")]
+    sources = [*(ROOT / "calc").rglob("*.py"), *(ROOT / "generator").rglob("*.py")]
     assert sources and not [p for p in sources if "per_head" in p.read_text(encoding="utf-8")]
 
 

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 
 import calc
-from generator import examples
-from generator.bundle import bundle
-from generator.load import DataError, load_all
-from generator.model import Policy
-from generator.parameters import PLACEHOLDER
-from generator.yaml_source import load
+from generator.data import examples
+from generator.data.bundle import bundle
+from generator.data.load import DataError, load_all
+from generator.data.model import Policy
+from generator.data.parameters import PLACEHOLDER
+from generator.data.yaml_source import load
 
 from .amend import amend
 from .amend import figures as rendered

@@ -14,11 +14,11 @@ import calc
 from calc.messages import MESSAGES
 from calc.rules import walk
 from calc.rules.ceiling import Ceiling
-from generator import examples
-from generator.bundle import bundle
-from generator.facts import base_inputs, measure_most
-from generator.load import load_all
-from generator.model import Measure, Policy
+from generator.data import examples
+from generator.data.bundle import bundle
+from generator.data.load import load_all
+from generator.data.model import Measure, Policy
+from generator.site.facts import base_inputs, measure_most
 
 ROOT = Path(__file__).resolve().parents[2]
 (POLICY,) = load_all(ROOT / "policy_data")

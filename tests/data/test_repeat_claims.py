@@ -28,7 +28,7 @@ from calc.rules.milestones import Milestones
 from calc.rules.per_unit import PerUnit
 from calc.rules.rate import Rate
 from calc.selfcheck import Spec, assess_with
-from generator.model import Measure
+from generator.data.model import Measure
 
 from .test_policy import CATALOG, POLICY
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import DataError, load_all
+from generator.data.load import DataError, load_all
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "policy_data" / "qz-2025-18"
@@ -196,7 +196,7 @@ def test_yaml_syntax_error(tmp_path):
 
 
 def test_example_that_calc_disagrees_with_is_reported(tmp_path):
-    from generator import examples
+    from generator.data import examples
 
     data = make_data(tmp_path, MEASURE.replace('award: "30000.00"', 'award: "30000.01"'))
     (line,) = examples.failures(load_all(data), data)
@@ -331,7 +331,7 @@ def test_yaml_syntax_errors_read_in_chinese_too(tmp_path):
 def test_failed_examples_give_file_line_and_count_from_one(tmp_path):
     second = MEASURE.split("examples:\n", 1)[1].replace("30000.00", "30000.02", 1)
     data = make_data(tmp_path, MEASURE + second)
-    from generator import examples
+    from generator.data import examples
 
     (line,) = examples.failures(load_all(data), data)
     row = MEASURE.count("\n") + 1  # the second example starts right after the first

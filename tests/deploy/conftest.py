@@ -1,6 +1,7 @@
 """Fixtures of the deployment suite: the freshly built site served by Debian's nginx with
-deploy/nginx.conf (generator/preview.py fills in the port, root and scratch paths), and Chromium
-pages that fail on any Content-Security-Policy violation, console error or off-site request."""
+deploy/nginx.conf (generator/serve/preview.py fills in the port, root and scratch paths), and
+Chromium pages that fail on any Content-Security-Policy violation, console error or off-site
+request."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from generator.preview import Nginx, running
+from generator.serve.preview import Nginx, running
 from tests.browser.conftest import (  # noqa: F401 - fixtures shared with the browser suite
     BOOT_TIMEOUT_MS,
     Guard,

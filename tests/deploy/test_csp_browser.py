@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 import calc
-from generator.preview import Nginx
+from generator.serve.preview import Nginx
 from tests.browser.calcpage import LANGS, Calc, cpython, policy, search
 from tests.hostile import AMOUNTS, DATES
 

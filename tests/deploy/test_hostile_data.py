@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from generator.static_server import Server, serving
+from generator.serve.static_server import Server, serving
 from tests.browser.calcpage import Calc, policy
 from tests.site.conftest import DOCUMENT, Build, build
 

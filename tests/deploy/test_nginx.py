@@ -15,7 +15,7 @@ from pathlib import Path
 import brotli  # type: ignore[import-untyped]
 import pytest
 
-from generator.preview import CONF, Nginx, PreviewError, free_port, render
+from generator.serve.preview import CONF, Nginx, PreviewError, free_port, render
 
 from .markup import active_markup
 

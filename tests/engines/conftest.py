@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.static_server import Server, serving
+from generator.serve.static_server import Server, serving
 from tests.browser.conftest import built_site  # noqa: F401 - the same build as the browser suite
 
 from .drivers import FIREFOX, WEBKIT_DRIVER, XVFB, Engine, Firefox, WebKit, xvfb

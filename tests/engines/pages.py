@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from generator.model import Measure
+from generator.data.model import Measure
 from tests.browser.calcpage import READ_RESULT
 
 from .drivers import Element, Engine

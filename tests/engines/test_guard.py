@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from generator.static_server import Server
+from generator.serve.static_server import Server
 
 from .drivers import Engine
 from .offsite import Offsite

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from calc.selfcheck import assess_with
-from generator.model import Measure
-from generator.static_server import Server
+from generator.data.model import Measure
+from generator.serve.static_server import Server
 from tests.browser.calcpage import catalog, cpython, example_on, expected_result, policy
 
 from .drivers import Engine

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from generator.static_server import serving
+from generator.serve.static_server import serving
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +61,7 @@ def markdown(results: dict[str, dict[str, dict[str, Any]]], version: str) -> str
         "# Lighthouse report",
         "",
         f"Lighthouse {version}, Debian Chromium, offline, the built site served on 127.0.0.1 by "
-        "`generator/static_server.py`; one run per page and preset (simulated throttling). "
+        "`generator/serve/static_server.py`; one run per page and preset (simulated throttling). "
         "Regenerate with `make lighthouse`.",
         "",
         "Targets: desktop 100 in every category; mobile performance ≥ 95.",

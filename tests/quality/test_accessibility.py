@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from generator.static_server import Server
+from generator.serve.static_server import Server
 from tests.browser.calcpage import LANGS, Calc, policy
 
 pytestmark = pytest.mark.browser

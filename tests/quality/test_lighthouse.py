@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.static_server import Server
+from generator.serve.static_server import Server
 
 from .lighthouse import PAGES, TARGETS, audit
 

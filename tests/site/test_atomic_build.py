@@ -1,4 +1,4 @@
-"""``make site`` (generator/atomic_build.py) publishes a build only when it is whole: a build
+"""``make site`` (generator/serve/atomic_build.py) publishes a build only when it is whole: a build
 killed at any point leaves the previous site byte for byte as it was, a complete build replaces
 it with a stamped site, and ``check`` (what ``make preview`` and the deploy README run) refuses a
 partial or altered one."""
@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from generator import atomic_build, preview
-from generator.atomic_build import STAMP, Incomplete, check, publish, recover
+from generator.serve import atomic_build, preview
+from generator.serve.atomic_build import STAMP, Incomplete, check, publish, recover
 
 from .conftest import DATA, DOCUMENT, ROOT, edit
 
 pytestmark = pytest.mark.slow
 
-BUILD = [sys.executable, "-m", "generator.atomic_build"]
+BUILD = [sys.executable, "-m", "generator.serve.atomic_build"]
 
 
 def manifest(site: Path) -> dict[str, str]:
@@ -225,6 +225,6 @@ def test_the_preview_refuses_a_site_that_is_not_a_complete_build(
 
 def test_make_site_and_the_preview_use_it() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "\n\t$(PY) -m generator.atomic_build site\n" in makefile
+    assert "\n\t$(PY) -m generator.serve.atomic_build site\n" in makefile
     readme = (ROOT / "deploy" / "README.md").read_text(encoding="utf-8")
-    assert "python -m generator.atomic_build check site" in readme
+    assert "python -m generator.serve.atomic_build check site" in readme

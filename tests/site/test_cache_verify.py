@@ -20,9 +20,10 @@ import brotli  # type: ignore[import-untyped]
 import jinja2
 import pytest
 
-from generator import cache_check, precompress
-from generator.jinja_cache import PATTERN
-from generator.render import TEMPLATES, bytecode_cache
+from generator import cache_check
+from generator.serve import precompress
+from generator.site.jinja_cache import PATTERN
+from generator.site.render import TEMPLATES, bytecode_cache
 
 from .conftest import Build, build
 

@@ -10,12 +10,12 @@ import pytest
 
 import calc
 from calc.fmt import Money
-from generator import facts
-from generator.bundle import bundle
-from generator.load import load_all
-from generator.model import Policy
-from generator.render import amount_text, date_text, load_ui, strings
-from generator.views import examples
+from generator.data.bundle import bundle
+from generator.data.load import load_all
+from generator.data.model import Policy
+from generator.site import facts
+from generator.site.render import amount_text, date_text, load_ui, strings
+from generator.site.views import examples
 
 from .conftest import DATA, Build, text_of
 
@@ -106,7 +106,7 @@ def test_funding_follows_the_yaml(site: Build) -> None:
 
 
 def test_how_it_is_paid_is_rendered_from_every_rule_node(site: Build) -> None:
-    from generator.crosscheck import walk
+    from generator.data.crosscheck import walk
 
     for measure in policy().measures:
         page = site.page(f"measures/{measure.id}/")

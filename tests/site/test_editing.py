@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from calc.fmt import Money
-from generator.parameters import amount_text
+from generator.data.parameters import amount_text
 from tests.data.amend import amend, settle
 from tests.data.test_policy import POLICY
 

@@ -9,10 +9,10 @@ import pytest
 
 import calc
 from calc.messages import bilingual
-from generator.bundle import bundle
-from generator.examples import work
-from generator.load import load_all
-from generator.render import I18N, load_ui
+from generator.data.bundle import bundle
+from generator.data.examples import work
+from generator.data.load import load_all
+from generator.site.render import I18N, load_ui
 
 from .conftest import DATA, DOCUMENT, Build
 

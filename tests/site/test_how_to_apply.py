@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from generator.load import load_all
-from generator.model import Document
+from generator.data.load import load_all
+from generator.data.model import Document
 
 from .conftest import DATA, DOCUMENT, Build
 

@@ -13,7 +13,7 @@ import pytest
 
 import calc
 from calc.catalog import FORMAT
-from generator.open_data import FOLDER, INDEX
+from generator.data.open_data import FOLDER, INDEX
 
 from .conftest import DOCUMENT, Build, text_of
 

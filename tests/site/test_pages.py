@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from generator.load import load_all
+from generator.data.load import load_all
 
 from .conftest import DATA, Build
 

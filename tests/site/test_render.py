@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from jinja2 import UndefinedError
 
-from generator.pages import relative
-from generator.render import (
+from generator.site.pages import relative
+from generator.site.render import (
     I18N,
     TEMPLATES,
     UiError,
@@ -22,7 +22,7 @@ from generator.render import (
     load_ui,
     strings,
 )
-from generator.views import status
+from generator.site.views import status
 
 UI = load_ui()
 ZH, EN = strings(UI, "zh"), strings(UI, "en")

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from generator.load import load_all
-from generator.search_dict import words
+from generator.data.load import load_all
+from generator.site.search_dict import words
 
 from .conftest import DATA, Build
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from generator.static_server import Server, serving
+from generator.serve.static_server import Server, serving
 from tests.browser.calcpage import search
 from tests.browser.conftest import browser_type_launch_args, guarded_context  # noqa: F401
 
@@ -64,16 +64,20 @@ RECORD_INDEX_POSTS = """
 """
 
 
-def test_the_search_index_is_built_only_once_the_search_is_used(
+def test_the_search_index_is_fetched_and_built_only_once_the_search_is_used(
         served: Server, search_page: Page) -> None:
     page = search_page
     page.add_init_script(RECORD_INDEX_POSTS)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "search_index" in r.url else None)
     page.goto(served.url + "/measures/3.1/")
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(500)
     assert page.evaluate("window.__qzIndexPosts") == 0  # loaded, searched nothing: no index
+    assert asked == []  # not even downloaded: a phone link carries the runtime first
     hrefs = search(page, "流片")
     assert page.evaluate("window.__qzIndexPosts") == 1
+    assert len(asked) == 1
     assert any(h.endswith("/measures/5.1/") for h in hrefs[:5]), hrefs
 
 

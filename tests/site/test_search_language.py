@@ -9,12 +9,12 @@ import re
 import pytest
 from playwright.sync_api import Page
 
-from generator.static_server import Server
+from generator.serve.static_server import Server
 from tests.browser.calcpage import search
 from tests.browser.conftest import browser_type_launch_args  # noqa: F401
 
 from .conftest import Build
-from .test_search_browser import served, search_page  # noqa: F401  (fixtures)
+from .test_search_browser import search_page, served  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -12,7 +12,7 @@ import jieba
 import pytest
 
 from generator import cache_check
-from generator.segment_cache import CachedSegmenter
+from generator.site.segment_cache import CachedSegmenter
 
 TEXT = "按照就高不重复原则给予首轮流片费用奖励"
 

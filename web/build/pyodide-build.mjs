@@ -1,4 +1,4 @@
-// Build-time steps that need the runtime's own Python, run by generator/pyodide_build.py:
+// Build-time steps that need the runtime's own Python, run by generator/runtime/pyodide_build.py:
 //   node pyodide-build.mjs stdlib   <pyodide dir> <python_stdlib.zip> <out.zip> <optimize>
 //   node pyodide-build.mjs core     <pyodide dir> <full stdlib.zip> <calc.whl> <rules.json>
 //                                   <out.zip> <optimize>

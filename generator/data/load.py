@@ -1,0 +1,212 @@
+"""Load ``policy_data/``: parse, validate against the model, cross-check, and report every problem.
+
+Nothing downstream sees data that failed here, and an editor sees all mistakes at once as
+``file:line:column: field: message``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import crosscheck, parameters
+from .model import Document, Glossary, Measure, Policy, ProfileSpec
+from .yaml_source import Path_, Problem, SourceDoc, load
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class DataError(Exception):
+    """The policy data has problems; ``problems`` lists them all. ``partial`` holds each document
+    whose ``document.yaml`` and glossary are sound, with only its faultless measures, so the
+    worked examples can still be checked and reported together with the problems."""
+
+    def __init__(self, problems: list[Problem], partial: list[Policy] | None = None) -> None:
+        self.problems = problems
+        self.partial = partial or []
+        super().__init__("\n".join(str(p) for p in problems))
+
+    def report(self) -> str:
+        head = (f"政策数据有 {len(self.problems)} 处错误 / "
+                f"the policy data has {len(self.problems)} error(s):")
+        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+def _messages(error: dict[str, Any]) -> tuple[str, str]:
+    """Bilingual wording for pydantic's error types (editors read Chinese first)."""
+    kind, got = error["type"], error.get("input")
+    detail = str(error.get("ctx", {}).get("error", error["msg"]))
+    if kind == "missing":
+        return "缺少必填字段", "required field is missing"
+    if kind == "extra_forbidden":
+        return "未知字段（拼写错误？）", "unknown field (a typo?)"
+    if detail.startswith("float_money:"):
+        value = detail.split(":", 1)[1]
+        return (f"金额不能写成小数形式 {value}，请写整数元（如 1000000）或加引号（如 '1234.56'）",
+                f"float money {value}: write whole yuan (1000000) or a quoted string ('1234.56')")
+    if detail.startswith("not_amount:"):
+        return (f"应为以元为单位的金额，实际为 {got!r}",
+                f"expected an amount in yuan, got {got!r}")
+    if detail.startswith("not_rate:"):
+        return (f"应为比例（如 10% 或 0.10），实际为 {got!r}",
+                f"expected a rate such as 10% or 0.10, got {got!r}")
+    if detail == "empty_text":
+        return "文字不能为空", "text must not be empty"
+    if kind.startswith("date"):
+        return f"日期无效：{got!r}，应为 YYYY-MM-DD", f"invalid date {got!r}, expected YYYY-MM-DD"
+    if kind == "string_pattern_mismatch":
+        return f"格式不符：{got!r}", f"{got!r} does not match the required pattern"
+    if kind == "literal_error":
+        return f"取值无效：{got!r}", f"invalid value {got!r}: {error['msg']}"
+    return f"取值无效：{got!r}（{error['msg']}）", f"invalid value {got!r}: {error['msg']}"
+
+
+def _data_path(loc: tuple[Any, ...]) -> Path_:
+    """Pydantic's location as a YAML path (rule trees, whose kinds are tags, are calc's)."""
+    return tuple(part for part in loc if isinstance(part, (str, int)))
+
+
+def validate(doc: SourceDoc, model: type[M]) -> M | None:
+    """Validate one parsed file; problems go to ``doc.problems``."""
+    if doc.problems:
+        return None
+    try:
+        return model.model_validate(doc.data if doc.data is not None else {})
+    except ValidationError as error:
+        for item in error.errors():
+            path = _data_path(item["loc"])
+            if item["type"] == "rule_invalid":  # calc's own check of a rule tree, with paths
+                for problem in item["ctx"]["problems"]:
+                    doc.problems.append(doc.problem(path + problem.path, problem.zh, problem.en,
+                                                    problem.key))
+                continue
+            zh, en = _messages(dict(item))
+            at_key = item["type"] == "extra_forbidden"
+            doc.problems.append(doc.problem(path, zh, en, at_key))
+        return None
+
+
+_MEASURE_FILE = re.compile(r"[0-9]+\.[0-9]+")
+
+
+def _measure_files(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]:
+    """Measure files in id order (3.2 before 3.10); a file not named like an id is a problem."""
+    named: list[Path] = []
+    problems: list[Problem] = []
+    for path in folder.glob("*.yaml"):
+        if _MEASURE_FILE.fullmatch(path.stem):
+            named.append(path)
+            continue
+        problems.append(Problem(
+            str(path.relative_to(root)), 1, 1, "(file)",
+            f"措施文件名 {path.name!r} 不是措施编号：应为“编号.yaml”，如 3.1.yaml"
+            "（副本请移出此文件夹）",
+            f"measure file name {path.name!r} is not a measure id: name it like 3.1.yaml "
+            "(move copies out of this folder)"))
+    named.sort(key=lambda p: tuple(int(x) for x in p.stem.split(".")))
+    return named, problems
+
+
+def _prepare(measure_docs: list[SourceDoc], others: list[SourceDoc | None],
+             window: tuple[dt.date, dt.date] | None) -> dict[str, list[tuple[Path_, str]]]:
+    """Bind named parameters into the rules and render every file's prose references
+    (``generator.data.parameters``), before validation; returns where each rule took a parameter."""
+    day = dt.date.today()
+    raw = parameters.collect(measure_docs)
+    bindings: dict[str, list[tuple[Path_, str]]] = {}
+    for doc in measure_docs:
+        own = raw.get(_id(doc) or "", {})
+        doc.problems += parameters.literals(doc)
+        found = parameters.bind(doc, own, day)
+        resolve = parameters.resolver(raw, _id(doc), day, _window(doc.data) or window)
+        parameters.render(doc, resolve, example=resolve)
+        if found and _id(doc):
+            bindings[str(_id(doc))] = found
+    for other in others:
+        if other is not None:
+            parameters.render(other, parameters.resolver(raw, None, day, window))
+    return bindings
+
+
+def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem], Policy | None]:
+    """Load one document folder: ``document.yaml``, ``glossary.yaml``, ``measures/*.yaml``.
+
+    Every file is parsed first, so that named parameters can be bound into the rules and
+    rendered into the prose of any file before validation. Returns the policy (None if anything
+    is wrong), every problem, and the partial policy of the faultless measures (None if the
+    document or glossary itself is unusable). Each stage runs on whatever passed the stage
+    before, so one bad file does not hide the others' cross-reference mistakes."""
+    document_doc = load(folder / "document.yaml", root)
+    glossary_doc = load(folder / "glossary.yaml", root)
+    profile_doc = (load(folder / "profile.yaml", root)
+                   if (folder / "profile.yaml").is_file() else None)
+    paths, problems = _measure_files(folder / "measures", root)
+    measure_docs = [load(path, root) for path in paths]
+    bindings = _prepare(measure_docs, [document_doc, glossary_doc, profile_doc],
+                        _window(document_doc.data))
+    sources = [document_doc, glossary_doc, *([profile_doc] if profile_doc else []), *measure_docs]
+    document = validate(document_doc, Document)
+    glossary = validate(glossary_doc, Glossary)
+    profile = validate(profile_doc, ProfileSpec) if profile_doc is not None else None
+    measures = [(doc, m) for doc in measure_docs if (m := validate(doc, Measure)) is not None]
+    problems += [p for s in sources for p in s.problems]
+    if document is None or glossary is None:
+        return None, problems, None
+    crossed = crosscheck.check(document, glossary, measures)
+    for doc, measure in measures:
+        crossed += parameters.guard(doc, measure)
+    every_measure = len(measures) == len(paths) and not problems and not crossed
+    if profile_doc is not None and profile is not None and every_measure:
+        crossed += crosscheck.check_profile(profile_doc, profile, measures)
+    problems += crossed
+    faulty = {p.file for p in problems}
+    sound = [m for d, m in measures if d.file not in faulty]
+    if problems:
+        partial = Policy(document=document, glossary=glossary, measures=sound, profile=None,
+                         bindings=bindings)
+        return None, problems, partial
+    policy = Policy(document=document, glossary=glossary, measures=sound, profile=profile,
+                    bindings=bindings)
+    return policy, [], policy
+
+
+def _id(doc: SourceDoc) -> str | None:
+    data = doc.data
+    return data["id"] if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+
+
+def _window(data: Any) -> tuple[dt.date, dt.date] | None:
+    """A file's validity (a measure's) or window (the document's), if written as dates."""
+    if not isinstance(data, dict):
+        return None
+    window: Any = data.get("validity") or data.get("window")
+    try:
+        return (dt.date.fromisoformat(str(window["start"])),
+                dt.date.fromisoformat(str(window["end"])))
+    except (TypeError, KeyError, ValueError):
+        return None
+
+
+def load_all(root: Path) -> list[Policy]:
+    """Every document under ``root``; raises :class:`DataError` with all problems found."""
+    policies: list[Policy] = []
+    partial: list[Policy] = []
+    problems: list[Problem] = []
+    folders = sorted(p for p in root.iterdir() if (p / "document.yaml").is_file())
+    if not folders:
+        problems.append(Problem(str(root), 1, 1, "(folder)", "未找到任何 document.yaml",
+                                "no document.yaml found"))
+    for folder in folders:
+        policy, found, usable = load_policy(folder, root.parent)
+        problems += found
+        if policy is not None:
+            policies.append(policy)
+        if usable is not None:
+            partial.append(usable)
+    if problems:
+        raise DataError(problems, partial)
+    return policies

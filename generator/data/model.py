@@ -1,0 +1,308 @@
+"""The typed model of a policy document, its measures and their award rules.
+
+The document-level fields (prose, inputs, examples, parameters, glossary, profile) are declared
+here; a part's rule tree is ``calc``'s own (``calc.rules``: one module per primitive, which
+validates it), so one schema describes the rules the pages show and the bundle the engine reads.
+Unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+)
+from pydantic_core import PydanticCustomError
+
+from calc import rules
+from calc.rules import Node
+
+from .yaml_source import YamlFloat
+
+NAME = r"^[a-z][a-z0-9_]*$"
+
+
+def _amount(value: Any) -> Decimal:
+    """Money in YAML: whole yuan as an integer, or a quoted string with at most two decimals
+    (``calc``'s definition; a YAML float is refused, as its text would pass for a string)."""
+    if isinstance(value, YamlFloat):
+        raise ValueError(f"float_money:{value}")
+    try:
+        return rules.parse_amount(value)
+    except ValueError:
+        raise ValueError(f"not_amount:{value}") from None
+
+
+def _rate(value: Any) -> Decimal:
+    """A rate as ``10%`` or ``0.10`` (``calc``'s definition), kept exact."""
+    try:
+        return rules.parse_rate(value)
+    except ValueError:
+        raise ValueError(f"not_rate:{value}") from None
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("empty_text")
+    return value
+
+
+Amount = Annotated[Decimal, BeforeValidator(_amount)]
+Text = Annotated[str, AfterValidator(_text)]
+Name = Annotated[str, Field(pattern=NAME)]
+Ref = Annotated[str, AfterValidator(_text)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class I18n(Strict):
+    """A user-visible text: both languages are required."""
+
+    zh: Annotated[str, Field(strict=True), AfterValidator(_text)]
+    en: Annotated[str, Field(strict=True), AfterValidator(_text)]
+
+
+class Window(Strict):
+    start: dt.date
+    end: dt.date
+    ref: Ref
+
+
+# ---------------------------------------------------------------- rule trees
+
+
+def _rule(value: Any) -> Node:
+    """A rule tree, validated and built by ``calc`` (the one schema of the rule primitives); its
+    problems travel in the error's context, so the loader reports each at its own line."""
+    if isinstance(value, Node):
+        return value
+    problems = rules.check(value)
+    if problems:
+        raise PydanticCustomError("rule_invalid", "the rule has {count} problem(s)",
+                                  {"count": len(problems), "problems": problems})
+    return Node.build(value)
+
+
+# A rule as calc builds it: the pages read its fields, the bundle writes ``Node.dump()``.
+RuleNode = Annotated[Node, PlainValidator(_rule), PlainSerializer(lambda node: node.dump())]
+
+
+# ---------------------------------------------------------------- measures
+
+
+class Choice(Strict):
+    value: Annotated[str, Field(strict=True, pattern=r"^[A-Za-z0-9_]+$")]
+    label: I18n
+
+
+class ProfileLink(Strict):
+    """Where the self-check profile supplies this input: a field, or whether a list has a value."""
+
+    field: Name
+    contains: str | None = None
+
+
+class Input(Strict):
+    name: Name
+    type: Literal["money", "number", "bool", "choice", "choices"]
+    unit: Literal["yuan", "minute"] | None = None
+    label: I18n
+    help: I18n
+    choices: list[Choice] = []
+    default: str | int | bool | None = None
+    max: Amount | None = None
+    profile: ProfileLink | None = None
+
+
+class Part(Strict):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")]
+    title: I18n
+    bound: Literal["upper", "exact"]
+    rule: RuleNode
+
+
+ExampleValue = Union[bool, int, str]
+
+
+class Expect(Strict):
+    award: Amount
+    city: Amount
+    county: Amount
+
+
+class Example(Strict):
+    name: I18n
+    on: dt.date | None = None
+    inputs: dict[str, ExampleValue]
+    expect: Expect
+
+
+class Reading(Strict):
+    ref: Ref
+    primary: I18n
+    alternative: I18n | None = None
+
+
+def _figure(value: Any) -> str:
+    """A parameter's value: an amount in yuan, or a rate written with ``%``."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        _rate(value)
+        return value.strip()
+    return str(_amount(value))
+
+
+Figure = Annotated[str, BeforeValidator(_figure)]
+
+
+class ParameterChange(Strict):
+    """A value that applies from a date on (an amendment), with the clause that made it."""
+
+    start: dt.date = Field(alias="from")
+    value: Figure
+    ref: Ref
+
+
+class Parameter(Strict):
+    """A named figure of a measure and the clause it comes from (OpenFisca-style): rules name it,
+    prose refers to it as ``{name}``, and the build checks the value against the clause."""
+
+    value: Figure
+    ref: Ref
+    changes: list[ParameterChange] = []
+
+    @property
+    def is_rate(self) -> bool:
+        return self.value.endswith("%")
+
+    @property
+    def number(self) -> Decimal:
+        return _rate(self.value) if self.is_rate else Decimal(self.value)
+
+
+class Measure(Strict):
+    id: Annotated[str, Field(pattern=r"^\d+\.\d+$")]
+    chapter: str
+    clause: I18n
+    title: I18n
+    text: I18n
+    summary: I18n
+    beneficiary: I18n
+    eligibility: list[I18n] = Field(min_length=1)
+    departments: list[str] = Field(min_length=1)
+    selection: I18n | None = None
+    validity: Window | None = None
+    funding: Literal["shared", "city_only"]
+    funding_ref: Ref
+    parameters: dict[Name, Parameter] = {}
+    parts: list[Part] = Field(min_length=1)
+    inputs: list[Input] = []
+    examples: list[Example] = []
+    readings: list[Reading] = []
+    glossary: list[str] = []
+    notes: list[I18n] = []
+
+
+# ---------------------------------------------------------------- document and glossary
+
+
+class Funding(Strict):
+    ref: Ref
+    text: I18n
+    city: int = Field(ge=1)
+    county: int = Field(ge=0)
+
+
+class Clause(Strict):
+    ref: Ref
+    text: I18n
+
+
+class Chapter(Strict):
+    id: str
+    numeral: str
+    title: I18n
+
+
+class Limits(Strict):
+    """Bounds on what a visitor may type, so absurd magnitudes are refused, not computed."""
+
+    max_amount: Amount
+    max_quantity: Amount
+    expiry_warning_days: int = Field(ge=0)
+
+
+class Document(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    number: Text
+    title: I18n
+    issuer: I18n
+    issued: dt.date
+    window: Window
+    funding: Funding
+    repeal: Clause
+    preamble: I18n
+    departments: dict[str, I18n]
+    chapters: list[Chapter] = Field(min_length=1)
+    limits: Limits
+    default: bool = False
+
+
+class Term(Strict):
+    id: Name
+    term: I18n
+    definition: I18n
+    source: Literal["attachment", "domain"]
+    aliases: list[str] = []
+
+
+class Glossary(Strict):
+    terms: list[Term]
+
+
+class ProfileSection(Strict):
+    """A group of self-check questions; with a ``gate``, shown once the gate is answered yes."""
+
+    id: Name
+    title: I18n
+    help: I18n | None = None
+    gate: Name | None = None
+    fields: list[Name] = Field(min_length=1)
+
+
+class ProfileSpec(Strict):
+    """The enterprise self-check: which profile facts exist and how they are grouped.
+
+    Most fields are defined by the measure inputs that link to them (``Input.profile``); fields
+    no single input defines (enterprise type, section gates) are declared here.
+    """
+
+    sections: list[ProfileSection] = Field(min_length=1)
+    fields: list[Input] = []
+
+
+class Policy(BaseModel):
+    """A document with its measures and glossary, validated and cross-checked."""
+
+    model_config = ConfigDict(frozen=True)
+
+    document: Document
+    glossary: Glossary
+    measures: list[Measure]
+    profile: ProfileSpec | None = None
+    # measure id → (path in its parts, parameter name) for every figure a rule takes from a
+    # parameter: the pages see values, the bundle puts the names back (generator.data.parameters)
+    bindings: dict[str, list[tuple[tuple[str | int, ...], str]]] = {}
+
+    def measure(self, measure_id: str) -> Measure:
+        return next(m for m in self.measures if m.id == measure_id)

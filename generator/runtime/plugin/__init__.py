@@ -1,0 +1,1 @@
+"""The ``qz-pyodide`` MkDocs plugin: the calculator's runtime in the site (config, plugin)."""

@@ -1,0 +1,2 @@
+"""Publishing and serving the built site: the atomic build, precompressed siblings, the service
+worker, the production nginx preview and the test server."""

@@ -1,0 +1,1 @@
+"""The ``qz-policy`` MkDocs plugin: the site's pages from ``policy_data/`` (config, plugin)."""

@@ -1,0 +1,152 @@
+"""The Jinja2 environment of the generated pages, and the filters that print every number.
+
+Templates run with ``StrictUndefined`` (a missing key or attribute fails the build) and with
+autoescape on for every template, whatever its extension: all text from YAML is escaped.
+Numbers are formatted here once, from the model's ``Decimal`` and ``date`` values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+)
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
+
+from calc import Money, Percent, Quantity, plain
+from generator import cache_check
+
+from .jinja_cache import VerifiedBytecodeCache
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+I18N = Path(__file__).resolve().parent / "i18n"
+LANGS = ("zh", "en")
+# Compiled templates (ours and the theme's), keyed by their source's checksum: compiling them
+# anew took ≈ 0.4 s of every build.
+BYTECODE = cache_check.folder("qz-jinja")
+
+UiTable = dict[str, dict[str, str]]
+
+_WAN = Decimal(10_000)
+_YI = Decimal(100_000_000)
+
+
+class UiError(ValueError):
+    """A UI string file is malformed (a build error, reported with the file)."""
+
+
+def load_ui(folder: Path = I18N) -> UiTable:
+    """Merge every ``*.yaml`` in ``folder``; each key needs a non-empty zh and en text."""
+    table: UiTable = {}
+    origin: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise UiError(f"{path}: expected a mapping of key → {{zh, en}}")
+        for key, texts in data.items():
+            if key in table:
+                raise UiError(f"{path}: UI key {key!r} is already defined in {origin[key]}")
+            if (not isinstance(texts, dict) or set(texts) != set(LANGS)
+                    or not all(isinstance(texts[lang], str) and texts[lang] for lang in LANGS)):
+                raise UiError(f"{path}: UI key {key!r} needs exactly non-empty zh and en texts")
+            table[str(key)] = {lang: texts[lang] for lang in LANGS}
+            origin[str(key)] = path.name
+    return table
+
+
+def strings(table: UiTable, lang: str) -> dict[str, str]:
+    """The UI strings of one language, key → text."""
+    return {key: texts[lang] for key, texts in table.items()}
+
+
+def pick(value: Any, lang: str) -> str:
+    """The text of a bilingual value: a model with ``zh``/``en`` fields, or a dict with them."""
+    if isinstance(value, Mapping):
+        return str(value[lang])
+    return str(getattr(value, lang))
+
+
+# ---------------------------------------------------------------- number formatting
+
+
+def amount_text(value: Decimal, lang: str, ui: Mapping[str, str], bare: bool = False) -> str:
+    """A policy amount: ``30 万元`` / ``CNY 300,000`` (whole yuan without decimals); ``bare``
+    without the unit: ``30 万`` / ``300,000``."""
+    key = "amount.bare." if bare else "amount."
+    if lang == "zh" and value >= _YI and value % (_YI / 100) == 0:
+        return ui[key + "yi"].format(value=plain(value / _YI))
+    if lang == "zh" and value >= _WAN and value % 100 == 0:
+        return ui[key + "wan"].format(value=plain(value / _WAN))
+    shown = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+    return ui[key + "yuan"].format(value=shown)
+
+
+def date_text(day: dt.date, ui: Mapping[str, str]) -> str:
+    return ui["date.format"].format(year=day.year, month=ui[f"month.{day.month}"], day=day.day)
+
+
+@pass_context
+def _amount(ctx: Context, value: Decimal) -> str:
+    return amount_text(Decimal(value), ctx["lang"], ctx["ui"])
+
+
+@pass_context
+def _money(ctx: Context, value: Decimal) -> str:
+    """An exact computed amount, to the fen, as ``calc`` prints it."""
+    return Money(Decimal(value)).local(ctx["lang"])
+
+
+@pass_context
+def _rate(ctx: Context, value: Decimal) -> str:
+    return Percent(Decimal(value)).local(ctx["lang"])
+
+
+@pass_context
+def _quantity(ctx: Context, value: Decimal, unit: str | None) -> str:
+    return Quantity(Decimal(value), unit).local(ctx["lang"])
+
+
+@pass_context
+def _date(ctx: Context, day: dt.date) -> str:
+    return date_text(day, ctx["ui"])
+
+
+@pass_context
+def _say(ctx: Context, key: str, **values: Any) -> Markup:
+    """A UI sentence with its placeholders filled; values are escaped unless already markup."""
+    return escape(ctx["ui"][key]).format(**values)
+
+
+def _md(value: Any) -> Markup:
+    """Text for a Markdown heading: HTML-escaped, and Markdown's inline syntax neutralised."""
+    text = value.unescape() if isinstance(value, Markup) else str(value)
+    for char in "\\`*_{}[]()#+!|":  # before HTML escaping, which writes "#" in &#34;
+        text = text.replace(char, "\\" + char)
+    return escape(text)
+
+
+def bytecode_cache(folder: Path = BYTECODE) -> VerifiedBytecodeCache:
+    return VerifiedBytecodeCache(folder)  # entries verified on use (generator/site/jinja_cache.py)
+
+
+def environment(folder: Path = TEMPLATES, cache: bool = False) -> Environment:
+    # Comments are {## ##}: Markdown headings use {#id} (attr_list), which Jinja would swallow.
+    env = Environment(loader=FileSystemLoader(str(folder)), undefined=StrictUndefined,
+                      autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True, comment_start_string="{##",
+                      comment_end_string="##}",
+                      bytecode_cache=bytecode_cache() if cache else None)
+    env.filters.update(amount=_amount, money=_money, rate=_rate, quantity=_quantity,
+                       date=_date, md=_md)
+    env.globals.update(say=_say)
+    return env

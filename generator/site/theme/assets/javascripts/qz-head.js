@@ -1,0 +1,296 @@
+// Runs in <head>, before Material's bundle (a classic, blocking script).
+//
+// 1. Material for MkDocs' inline head script (partials/javascripts/base.html, 9.8.2) as a file,
+//    so the Content-Security-Policy needs no 'unsafe-inline'. The scope comes from data-scope.
+// 2. The search index is built only when the search is used. Material sends the index to its
+//    search worker on every page load, and the worker spends ≈ 350 ms of CPU building it —
+//    while a measure page's calculator starts Pyodide on the same (often two) cores. Material
+//    itself waits for the search to open when a page is opened from file:; this holds the
+//    worker's first message (the index) the same way over http, until the search field gets
+//    focus, the search toggle opens (phones) or the URL carries a query (?q=). The index itself
+//    is downloaded only then (Material asks for it with XMLHttpRequest, held below).
+// 3. A page with a calculator starts its worker here, from the JSON config the build puts just
+//    before this script (generator/runtime/plugin/plugin.py): Pyodide boots while the page is still
+//    parsed and laid out, instead of after it. web/calculator.js takes the worker over with
+//    the messages it sent meanwhile (and calls qzStartCalcWorker itself if this did not run).
+//    Nothing here computes: it only sends the boot message.
+// 4. Instant navigation (Material's navigation.instant): the page's JavaScript and its worker
+//    live on from page to page, so the next measure answers without booting Python again.
+//    Material navigates instantly only to pages its sitemap lists, and the site has no sitemap
+//    unless site_url is set (generator/site/plugin/plugin.py): the build lists the pages of each language in
+//    assets/qz-pages.json (generator/serve/service_worker.py) and this answers Material's request for
+//    sitemap.xml from it, with this origin's absolute URLs. Material runs only the new page's
+//    content scripts: a page that brings a calculator or the self-check gets its script here.
+// 5. The service worker (sw.js at the site root): registered once the calculator has started
+//    (or failed), so its first caching never competes with the page's own downloads.
+(function () {
+  "use strict";
+  var scope = document.currentScript.getAttribute("data-scope") || ".";
+  window.__md_scope = new URL(scope, location);
+  window.__md_hash = function (value) {
+    return Array.from(value).reduce(function (hash, ch) {
+      return (hash << 5) - hash + ch.charCodeAt(0);
+    }, 0);
+  };
+  window.__md_get = function (key, storage, base) {
+    storage = storage || localStorage;
+    base = base || window.__md_scope;
+    return JSON.parse(storage.getItem(base.pathname + "." + key));
+  };
+  window.__md_set = function (key, value, storage, base) {
+    storage = storage || localStorage;
+    base = base || window.__md_scope;
+    try {
+      storage.setItem(base.pathname + "." + key, JSON.stringify(value));
+    } catch (error) {
+      // Storage full or blocked: Material works without it.
+    }
+  };
+})();
+
+(function () {
+  "use strict";
+  var NativeWorker = window.Worker;
+  if (typeof NativeWorker !== "function") return;
+  var SEARCH_WORKER = /\/assets\/javascripts\/workers\/search\.[^/]*\.js$/;
+  var waiting = [];
+  var used = /[?&]q=/.test(location.search);
+
+  function release() {
+    if (used) return;
+    used = true;
+    waiting.splice(0).forEach(function (send) { send(); });
+  }
+  function isSearchField(target) {
+    return target instanceof Element &&
+      target.matches("[data-md-component=search-query], #__search");
+  }
+  document.addEventListener("focusin", function (event) {
+    if (isSearchField(event.target)) release();
+  }, true);
+  document.addEventListener("change", function (event) {
+    if (isSearchField(event.target) && event.target.checked) release();
+  }, true);
+
+  // A hyphenated word means the compound, not any of its parts: the index splits "tape-out"
+  // into "tape" and "out" (mkdocs.yml's separator) and Material looks each part up as a prefix,
+  // so "out" alone brought up "Outstanding". Such a word goes to the search worker in quotes,
+  // Material's own syntax for "every one of these words"; the box keeps what was typed.
+  var COMPOUND = /^[0-9A-Za-z]+(?:-[0-9A-Za-z]+)+$/;
+  var QUERY = 2; // Material's search worker message type for a query
+  function compounds(message) {
+    if (!message || message.type !== QUERY || typeof message.data !== "string") return message;
+    var data = message.data.split(/(\s+)/).map(function (word) {
+      return COMPOUND.test(word) ? "\"" + word + "\"" : word;
+    }).join("");
+    return { type: message.type, data: data };
+  }
+
+  function DeferredWorker(url, options) {
+    var worker = new NativeWorker(url, options);
+    var href = new URL(String(url), location.href).pathname;
+    if (!SEARCH_WORKER.test(href)) return worker;
+    var post = worker.postMessage;
+    worker.postMessage = function () {
+      var args = Array.prototype.slice.call(arguments);
+      args[0] = compounds(args[0]);
+      if (used) return post.apply(worker, args);
+      waiting.push(function () { post.apply(worker, args); });
+    };
+    return worker;
+  }
+  DeferredWorker.prototype = NativeWorker.prototype;
+  window.Worker = DeferredWorker;
+  // Runs `then` once the search is used (at once if it was): the index download waits too.
+  window.qzWhenSearchUsed = function (then) {
+    if (used) then();
+    else waiting.push(then);
+  };
+})();
+
+(function () {
+  "use strict";
+  function startCalcWorker(config) {
+    if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
+      return null; // the page reports that the browser cannot run the calculator
+    }
+    var early = { worker: null, messages: [], error: null };
+    try {
+      early.worker = new Worker(new URL(config.worker, document.baseURI), { type: "module" });
+    } catch (error) {
+      early.error = error;
+      return early;
+    }
+    early.worker.onmessage = function (event) { early.messages.push(event.data); };
+    early.worker.onerror = function (event) {
+      event.preventDefault();
+      early.error = event.message || "worker error";
+    };
+    early.worker.postMessage({
+      type: "boot",
+      runtime: new URL(config.runtime, document.baseURI).href,
+      stdlib: config.stdlib,
+      lock: config.lock,
+      snapshot: config.snapshot,
+      earlySnapshotMs: config.earlySnapshotMs,
+      progress: config.progress && new URL(config.progress, document.baseURI).href,
+      sizes: config.sizes,
+    });
+    return early;
+  }
+  window.qzStartCalcWorker = startCalcWorker;
+  var element = document.getElementById("qz-calc-config");
+  if (element) window.qzCalcWorker = startCalcWorker(JSON.parse(element.textContent));
+})();
+
+(function () {
+  "use strict";
+  var root = new URL("../../", document.currentScript.src); // this is assets/javascripts/…
+  var pages = null; // language root ("" or "en/") → its pages, from assets/qz-pages.json
+  var nativeFetch = window.fetch;
+
+  function loadPages() {
+    return nativeFetch(new URL("assets/qz-pages.json", root)).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    }).then(function (found) {
+      pages = found;
+      return found;
+    });
+  }
+
+  function relative(href) {
+    return href.indexOf(root.href) === 0 ? href.slice(root.href.length).split(/[?#]/)[0] : null;
+  }
+
+  // The language root of a URL of this site: the longest root its path starts with.
+  function languageOf(path) {
+    return Object.keys(pages || {}).reduce(function (best, key) {
+      return path.indexOf(key) === 0 && key.length > best.length ? key : best;
+    }, "");
+  }
+
+  // Material asks for <base>/sitemap.xml once, with XMLHttpRequest: it is answered with every
+  // page of the site (a blob: URL, which the CSP's connect-src allows).
+  var XHR = window.XMLHttpRequest;
+  if (typeof XHR === "function" && typeof nativeFetch === "function") {
+    var open = XHR.prototype.open;
+    var send = XHR.prototype.send;
+    XHR.prototype.open = function (method, url) {
+      var target = new URL(String(url), location.href);
+      if (method === "GET" && relative(target.href) !== null &&
+          /\/sitemap\.xml$/.test(target.pathname)) {
+        this.qzSitemap = target.href;
+        return undefined; // opened in send(), once the page list is in
+      }
+      this.qzSearchIndex = method === "GET" && relative(target.href) !== null &&
+        /\/search\/search_index\.json$/.test(target.pathname);
+      return open.apply(this, arguments);
+    };
+    XHR.prototype.send = function () {
+      var xhr = this;
+      var args = arguments;
+      var wanted = this.qzSitemap;
+      // The search index (≈ 50 kB) is not fetched before the search is used: on a phone link
+      // it would take its share of the bandwidth the calculator's runtime needs.
+      if (this.qzSearchIndex && window.qzWhenSearchUsed) {
+        this.qzSearchIndex = false;
+        window.qzWhenSearchUsed(function () { send.apply(xhr, args); });
+        return undefined;
+      }
+      if (!wanted) return send.apply(this, arguments);
+      var go = function (url) {
+        open.call(xhr, "GET", url);
+        send.call(xhr);
+      };
+      loadPages().then(function (found) {
+        var all = Object.keys(found).reduce(function (list, key) {
+          return list.concat(found[key]);
+        }, []);
+        var xml = '<?xml version="1.0" encoding="UTF-8"?>' +
+          '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' +
+          all.map(function (path) {
+            return "<url><loc>" + new URL(path, root).href.replace(/&/g, "&amp;") + "</loc></url>";
+          }).join("") + "</urlset>";
+        go(URL.createObjectURL(new Blob([xml], { type: "application/xml" })));
+      }).catch(function () {
+        go(wanted); // as Material asked: it then navigates without instant loading
+      });
+      return undefined;
+    };
+  }
+
+  // Material 9.8 re-creates the new content's inline scripts so they run, but copies only
+  // their text: a JSON data block (the calculator's strings) would lose its type and run as
+  // JavaScript. A data block has nothing to run: it keeps its place, type and class.
+  var replaceWith = Element.prototype.replaceWith;
+  Element.prototype.replaceWith = function (next) {
+    if (this instanceof HTMLScriptElement && /^application\/(ld\+)?json$/i.test(this.type) &&
+        next instanceof HTMLScriptElement && arguments.length === 1 &&
+        next.textContent === this.textContent) {
+      return undefined;
+    }
+    return replaceWith.apply(this, arguments);
+  };
+
+  // A link into another language loads in full: the header, the search and Material's own
+  // strings are the language's, and instant navigation would keep the old ones. (Material
+  // leaves links with a target alone; this runs before its click handler on the body.)
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element && event.target.closest("a[href]");
+    if (!link || link.target || !pages) return;
+    var to = relative(link.href);
+    var here = relative(location.href);
+    if (to !== null && here !== null && languageOf(to) !== languageOf(here)) link.target = "_self";
+  }, true);
+
+  // After instant navigation the header stays: point its language links at this page.
+  function languageLinks() {
+    var here = relative(location.href);
+    if (here === null || !pages) return;
+    var path = here.slice(languageOf(here).length);
+    var links = document.querySelectorAll(".md-header a[hreflang]");
+    Array.prototype.forEach.call(links, function (link) {
+      var to = relative(link.href);
+      if (to !== null) link.href = new URL(languageOf(to) + path, root).href;
+    });
+  }
+
+  // After instant navigation: the script of a page that holds a calculator or the self-check
+  // (already loaded: it mounts the new page's forms itself; a module runs only once).
+  function pageScript() {
+    var element = document.getElementById("qz-calc-config");
+    if (!element) return;
+    var config = JSON.parse(element.textContent);
+    if (config.page) import(new URL(config.page, document.baseURI).href);
+  }
+
+  function registerServiceWorker() {
+    if (!("serviceWorker" in navigator) || !navigator.serviceWorker) return;
+    // register() returns an existing registration as it is: update() asks for sw.js again, so
+    // a new build's worker (and with it the new runtime) is installed on this visit.
+    navigator.serviceWorker.register(new URL("sw.js", root).href).then(function (registration) {
+      return registration.active ? registration.update() : undefined;
+    }).catch(function (error) {
+      console.warn("qz: no service worker", error); // the site works without one
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var first = true;
+    if (window.document$ && window.document$.subscribe) {
+      window.document$.subscribe(function () {
+        if (!first) {
+          languageLinks();
+          pageScript();
+        }
+        first = false;
+      });
+    }
+  });
+  if (document.getElementById("qz-calc-config")) {
+    window.addEventListener("qz-calc-settled", registerServiceWorker, { once: true });
+  } else {
+    window.addEventListener("load", registerServiceWorker, { once: true });
+  }
+})();
