@@ -14,19 +14,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from .alternatives import check_alternatives
 from .calendar import calendar_text
 from .catalog import FORMAT, Catalog, document_bundle, load_default, published
 from .engine import Estimate, MeasureRules
 from .engine import estimate as _estimate
 from .errors import CalcError
-from .fmt import Listing, Localized, Money, Percent, Quantity, plain
+from .fmt import FEN, Listing, Localized, Money, Percent, Quantity, article, plain, to_fen
 from .inputs import parse_value
 from .messages import bilingual
 
-__all__ = ["FORMAT", "CalcError", "Catalog", "Estimate", "Listing", "Localized", "MeasureRules",
-           "Money", "Percent", "Quantity", "assess", "bilingual", "calendar_text", "catalog",
-           "describe", "document_bundle", "estimate", "measures", "parse_value", "plain",
-           "published", "use_bundle"]
+__all__ = ["FEN", "FORMAT", "CalcError", "Catalog", "Estimate", "Listing", "Localized",
+           "MeasureRules", "Money", "Percent", "Quantity", "article", "assess", "bilingual",
+           "calendar_text", "catalog", "check_alternatives", "describe", "document_bundle",
+           "estimate", "measures", "parse_value", "plain", "published", "to_fen", "use_bundle"]
 
 _catalog: Catalog | None = None
 

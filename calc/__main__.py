@@ -78,9 +78,14 @@ def _print_estimate(result: dict[str, Any], langs: tuple[str, ...]) -> None:
             upto = render("label.up_to", lang) if result["upper_bound"] else ""
             print(f"{names[i]}: {upto}{Money(Decimal(result[key])).local(lang)}")
         for step in result["steps"]:
-            print(f"  - {step[lang]} 〔{step['ref']}〕")
+            ref = step["ref_en"] if lang == "en" else step["ref"]
+            print(f"  - {step[lang]} 〔{ref}〕")
         for note in result["reasons"] + result["warnings"]:
             print(f"  ! {note[lang]}")
+        for other in (a for a in result["alternatives"] if a["differs"]):
+            print(f"  ~ {other[lang]} 〔{other['ref']}〕")
+        for hint in result["hints"]:
+            print(f"  > {hint[lang]}")
 
 
 def _run(args: argparse.Namespace) -> None:

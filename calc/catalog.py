@@ -8,6 +8,7 @@ from functools import cached_property
 from importlib import resources
 from typing import Any
 
+from .alternatives import check_alternatives
 from .engine import MeasureRules
 from .errors import CalcError
 from .fmt import Label
@@ -98,7 +99,8 @@ def validate(bundle: dict[str, Any]) -> list[Problem]:
             continue
         for m, data in enumerate(measures):
             at = ("documents", d, "measures", m)
-            found += (check_measure(data, at) if isinstance(data, dict) else
+            found += (check_measure(data, at) + check_alternatives(data, at)
+                      if isinstance(data, dict) else
                       [Problem(at, "措施应为键值映射", "a measure must be a mapping")])
     return found
 

@@ -7,13 +7,24 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
+from .alternatives import patched
 from .errors import CalcError
 from .fmt import FEN, Label, Money, to_fen
 from .inputs import InputDef, parse_date, parse_value
 from .messages import bilingual
 from .parameters import Dated, bind, values_on
 from .parameters import read as read_parameters
-from .rules import ZERO, Context, Node
+from .rules import ZERO, Context, Node, walk
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """An alternative reading that changes one part's rule (bundle ``alternatives``)."""
+
+    ref: str
+    label: Label
+    part: str
+    rule: Any  # the part's raw rule tree with the patch applied, parameters still named
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,7 @@ class MeasureRules:
     warn_days: int
     data: dict[str, Any] = field(repr=False)
     parameters: dict[str, Dated] = field(default_factory=dict, repr=False)
+    alternatives: tuple[Alternative, ...] = ()
     _built: dict[tuple[str, ...], tuple[RulePart, ...]] = field(default_factory=dict, repr=False,
                                                            compare=False)
 
@@ -57,6 +69,12 @@ class MeasureRules:
         if key not in self._built:
             self._built[key] = _parts(bind(self.data["parts"], values))
         return self._built[key]
+
+    def alternative_parts(self, alt: Alternative, day: dt.date) -> tuple[RulePart, ...]:
+        """The parts in force on ``day`` with one part's rule read the alternative way."""
+        values = values_on(self.parameters, day)
+        return tuple(RulePart(p.id, p.title, p.upper, Node.build(bind(alt.rule, values)))
+                     if p.id == alt.part else p for p in self.parts_on(day))
 
     @classmethod
     def from_bundle(cls, doc: dict[str, Any], data: dict[str, Any]) -> MeasureRules:
@@ -85,7 +103,16 @@ class MeasureRules:
             warn_days=limits["expiry_warning_days"],
             data=data,
             parameters=read_parameters(data.get("parameters", {})),
+            alternatives=_alternatives(data),
         )
+
+
+def _alternatives(data: dict[str, Any]) -> tuple[Alternative, ...]:
+    rules = {p["id"]: p["rule"] for p in data["parts"]}
+    default = bilingual("alt.reading")
+    return tuple(Alternative(a["ref"], Label.of(a.get("label") or default), a["part"],
+                             patched(rules[a["part"]], a["at"], a["node"]))
+                 for a in data.get("alternatives") or [])
 
 
 def _parts(data: list[dict[str, Any]]) -> tuple[RulePart, ...]:
@@ -118,6 +145,8 @@ class Estimate:
     reasons: tuple[dict[str, str], ...]
     warnings: tuple[dict[str, str], ...]
     missing: tuple[dict[str, str], ...] = ()
+    alternatives: tuple[dict[str, Any], ...] = ()
+    hints: tuple[dict[str, Any], ...] = ()  # what would qualify or reach the next tier
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: amounts as decimal strings."""
@@ -136,6 +165,8 @@ class Estimate:
             "reasons": list(self.reasons),
             "warnings": list(self.warnings),
             "missing": list(self.missing),
+            "alternatives": list(self.alternatives),
+            "hints": list(self.hints),
         }
 
 
@@ -195,7 +226,8 @@ def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | Non
     day = parse_date(on)
     values = parse_inputs(measure, raw)
     check_window(measure, day)
-    ctx = Context(measure.inputs, values, measure.limits)
+    ctx = Context(measure.inputs, values, measure.limits,
+                  english=english(measure.parts_on(day)))
     exact: list[tuple[RulePart, Decimal, int]] = []  # part, exact amount, where its subtotal goes
     missing: list[CalcError] = []
     for part in measure.parts_on(day):
@@ -209,7 +241,8 @@ def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | Non
     if len(measure.parts) > 1:
         for (part, _, at), fen in reversed(list(zip(exact, shown, strict=True))):
             ctx.steps.insert(at, {**bilingual("step.part", title=part.title, amount=Money(fen)),
-                                  "ref": part.rule.ref})
+                                  "ref": part.rule.ref,
+                                  "ref_en": ctx.english_ref(part.rule.ref)})
         if shown != [to_fen(amount) for _, amount, _ in exact]:
             ctx.step("step.parts_allocated", measure.clause, amount=Money(award))
     city, county = split(measure, award)
@@ -225,14 +258,93 @@ def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | Non
     upper = any(p.upper_bound for p in parts)
     warnings = []
     if not ctx.formula:
-        warnings.append({**bilingual("warn.no_formula"), "ref": measure.clause})
+        warnings.append({**bilingual("warn.no_formula"), "ref": measure.clause,
+                         "ref_en": ctx.english_ref(measure.clause)})
     elif upper:
-        warnings.append({**bilingual("warn.upper_bound"), "ref": measure.clause})
+        warnings.append({**bilingual("warn.upper_bound"), "ref": measure.clause,
+                         "ref_en": ctx.english_ref(measure.clause)})
     if (measure.end - day).days <= measure.warn_days:
-        warnings.append({**bilingual("warn.expires", end=measure.end), "ref": measure.window_ref})
+        warnings.append({**bilingual("warn.expires", end=measure.end), "ref": measure.window_ref,
+                         "ref_en": ctx.english_ref(measure.window_ref)})
+    alternatives = tuple(_alternative(measure, alt, day, values, award)
+                         for alt in measure.alternatives)
     return Estimate(
         measure=measure.id, on=day, award=award, city=city, county=county, upper_bound=upper,
         eligible=award > 0, formula=ctx.formula, parts=tuple(parts), steps=tuple(ctx.steps),
         reasons=tuple(ctx.reasons), warnings=tuple(warnings),
         missing=tuple({"zh": e.zh, "en": e.en, "field": e.field or ""} for e in missing),
+        alternatives=tuple(a for a in alternatives if a is not None),
+        hints=_hints(measure, day, values, award),
     )
+
+
+def english(parts: tuple[RulePart, ...]) -> dict[str, str]:
+    """Each rule reference's English form (the data's ``ref_en``), by the Chinese one."""
+    return {node.ref: node.ref_en for part in parts for _, node in walk(part.rule)
+            if node.ref_en}
+
+
+def _total(measure: MeasureRules, parts: tuple[RulePart, ...],
+           values: dict[str, Any]) -> Decimal | None:
+    """The rounded award of these parts for these values, without explanation (None when they
+    cannot be computed, e.g. an input they need was not given)."""
+    ctx = Context(measure.inputs, dict(values), measure.limits)
+    total = ZERO
+    try:
+        for part in parts:
+            total += part.rule.evaluate(ctx)
+    except CalcError:  # an input not given (the primary award was computed without it)
+        return None
+    return to_fen(total)
+
+
+def _shown(measure: MeasureRules, award: Decimal) -> Label:
+    """An award as a sentence shows it: "up to" where the measure states a ceiling."""
+    if any(p.upper for p in measure.parts) and award > 0:
+        return Label(**bilingual("amount.up_to", amount=Money(award)))
+    return Label(Money(award).local("zh"), Money(award).local("en"))
+
+
+def _alternative(measure: MeasureRules, alt: Alternative, day: dt.date, values: dict[str, Any],
+                 primary: Decimal) -> dict[str, Any] | None:
+    """The award under one alternative reading (None when it needs an input not given): the
+    same inputs, the same single rounding and split, one part's rule read the other way."""
+    award = _total(measure, measure.alternative_parts(alt, day), values)
+    if award is None:
+        return None
+    city, county = split(measure, award)
+    return {"ref": alt.ref, "label": {"zh": alt.label.zh, "en": alt.label.en},
+            "award": str(award), "city": str(city), "county": str(county),
+            "differs": award != primary,
+            **bilingual("alt.award", label=alt.label, amount=_shown(measure, award))}
+
+
+def _hints(measure: MeasureRules, day: dt.date, values: dict[str, Any],
+           primary: Decimal) -> tuple[dict[str, Any], ...]:
+    """What would qualify or reach the next tier: each primitive proposes the smallest value of
+    one of its inputs that would (a threshold's bound, the next milestone, the next level);
+    those that raise the award are kept, with the award they would give."""
+    parts = measure.parts_on(day)
+    probe = Context(measure.inputs, dict(values), measure.limits)
+    proposed: dict[str, Any] = {}
+    for part in parts:
+        for _, node in walk(part.rule):
+            try:
+                for name, value in node.nearest(probe):
+                    proposed.setdefault(name, value)
+            except CalcError:  # an input not given yet: nothing to propose from it
+                continue
+    found = []
+    for name, value in proposed.items():
+        award = _total(measure, parts, {**values, name: value})
+        if award is None or award <= primary:
+            continue
+        item = measure.inputs[name]
+        if item.type == "choice":
+            text = bilingual("hint.choice", label=item.label, choice=item.choices[value],
+                             award=_shown(measure, award))
+        else:
+            text = bilingual("hint.value", label=item.label, value=item.shown(value),
+                             award=_shown(measure, award))
+        found.append({"input": name, "value": str(value), "award": str(award), **text})
+    return tuple(found)

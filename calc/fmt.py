@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
@@ -73,3 +74,26 @@ class Listing:
 
     def local(self, lang: str) -> str:
         return ("、" if lang == "zh" else ", ").join(i.local(lang) for i in self.items)
+
+
+NUMERALS = "一二三四五六七八九"
+CLAUSE = re.compile(r"^([一二三四五六七八九十]+)（([一二三四五六七八九十]+)）")
+
+
+def chinese_number(chinese: str) -> int:
+    """一 … 九十九: a tens digit before 十 (or none, for ten), a units digit after it."""
+    tens, _, units = chinese.rpartition("十")
+    if "十" not in chinese:
+        return NUMERALS.index(chinese) + 1
+    ten = NUMERALS.index(tens) + 1 if tens else 1
+    return ten * 10 + (NUMERALS.index(units) + 1 if units else 0)
+
+
+def article(ref: str) -> tuple[str, str] | None:
+    """A clause reference's label in English and what follows it (``九（二）“…”`` →
+    ``("Art. 9(2)", "“…”")``), or None when it does not start with a clause label."""
+    found = CLAUSE.match(ref)
+    if not found:
+        return None
+    label = f"Art. {chinese_number(found[1])}({chinese_number(found[2])})"
+    return label, ref[found.end():].strip()

@@ -96,6 +96,8 @@ def _row(measure: MeasureRules, document: dict[str, Any]) -> dict[str, Any]:
         "award": None, "city": None, "county": None,
         "why": None,
         "warnings": [],
+        "hints": [],  # what would qualify or reach the next tier
+        "alternatives": [],  # the award under an alternative reading, where it differs
         "inputs": {},
         "answered": False,
     }
@@ -145,7 +147,8 @@ def _assess_one(measure: MeasureRules, spec: Spec, profile: dict[str, Any], clos
         return {**row, "status": "needs_info", "why": _ask(spec, measure, error)}
     row.update(award=str(result.award), city=str(result.city), county=str(result.county),
                upper_bound=result.upper_bound, formula=result.formula,
-               warnings=list(result.warnings))
+               warnings=list(result.warnings), hints=list(result.hints),
+               alternatives=[a for a in result.alternatives if a["differs"]])
     if result.eligible:
         partial = result.missing[0] if result.missing else None
         return {**row, "status": "may_qualify", "why": partial}

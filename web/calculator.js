@@ -432,6 +432,10 @@ class Calculator extends WorkerForm {
     this.slot("city").textContent = this.money(r.city);
     this.slot("county").textContent = this.money(r.county);
     this.list("steps", r.steps);
+    // Alternative readings that change the amount (the engine computes them; see calc/alternatives.py)
+    this.list("alternatives", (r.alternatives ?? []).filter((a) => a.differs));
+    // What would qualify or reach the next tier (the engine proposes it from the rule).
+    this.list("hints", r.hints ?? []);
     this.list("warnings", r.warnings);
     this.list("reasons", r.reasons);
     this.slot("reasons-title").textContent =
@@ -447,9 +451,21 @@ class Calculator extends WorkerForm {
     if (box) box.hidden = items.length === 0;
     this.slot(name).replaceChildren(...items.map((item) => {
       const li = document.createElement("li");
+      if (!item.ref) {
+        li.textContent = item[this.lang];
+        return li;
+      }
       const ref = document.createElement("span");
       ref.className = "qz-ref";
-      ref.textContent = item.ref;
+      // English pages quote the clause in English (the data's ref_en) beside the Chinese words.
+      if (this.lang === "en" && item.ref_en && item.ref_en !== item.ref) {
+        const zh = document.createElement("span");
+        zh.lang = "zh";
+        zh.textContent = item.ref;
+        ref.append(item.ref_en, " (", zh, ")");
+      } else {
+        ref.textContent = item.ref;
+      }
       li.append(item[this.lang], " ", ref);
       return li;
     }));

@@ -295,6 +295,19 @@ class SelfCheck extends WorkerForm {
       }));
       why.append(ul);
     }
+    // What would qualify or reach the next tier, and the award under another reading: both
+    // computed by the engine (calc/engine.py), shown as it words them.
+    const notes = [...row.hints, ...(qualifies ? row.alternatives : [])];
+    if (notes.length) {
+      const ul = document.createElement("ul");
+      ul.className = "qz-sc__hints";
+      ul.replaceChildren(...notes.map((n) => {
+        const li = document.createElement("li");
+        li.textContent = n[this.lang];
+        return li;
+      }));
+      why.append(ul);
+    }
     return tr;
   }
 
@@ -375,7 +388,8 @@ class SelfCheck extends WorkerForm {
       lines.push([row.measure, row.title[this.lang], s[row.status], row.award ?? "",
                   row.upper_bound ? s.yes : s.no, row.city ?? "", row.county ?? "", row.end,
                   row.departments.map((d) => d[this.lang]).join(s.listSep),
-                  [row.why?.[this.lang], ...row.warnings.map((w) => w[this.lang])]
+                  [row.why?.[this.lang], ...row.warnings.map((w) => w[this.lang]),
+                   ...row.hints.map((h) => h[this.lang])]
                     .filter(Boolean).join(" ")]);
     }
     lines.push([]);

@@ -5,8 +5,9 @@
 //   calculator's assets/calc/<name>.<hash>.js, Material's bundles) come from the cache with no
 //   round trip: their URL changes whenever their bytes do.
 // - Everything else (pages, the search index, unhashed scripts) goes to the network first and
-//   falls back to the cache when offline. A page's request starts as the browser wakes this
-//   worker (navigation preload).
+//   falls back to the cache when offline. (No navigation preload: Firefox ESR 153 then fails
+//   an offline page outright — "NetworkError: AutoCancel" — instead of letting it fall back to
+//   the cache; tests/engines/test_offline.py.)
 // - Install keeps this build's runtime, assets and every page, so after one visit the
 //   calculators and the self-check work offline. Activate deletes what older builds kept: a page
 //   of this build never meets another build's runtime, and a new runtime replaces the old one.
@@ -61,9 +62,6 @@ self.addEventListener("activate", (event) => {
     for (const request of await hashed.keys()) {
       if (!immutable.has(request.url)) await hashed.delete(request);
     }
-    // A page's request goes out while this worker starts (a stopped worker takes tens of
-    // milliseconds to wake), instead of after it.
-    await self.registration.navigationPreload?.enable();
     await self.clients.claim();
   })());
 });
@@ -170,7 +168,7 @@ async function cacheFirst(event) {
 async function networkFirst(event) {
   const cache = await caches.open(PAGES);
   try {
-    const response = (await event.preloadResponse) ?? await fetch(event.request);
+    const response = await fetch(event.request);
     if (response.ok && response.type === "basic" && !response.redirected) {
       event.waitUntil(cache.put(event.request, response.clone()).catch(() => {}));
     }

@@ -15,10 +15,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, NamedTuple
 
 from ..errors import CalcError
+from ..fmt import article
 from ..inputs import InputDef, parse_value
 from ..messages import MESSAGES, bilingual
 
 ZERO = Decimal(0)
+STEP = Decimal("0.01")  # the smallest change of an amount: one fen (or a hundredth of a unit)
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
 _RATE = re.compile(r"^\d+(\.\d+)?%?$")
@@ -68,6 +70,15 @@ class Context:
     steps: list[dict[str, str]] = field(default_factory=list)
     reasons: list[dict[str, str]] = field(default_factory=list)
     formula: bool = True
+    english: dict[str, str] = field(default_factory=dict)  # a rule's ref → its ref_en
+
+    def english_ref(self, ref: str) -> str:
+        """The clause reference in English: the rule's own ``ref_en``, else the clause label
+        in English ("Art. 9(2)") with whatever followed it, else the reference as written."""
+        if ref in self.english:
+            return self.english[ref]
+        found = article(ref)
+        return ref if found is None else " ".join(t for t in found if t)
 
     def get(self, name: str) -> Any:
         if name not in self.values:
@@ -78,10 +89,12 @@ class Context:
         return self.values[name]
 
     def step(self, code: str, ref: str, **values: object) -> None:
-        self.steps.append({**bilingual(code, **values), "ref": ref})
+        self.steps.append({**bilingual(code, **values), "ref": ref,
+                           "ref_en": self.english_ref(ref)})
 
     def why(self, code: str, ref: str, **values: object) -> Decimal:
-        self.reasons.append({**bilingual(code, **values), "ref": ref})
+        self.reasons.append({**bilingual(code, **values), "ref": ref,
+                             "ref_en": self.english_ref(ref)})
         return ZERO
 
     def answer(self, flag: bool) -> dict[str, str]:
@@ -159,6 +172,7 @@ class Shape:
     fields: ClassVar[dict[str, Field]] = {}
     tags: ClassVar[tuple[str, ...]] = ()  # keys that say what the mapping is (a node's kind)
     ref: str = ""
+    ref_en: str | None = None
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         for name, f in self.fields.items():
@@ -288,7 +302,8 @@ class Node(Shape):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls.fields = {**cls.fields, "ref": Field("text")}
+        cls.fields = {**cls.fields, "ref": Field("text"),
+                      "ref_en": Field("text", required=False)}
         Node.kinds[cls.kind] = cls
         for code, texts in cls.strings.items():
             if MESSAGES.setdefault(code, texts) != texts:
@@ -351,6 +366,11 @@ class Node(Shape):
     def most(self) -> Decimal | None:
         """The most this node can ever pay, or None when nothing bounds it."""
         return None
+
+    def nearest(self, ctx: Context) -> Iterator[tuple[str, Any]]:
+        """What would qualify or reach the next tier: (input, the smallest value of it that
+        would), from the values now in ``ctx``. The engine keeps those that raise the award."""
+        return iter(())
 
     def evaluate(self, ctx: Context) -> Decimal:
         raise NotImplementedError

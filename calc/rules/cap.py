@@ -74,6 +74,10 @@ class Cap(Node):
     def label(self) -> Label:
         return Label.of(self.scope)
 
+    def nearest(self, ctx: Context) -> Iterator[tuple[str, Any]]:
+        """A cap by level: the level with the next higher cap."""
+        return self.max_by.nearest(ctx) if self.max_by is not None else iter(())
+
     def evaluate(self, ctx: Context) -> Decimal:
         amount = self.of.evaluate(ctx)
         if amount == 0:

@@ -1,25 +1,35 @@
 """``lookup``: a tier by level; with ``previous``, nothing when the level held before paid as
-much or more."""
+much or more, and with ``difference`` as well, only what the new tier pays beyond the old one
+(an alternative reading of 6.1's upgrades)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..fmt import Money
-from .base import CHOICE, ZERO, Context, Field, InputInfo, Node, Problem, Read
+from .base import CHOICE, ZERO, Context, Field, InputInfo, Node, Path, Problem, Read
 from .table import TABLE_MESSAGES, Table
 
 
 class Lookup(Node):
     kind = "lookup"
     fields: ClassVar[dict[str, Field]] = {
-        "table": Field("shape", shape=Table), "previous": Field("name", required=False)}
-    messages = ("step.same_tier", "why.same_tier", *TABLE_MESSAGES)
+        "table": Field("shape", shape=Table), "previous": Field("name", required=False),
+        "difference": Field("bool", required=False, default=False)}
+    messages = ("step.same_tier", "why.same_tier", "step.tier_difference", *TABLE_MESSAGES)
     column = 4
     table: Table
     previous: str | None
+    difference: bool
+
+    @classmethod
+    def constraints(cls, data: Mapping[str, Any], path: Path) -> list[Problem]:
+        if data.get("difference") and not data.get("previous"):
+            return [Problem(path + ("difference",), "difference 须与 previous 同用",
+                            "difference needs previous (the level held before)")]
+        return []
 
     def reads(self) -> Iterator[Read]:
         yield self.table.read(("table",))
@@ -31,6 +41,9 @@ class Lookup(Node):
 
     def most(self) -> Decimal:
         return self.table.most()
+
+    def nearest(self, ctx: Context) -> Iterator[tuple[str, Any]]:
+        return self.table.nearest(ctx)
 
     def evaluate(self, ctx: Context) -> Decimal:
         item = ctx.inputs[self.table.input]
@@ -44,6 +57,11 @@ class Lookup(Node):
             if self.table.amounts.get(before, ZERO) >= amount:
                 ctx.step("step.same_tier", self.ref, previous=earlier, choice=choice)
                 return ctx.why("why.same_tier", self.ref, previous=earlier)
+            held = self.table.amounts.get(before, ZERO)
+            if self.difference and held > 0:
+                ctx.step("step.tier_difference", self.ref, choice=choice, amount=Money(amount),
+                         previous=earlier, before=Money(held), result=Money(amount - held))
+                return amount - held
         if not self.table.highest:
             ctx.step("step.lookup", self.ref, label=item.label, choice=choice,
                      amount=Money(amount))

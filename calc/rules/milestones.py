@@ -11,7 +11,20 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from ..fmt import Money
-from .base import CHOICE, MONEY, ZERO, Context, Field, InputInfo, Node, Path, Problem, Read, Shape
+from .base import (
+    CHOICE,
+    MONEY,
+    STEP,
+    ZERO,
+    Context,
+    Field,
+    InputInfo,
+    Node,
+    Path,
+    Problem,
+    Read,
+    Shape,
+)
 
 MODES = ("each", "highest", "differential")
 
@@ -80,6 +93,13 @@ class Milestones(Node):
 
     def most(self) -> Decimal:
         return sum((r.amount for r in self.rows), ZERO)
+
+    def nearest(self, ctx: Context) -> Iterator[tuple[str, Any]]:
+        """The lowest milestone the value has not reached."""
+        value = ctx.get(self.value)
+        ahead = sorted(r.threshold for r in self.rows if not self._reached(value, r.threshold))
+        if ahead:
+            yield self.value, ahead[0] if self.inclusive else ahead[0] + STEP
 
     def _reached(self, value: Decimal, threshold: Decimal) -> bool:
         return value >= threshold if self.inclusive else value > threshold

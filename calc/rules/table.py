@@ -3,12 +3,12 @@ choice value; ``highest`` picks the best of several choices (就高不重复).""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from ..fmt import Label, Listing, Money
-from .base import CHOICE, CHOICES, Context, Field, InputInfo, Path, Problem, Read, Shape
+from .base import CHOICE, CHOICES, ZERO, Context, Field, InputInfo, Path, Problem, Read, Shape
 
 
 class Row(Shape):
@@ -45,6 +45,15 @@ class Table(Shape):
 
     def most(self) -> Decimal:
         return max(r.amount for r in self.rows)
+
+    def nearest(self, ctx: Context) -> Iterator[tuple[str, Any]]:
+        """The choice of the next higher tier (a single choice only)."""
+        if self.highest:
+            return
+        now = self.amounts.get(ctx.get(self.input), ZERO)
+        higher = [r for r in self.rows if r.amount > now]
+        if higher:
+            yield self.input, min(higher, key=lambda r: r.amount).value
 
     def pick(self, ctx: Context, ref: str) -> tuple[Decimal, Label] | None:
         item = ctx.inputs[self.input]

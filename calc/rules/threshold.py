@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from .base import NUMERIC, Context, Field, Node, Read
+from .base import NUMERIC, STEP, Context, Field, Node, Read
 
 
 class Threshold(Node):
@@ -28,6 +28,12 @@ class Threshold(Node):
 
     def most(self) -> Decimal | None:
         return self.then.most()
+
+    def nearest(self, ctx: Context) -> Iterator[tuple[str, Any]]:
+        """Not met: the smallest value that meets it (one fen more, when strict)."""
+        value = ctx.get(self.input)
+        if not (value > self.value if self.strict else value >= self.value):
+            yield self.input, self.value + STEP if self.strict else self.value
 
     def evaluate(self, ctx: Context) -> Decimal:
         item = ctx.inputs[self.input]

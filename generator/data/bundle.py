@@ -11,16 +11,22 @@ from calc import FORMAT  # calc owns the format: the build writes the version it
 
 from .crosscheck import profile_fields
 from .model import Measure, Policy
+from .yaml_source import Path_
 
 # Long prose the calculator never shows; the pages read it from the model instead.
 PROSE = {"text", "readings", "notes", "summary", "beneficiary", "eligibility", "parameters"}
 
 
 def _measure(policy: Policy, measure: Measure) -> dict[str, Any]:
+    return measure_data(measure, policy.bindings.get(measure.id, []))
+
+
+def measure_data(measure: Measure, bindings: list[tuple[Path_, str]]) -> dict[str, Any]:
     """A measure as ``calc`` reads it: each figure a rule takes from a parameter is the
-    parameter's name again, and the parameters carry their dated values."""
+    parameter's name again, the parameters carry their dated values, and the alternative
+    readings that change the amount come along (``calc.alternatives``)."""
     data = measure.model_dump(mode="json", exclude=PROSE)
-    for path, name in policy.bindings.get(measure.id, []):
+    for path, name in bindings:
         holder: Any = data["parts"]
         for step in path[:-1]:
             holder = holder[step]
@@ -29,7 +35,21 @@ def _measure(policy: Policy, measure: Measure) -> dict[str, Any]:
         {"from": None, "value": str(p.number)},
         *({"from": c.start.isoformat(), "value": str(_number(c.value))} for c in p.changes)]}
         for name, p in measure.parameters.items()}
+    data["alternatives"] = [alt for _, alt in alternatives(measure)]
     return data
+
+
+def alternatives(measure: Measure) -> list[tuple[Path_, dict[str, Any]]]:
+    """Each alternative reading's rule patch in bundle form, with where it is in the YAML."""
+    found: list[tuple[Path_, dict[str, Any]]] = []
+    only = measure.parts[0].id if len(measure.parts) == 1 else None
+    for r, reading in enumerate(measure.readings):
+        for j, rule in enumerate(reading.alternative.rules if reading.alternative else []):
+            label = rule.label.model_dump() if rule.label else None
+            found.append((("readings", r, "alternative", "rules", j), {
+                "ref": reading.ref, "label": label, "part": rule.part or only, "at": rule.at,
+                "node": rule.node}))
+    return found
 
 
 def _profile(policy: Policy) -> dict[str, Any] | None:

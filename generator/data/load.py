@@ -13,7 +13,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import crosscheck, parameters
+from calc import check_alternatives
+
+from . import bundle, crosscheck, parameters
 from .model import Document, Glossary, Measure, Policy, ProfileSpec
 from .yaml_source import Path_, Problem, SourceDoc, load
 
@@ -121,6 +123,7 @@ def _prepare(measure_docs: list[SourceDoc], others: list[SourceDoc | None],
     for doc in measure_docs:
         own = raw.get(_id(doc) or "", {})
         doc.problems += parameters.literals(doc)
+        doc.problems += parameters.alternative_figures(doc, own)
         found = parameters.bind(doc, own, day)
         resolve = parameters.resolver(raw, _id(doc), day, _window(doc.data) or window)
         parameters.render(doc, resolve, example=resolve)
@@ -159,6 +162,7 @@ def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem],
     crossed = crosscheck.check(document, glossary, measures)
     for doc, measure in measures:
         crossed += parameters.guard(doc, measure)
+        crossed += _alternatives(doc, measure, bindings.get(measure.id, []))
     every_measure = len(measures) == len(paths) and not problems and not crossed
     if profile_doc is not None and profile is not None and every_measure:
         crossed += crosscheck.check_profile(profile_doc, profile, measures)
@@ -172,6 +176,23 @@ def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem],
     policy = Policy(document=document, glossary=glossary, measures=sound, profile=profile,
                     bindings=bindings)
     return policy, [], policy
+
+
+def _alternatives(doc: SourceDoc, measure: Measure,
+                  bound: list[tuple[Path_, str]]) -> list[Problem]:
+    """``calc``'s check of each alternative reading's rule patch, at its own line; a reading
+    with several alternative figures labels each."""
+    placed = bundle.alternatives(measure)
+    data = bundle.measure_data(measure, bound)
+    found = [doc.problem(placed[int(p.path[1])][0] + p.path[2:], p.zh, p.en, p.key)
+             for p in check_alternatives(data)]
+    for r, reading in enumerate(measure.readings):
+        several = reading.alternative is not None and len(reading.alternative.rules) > 1
+        found += [doc.problem(("readings", r, "alternative", "rules", j), "同一理解有多个金额时，"
+                              "每个须有 label", "several figures of one reading each need a label")
+                  for j, rule in enumerate(reading.alternative.rules if several and
+                                           reading.alternative else []) if rule.label is None]
+    return found
 
 
 def _id(doc: SourceDoc) -> str | None:

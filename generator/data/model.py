@@ -148,10 +148,25 @@ class Example(Strict):
     expect: Expect
 
 
+class AlternativeRule(Strict):
+    """How an alternative reading changes the amount: the node at ``at`` (a dotted path below
+    the part's rule; empty for the rule itself) replaced by ``node``, whose figures name the
+    measure's parameters. ``calc.alternatives`` checks it and computes it."""
+
+    part: str | None = None  # the part's id; may be left out when the measure has one part
+    at: str = ""
+    label: I18n | None = None  # needed when one reading has several alternative figures
+    node: dict[str, Any]
+
+
+class Alternative(I18n):
+    rules: list[AlternativeRule] = []
+
+
 class Reading(Strict):
     ref: Ref
     primary: I18n
-    alternative: I18n | None = None
+    alternative: Alternative | None = None
 
 
 def _figure(value: Any) -> str:

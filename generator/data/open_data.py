@@ -50,6 +50,13 @@ def _measure() -> dict[str, Any]:
                                 "from a date on (null: from the start), rates as fractions.",
                  "properties": {"ref": text, "rate": {"type": "boolean"},
                                 "values": {"type": "array", "items": value, "minItems": 1}}}
+    alternative = {"type": "object", "required": ["ref", "label", "part", "at", "node"],
+                   "additionalProperties": False,
+                   "description": "An alternative reading that changes the amount: the node at "
+                                  "`at` (a dotted path below the part's rule) replaced by `node`.",
+                   "properties": {"ref": text, "label": _nullable(_ref("I18n")),
+                                  "part": {"type": "string"}, "at": {"type": "string"},
+                                  "node": _ref("rule")}}
     return {"type": "object", "additionalProperties": False,
             "required": ["id", "chapter", "clause", "title", "departments", "funding",
                          "funding_ref", "parameters", "parts", "inputs", "examples"],
@@ -63,7 +70,8 @@ def _measure() -> dict[str, Any]:
                 "parameters": {"type": "object", "additionalProperties": parameter},
                 "parts": {"type": "array", "items": part, "minItems": 1},
                 "inputs": {"type": "array", "items": _ref("Input")},
-                "examples": {"type": "array", "items": _ref("Example")}}}
+                "examples": {"type": "array", "items": _ref("Example")},
+                "alternatives": {"type": "array", "items": alternative}}}
 
 
 def schema() -> dict[str, Any]:

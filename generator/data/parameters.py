@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from calc import Percent, rules
+from calc import Percent, article, rules
 from generator.site import render as pages
 from generator.site.render import load_ui, strings
 
@@ -130,6 +130,41 @@ def literals(doc: SourceDoc) -> list[Problem]:
                         "name → value + ref), named here")
             for path, holder, key in _figure_fields(data.get("parts"), ("parts",))
             if not (isinstance(holder[key], str) and NAME.match(holder[key]))]
+
+
+def alternative_figures(doc: SourceDoc, params: dict[str, Any]) -> list[Problem]:
+    """Each figure of an alternative reading's rule (``readings[].alternative.rules[].node``)
+    names a parameter of its measure; it becomes ``{"param": name}``, as in the bundle, for
+    ``calc`` to check and bind. A typed number or an unknown name is a problem at its line."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    problems: list[Problem] = []
+    for path, node in _alternative_nodes(data):
+        for at, key in rules.figures(node):
+            holder: Any = node
+            for step in at:
+                holder = holder[step]
+            name = holder[key]
+            where = path + at + (key,)
+            if not (isinstance(name, str) and NAME.match(name)):
+                problems.append(doc.problem(where, f"规则中的数字 {name!r} 须写成命名参数",
+                                            f"the figure {name!r} must be a named parameter"))
+            elif name not in params:
+                problems.append(doc.problem(where, f"未定义的参数 {name!r}",
+                                            f"undefined parameter {name!r}"))
+            else:
+                holder[key] = {"param": name}
+    return problems
+
+
+def _alternative_nodes(data: dict[str, Any]) -> Iterator[tuple[Path_, dict[str, Any]]]:
+    readings = data.get("readings")
+    for r, reading in enumerate(readings if isinstance(readings, list) else []):
+        alt = reading.get("alternative") if isinstance(reading, dict) else None
+        found = alt.get("rules") if isinstance(alt, dict) else None
+        for j, item in enumerate(found if isinstance(found, list) else []):
+            node = item.get("node") if isinstance(item, dict) else None
+            if isinstance(node, dict):
+                yield ("readings", r, "alternative", "rules", j, "node"), node
 
 
 def _figure_fields(parts: Any, path: Path_) -> Iterator[tuple[Path_, dict[str, Any], str]]:
@@ -292,6 +327,35 @@ def _rule_refs(node: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
                 yield from _rule_refs(item, path + (key,))
 
 
+def _english_ref(doc: SourceDoc, path: Path_, ref: str, text_en: str,
+                 line: int) -> list[Problem]:
+    """A rule's ``ref`` has a ``ref_en`` beside it: the same clause label in English
+    ("Art. 3(1)") and English words, in “…”, that are in the measure's ``text.en``."""
+    holder: Any = doc.data
+    for step in path[:-1]:
+        holder = holder[step]
+    english = holder.get("ref_en") if isinstance(holder, dict) else None
+    at = path[:-1] + ("ref_en",)
+    label = article(ref)
+    if not isinstance(english, str):
+        return [doc.problem(path, "缺少 ref_en：请写出该条款的英文标签和英文原文引文，如 "
+                            "Art. 3(1) “…”", "missing ref_en: the clause label and its English "
+                            "words in “…”, such as Art. 3(1) “…”")]
+    if label is not None and english != label[0] and not english.startswith(label[0] + " "):
+        return [doc.problem(at, f"ref_en 应以 {label[0]} 开头（与 ref 同一条款）",
+                            f"ref_en must start with {label[0]} (the clause of ref)")]
+    cited = quotes(english)
+    if quotes(ref) and not cited:
+        return [doc.problem(at, "ref_en 须用“…”引用英文译文", "ref_en must quote the English "
+                            "text in “…”")]
+    missing = [q for q in cited if _squeeze(q).replace("CNY", "") not in text_en]
+    if missing:
+        return [doc.problem(at, f"所引“{missing[0]}”不在本条英文译文（第 {line} 行）中",
+                            f"the quoted “{missing[0]}” is not in the English clause text "
+                            f"(line {line})")]
+    return []
+
+
 def guard(doc: SourceDoc, measure: Measure) -> list[Problem]:
     """Each parameter's value appears in the clause words it quotes, those words are in the
     measure's verbatim text, and the English translation writes the same figure; every rule's
@@ -300,12 +364,16 @@ def guard(doc: SourceDoc, measure: Measure) -> list[Problem]:
     text_zh, text_en = _squeeze(measure.text.zh), _squeeze(measure.text.en).replace("CNY", "")
     clause_line = doc.position(("text", "zh"))[0]
     data = doc.data if isinstance(doc.data, dict) else {}
-    for path, ref in _rule_refs(data.get("parts"), ("parts",)):
+    english_line = doc.position(("text", "en"))[0]
+    alternative = [(path, node) for path, node in _alternative_nodes(data)]
+    for path, ref in [*_rule_refs(data.get("parts"), ("parts",)),
+                      *(r for at, node in alternative for r in _rule_refs(node, at))]:
         stale = [q for q in quotes(ref) if _squeeze(q) not in text_zh]
         if stale:
             problems.append(doc.problem(
                 path, f"所引“{stale[0]}”不在本条原文（第 {clause_line} 行）中",
                 f"the quoted “{stale[0]}” is not in the clause text (line {clause_line})"))
+        problems += _english_ref(doc, path, ref, text_en, english_line)
     for name, parameter in measure.parameters.items():
         at = ("parameters", name, "value")
         cited = [_squeeze(q) for q in quotes(parameter.ref)]

@@ -120,7 +120,7 @@ class Site:
             "views": self.views,
             "chapters": self.chapters,
             "chapter_label": lambda c: chapter_label(c, ui, lang),
-            "ref": lambda r, own=None: clause_ref(r, lang, own),
+            "ref": lambda r, own=None, en=None: clause_ref(r, lang, own, en),
             "terms_users": self.term_users,
         }
 

@@ -4,7 +4,6 @@ most it can pay, award types, and the worked examples as ``calc`` computed them 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -12,7 +11,7 @@ from typing import Any, cast
 from markupsafe import Markup, escape
 
 import calc
-from calc import Listing, Localized, bilingual, parse_value, rules
+from calc import Listing, Localized, article, bilingual, parse_value, rules
 from generator.data.examples import work
 from generator.data.model import I18n, Input, Measure, Policy, Term
 
@@ -27,36 +26,25 @@ def type_kinds() -> tuple[str, ...]:
                         key=lambda k: known[k].column or 0))
 
 
-NUMERALS = "一二三四五六七八九"
-# A clause reference as the data writes it: article and item in Chinese numerals, then perhaps
-# the quoted words, e.g. 九（二） or 八（一）“单个项目补助最高不超过”.
-CLAUSE = re.compile(r"^([一二三四五六七八九十]+)（([一二三四五六七八九十]+)）")
-
-
-def _number(chinese: str) -> int:
-    """一 … 九十九: a tens digit before 十 (or none, for ten), a units digit after it."""
-    tens, _, units = chinese.rpartition("十")
-    if "十" not in chinese:
-        return NUMERALS.index(chinese) + 1
-    ten = NUMERALS.index(tens) + 1 if tens else 1
-    return ten * 10 + (NUMERALS.index(units) + 1 if units else 0)
-
-
-def clause_ref(ref: str, lang: str, own: str | None = None) -> Markup:
-    """A clause reference for a page in ``lang``: English pages say "Art. 9(2)" and keep any
-    quoted Chinese words, marked as Chinese; other references are shown as written. The page's
-    own clause (``own``, e.g. 八（一）) links to its English text in the page's official-text
-    section: the quoted words are Chinese only, the translation is of the whole clause."""
-    found = CLAUSE.match(ref)
+def clause_ref(ref: str, lang: str, own: str | None = None,
+               english: str | None = None) -> Markup:
+    """A clause reference for a page in ``lang``: English pages say "Art. 9(2)", then the
+    clause's English words (``english``, the data's ``ref_en``) and the quoted Chinese words,
+    marked as Chinese; other references are shown as written. The page's own clause (``own``,
+    e.g. 八（一）) links to its text in the page's official-text section."""
+    found = article(ref)
     if lang == "zh" or not found:
         return escape(ref)
-    article: Markup = escape(f"Art. {_number(found[1])}({_number(found[2])})")
-    if found[0] == own:
-        article = Markup('<a href="#official-text">') + article + Markup("</a>")
-    rest = ref[found.end():].strip()
+    label, rest = found
+    link: Markup = escape(label)
+    if own is not None and article(own) == (label, ""):  # the page's own clause
+        link = Markup('<a href="#official-text">') + link + Markup("</a>")
+    words = english[len(label):].strip() if english and english.startswith(label) else ""
+    if words:
+        link += Markup(" ") + escape(words)
     if not rest:
-        return article
-    return article + Markup(' <span lang="zh">') + escape(rest) + Markup("</span>")
+        return link
+    return link + Markup(' <span lang="zh">') + escape(rest) + Markup("</span>")
 
 
 @dataclass(frozen=True)
@@ -74,6 +62,7 @@ class ExampleView:
     city: Decimal | None
     county: Decimal | None
     error: dict[str, str] | None
+    alternatives: tuple[dict[str, Any], ...] = ()  # the award under another reading, if it differs
 
 
 @dataclass(frozen=True)
@@ -110,6 +99,16 @@ class MeasureView:
 
     def is_quantity(self, name: str) -> bool:
         return self.input(name).type == "number"
+
+    def reading_figures(self, ref: str) -> list[tuple[ExampleView, dict[str, Any]]]:
+        """For a reading's section: the first worked example whose award each of the reading's
+        alternative figures changes, with that figure (as the engine words it)."""
+        found: dict[str, tuple[ExampleView, dict[str, Any]]] = {}
+        for example in self.examples:
+            for alt in example.alternatives:
+                if alt["ref"] == ref:
+                    found.setdefault(alt["label"]["zh"], (example, alt))
+        return list(found.values())
 
 
 def status(end: dt.date, policy_end: dt.date, today: dt.date, warn_days: int) -> str | None:
@@ -165,6 +164,7 @@ def examples(policy: Policy, measure: Measure, catalog: calc.Catalog) -> tuple[E
             city=result.city if result else None,
             county=result.county if result else None,
             error={"zh": worked.error.zh, "en": worked.error.en} if worked.error else None,
+            alternatives=tuple(a for a in result.alternatives if a["differs"]) if result else (),
         ))
     return tuple(views)
 

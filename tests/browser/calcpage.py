@@ -88,13 +88,18 @@ READ_RESULT = """(root) => {
     figures: {award: result.dataset.award ?? null, city: result.dataset.city ?? null,
               county: result.dataset.county ?? null},
     steps: items("steps"), warnings: items("warnings"), reasons: items("reasons"),
+    alternatives: items("alternatives"), hints: items("hints"),
     upTo: !root.querySelector('[data-slot="upto"]').hidden, errors,
   };
 }"""
 
 
 def _lines(items: tuple[dict[str, str], ...], lang: str) -> list[str]:
-    return [" ".join(f"{item[lang]} {item['ref']}".split()) for item in items]
+    """Each item as the calculator lists it: on English pages the English clause reference
+    first, then the Chinese one in brackets (when they differ)."""
+    return [" ".join((f"{item[lang]} {item['ref_en']} ({item['ref']})"
+                      if lang == "en" and item.get("ref_en", item["ref"]) != item["ref"]
+                      else f"{item[lang]} {item['ref']}").split()) for item in items]
 
 
 def calculator_on(page: Page) -> dt.date:
@@ -120,6 +125,8 @@ def expected_result(expected: calc.Estimate | calc.CalcError, lang: str) -> dict
         "steps": _lines(expected.steps, lang),
         "warnings": _lines(expected.warnings, lang),
         "reasons": _lines(expected.reasons, lang),
+        "alternatives": _lines(tuple(a for a in expected.alternatives if a["differs"]), lang),
+        "hints": [" ".join(h[lang].split()) for h in expected.hints],
         "upTo": expected.upper_bound,
         "errors": {},
     }

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,22 @@ def test_a_full_disk_is_reported_in_both_languages():
 def test_help_still_works():
     proc = _calc("--help")
     assert proc.returncode == 0 and "usage:" in proc.stdout and proc.stderr == ""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_estimate_text_gives_english_clauses_the_alternative_and_the_hint(capsys, lang):
+    (policy,) = load_all(ROOT / "policy_data")
+    threshold = policy.measure("3.1").parameters["fee_threshold"].number
+    fee = next(e.inputs["fee"] for e in policy.measure("3.1").examples
+               if set(e.inputs) == {"fee"} and Decimal(str(e.inputs["fee"])) > threshold)
+    want = calc.estimate("3.1", {"fee": fee}, on="2026-06-01")
+    assert main(["estimate", "3.1", f"fee={fee}", "--on", "2026-06-01", "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    ref = "ref_en" if lang == "en" else "ref"
+    assert f"〔{want.steps[0][ref]}〕" in out
+    (other,) = [a for a in want.alternatives if a["differs"]]
+    assert f"  ~ {other[lang]} 〔{other['ref']}〕" in out
+    below = calc.estimate("3.1", {"fee": str(threshold)}, on="2026-06-01")
+    assert main(["estimate", "3.1", f"fee={threshold}", "--on", "2026-06-01",
+                 "--lang", lang]) == 0
+    assert f"  > {below.hints[0][lang]}" in capsys.readouterr().out

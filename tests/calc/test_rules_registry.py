@@ -18,9 +18,10 @@ from calc.messages import MESSAGES
 from .conftest import DOC, measure, money
 
 RULES = Path(calc.__file__).parent / "rules"
-RATE = {"kind": "rate", "base": "base", "rate": "0.3", "ref": "r"}
+RATE = {"kind": "rate", "base": "base", "rate": "0.3", "above": None, "ref": "r",
+        "ref_en": "Art. 1(1) “rate”"}
 CAP = {"kind": "cap", "of": RATE, "max": "200000", "max_by": None, "less": [], "less_from": None,
-       "scope": {"zh": "每个项目", "en": "per project"}, "ref": "c"}
+       "scope": {"zh": "每个项目", "en": "per project"}, "ref": "c", "ref_en": None}
 
 
 def bundle(rule: Any, inputs: list[dict[str, Any]] | None = None) -> dict[str, Any]:

@@ -82,6 +82,14 @@ def amend(path: Path, name: str, value: str | None = None) -> tuple[str, str]:
             amended = _zh_pattern(parameter).sub(new_zh, quoted, count=1)
             if re.sub(r"\s+", "", amended) in squeezed:
                 holder["ref"] = holder["ref"].replace(quoted, amended)
+    english = re.sub(r"\s+", "", data["text"]["en"])
+    for holder in _refs(data):  # and so does every English quote (ref_en)
+        for quoted in quotes(holder.get("ref_en") or ""):
+            if re.sub(r"\s+", "", quoted) in english:
+                continue
+            amended = _en_pattern(parameter).sub(new_en, quoted, count=1)
+            if re.sub(r"\s+", "", amended) in english:
+                holder["ref_en"] = holder["ref_en"].replace(quoted, amended)
     entry = data["parameters"][name]
     entry["value"] = new.value if new.is_rate else int(new.number) if new.number == int(
         new.number) else str(new.number)

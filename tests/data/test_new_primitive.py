@@ -47,6 +47,7 @@ parts:
       count: staff
       amount: per_head
       ref: 一（一）
+      ref_en: Art. 1(1)
 inputs:
   - name: staff
     type: number

@@ -57,12 +57,14 @@ parts:
       scope:
         zh: 每个项目
         en: per project
-      ref: 一（一）
+      ref: 一（一）“最高不超过 20 万元”
+      ref_en: Art. 1(1) “at most CNY 200,000”
       of:
         kind: rate
         base: investment
         rate: rate
         ref: 一（一）
+        ref_en: Art. 1(1)
 inputs:
   - name: investment
     type: money

@@ -92,6 +92,8 @@ def test_english_steps_link_their_clause_to_its_english_text(site: Build) -> Non
     measure = next(m for m in policy.measures if m.id == "8.1")
     html = _article(site, "en/measures/8.1/")
     steps = html[html.index('class="qz-steps"'):]
-    assert '<a href="#official-text">Art. 8(1)</a> <span lang="zh">“' in steps
+    # the clause's English words beside the Chinese ones (issue 15 §6)
+    assert re.search(r'<a href="#official-text">Art\. 8\(1\)</a> “[^”<]+” <span lang="zh">“',
+                     steps)
     official = html[html.index('id="official-text"'):html.index('id="eligibility"')]
     assert measure.text.en.split("\n")[0].strip()[:40] in official
