@@ -117,6 +117,13 @@ def test_the_self_check_printout_is_verifiable(page: Page, server: Server, built
                ).to_be_visible()
     expect(check.root.locator('tr[data-status="not_qualified"]').first).to_be_hidden()
     expect(check.root.locator('[data-slot="rest-print"]')).to_be_visible()
+    # paper does not scroll: nothing of the hits' table is cut off at an A4 page's width
+    page.set_viewport_size({"width": 718, "height": 1000})
+    table = check.root.locator(".qz-sc__table table")
+    edges = table.evaluate("""t => [t.scrollWidth - t.clientWidth,
+        Math.max(...[...t.querySelectorAll("th, td")].map((c) => c.getBoundingClientRect().right)),
+        document.documentElement.clientWidth]""")
+    assert edges[0] <= 1 and edges[1] <= edges[2], edges
     href = check.root.locator('[data-slot="print-link"]').inner_text().strip()
     assert "#sc=1&" in href, href
 
