@@ -15,7 +15,8 @@ import datetime as dt
 from typing import Any
 
 from .alternatives import check_alternatives
-from .catalog import FORMAT, Catalog, load_default
+from .calendar import calendar_text
+from .catalog import FORMAT, Catalog, document_bundle, load_default, published
 from .engine import Estimate, MeasureRules
 from .engine import estimate as _estimate
 from .errors import CalcError
@@ -25,8 +26,8 @@ from .messages import bilingual
 
 __all__ = ["FEN", "FORMAT", "CalcError", "Catalog", "Estimate", "Listing", "Localized",
            "MeasureRules", "Money", "Percent", "Quantity", "article", "assess", "bilingual",
-           "catalog", "check_alternatives", "describe", "estimate", "measures", "parse_value",
-           "plain", "to_fen", "use_bundle"]
+           "calendar_text", "catalog", "check_alternatives", "describe", "document_bundle",
+           "estimate", "measures", "parse_value", "plain", "published", "to_fen", "use_bundle"]
 
 _catalog: Catalog | None = None
 

@@ -188,6 +188,13 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "the request's {name} is missing or invalid: expected {expected}"},
     "expected.object": {"zh": "JSON 对象", "en": "a JSON object"},
     "expected.text": {"zh": "字符串", "en": "a string"},
+    "expected.list": {"zh": "措施编号列表", "en": "a list of measure numbers"},
+    "expected.lang": {"zh": "“zh”或“en”", "en": "\"zh\" or \"en\""},
+    # ---- calendar files (calc/calendar.py): a measure's end date as an all-day event
+    "ics.calendar": {"zh": "{number} 截止日期", "en": "{number} deadlines"},
+    "ics.summary": {"zh": "截止：{measure} {title}", "en": "Deadline: {measure} {title}"},
+    "ics.description": {"zh": "{number}《{document}》{clause}「{measure} {title}」的截止日期。具体申报时间以责任单位通知为准。责任单位：{departments}。",
+                        "en": "Last day of {measure} \"{title}\" ({clause}) of {number}, {document}. The application window is announced by the responsible departments: {departments}."},
     "error.unknown_request": {"zh": "未知的请求类型 {raw}（可用：{known}）",
                               "en": "unknown request type {raw} (known: {known})"},
     "detail.not_object": {"zh": "应为 JSON 对象（{{…}}）",
