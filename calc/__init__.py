@@ -15,7 +15,8 @@ import datetime as dt
 from typing import Any
 
 from .alternatives import check_alternatives
-from .catalog import FORMAT, Catalog, load_default
+from .calendar import calendar_text
+from .catalog import FORMAT, Catalog, document_bundle, load_default, published
 from .engine import Estimate, MeasureRules
 from .engine import estimate as _estimate
 from .errors import CalcError
@@ -38,8 +39,9 @@ from .strings import STRINGS
 
 __all__ = ["FEN", "FORMAT", "STRINGS", "Amount", "CalcError", "Catalog", "Estimate", "Label",
            "Listing", "Localized", "MeasureRules", "Money", "Percent", "Quantity", "article",
-           "assess", "bilingual", "both", "catalog", "check_alternatives", "describe", "estimate",
-           "measures", "parse_value", "plain", "to_fen", "use_bundle"]
+           "assess", "bilingual", "both", "calendar_text", "catalog", "check_alternatives",
+           "describe", "document_bundle", "estimate", "measures", "parse_value", "plain",
+           "published", "to_fen", "use_bundle"]
 
 _catalog: Catalog | None = None
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import assess, describe, estimate, measures
+from . import assess, catalog, describe, estimate, measures
+from .calendar import calendar
 from .errors import CalcError
 from .inputs import MAX_DEPTH, Phrase, parse_json
 
-KINDS = ("estimate", "describe", "list", "assess")
+KINDS = ("estimate", "describe", "list", "assess", "calendar")
 # Answered when even building a refusal fails (out of memory): made now, while it still can be.
 _LAST_RESORT = json.dumps({"ok": False, "error": CalcError("error.internal", None,
                                                            kind="MemoryError").as_dict()},
@@ -38,15 +39,21 @@ def _dispatch(request: Any) -> Any:
         raise CalcError("error.unknown_request", "type", raw=kind, known=", ".join(KINDS))
     # "on" absent or null is today; anything else must be a YYYY-MM-DD string (false is no date)
     on = request.get("on")
+    # An estimate and a check name the rules they were computed with (document and SHA-256,
+    # as data/index.json lists them): a printout can be verified against the published data.
     if kind == "estimate":
         inputs = _field(request, "inputs", dict, optional=True) or {}
-        return estimate(_field(request, "measure", str), inputs, on).as_dict()
+        measure = _field(request, "measure", str)
+        found = estimate(measure, inputs, on).as_dict()
+        return {**found, "rules": catalog().rules_of(catalog().get(measure).document)}
     if kind == "describe":
         return describe(_field(request, "measure", str))
     if kind == "list":
         return measures()
+    if kind == "calendar":
+        return calendar(catalog(), request.get("measures"), request.get("lang"))
     profile = request.get("profile")
-    return assess({} if profile is None else profile, on)
+    return {**assess({} if profile is None else profile, on), "rules": catalog().rules_of()}
 
 
 def _failure(error: CalcError) -> str:

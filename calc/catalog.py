@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import cached_property
 from importlib import resources
 from typing import Any
 
@@ -15,6 +17,21 @@ from .rules import Problem, check_measure, dotted
 
 BUNDLE_FILE = "rules.json"
 FORMAT = 2  # the newest bundle format this engine reads (2: named, dated parameters)
+
+
+def published(data: Any) -> bytes:
+    """The bytes the site publishes for this JSON (``data/<document>/rules.json``): compact,
+    sorted keys, with "<", ">" and "&" as escapes so editors' text never reads as HTML. One
+    writer, so the hash the engine reports is the hash of the file anyone can download."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+        text = text.replace(char, escaped)
+    return text.encode("utf-8")
+
+
+def document_bundle(bundle: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
+    """One document's rules as a bundle of its own (what ``data/<document>/rules.json`` holds)."""
+    return {"format": bundle["format"], "documents": [entry]}
 
 
 class Catalog:
@@ -41,6 +58,18 @@ class Catalog:
             for data in entry["measures"]:
                 measure = MeasureRules.from_bundle(entry["document"], data)
                 self.measures[f"{measure.document}/{measure.id}"] = measure
+
+    @cached_property
+    def rules_sha256(self) -> dict[str, str]:
+        """Each document's SHA-256 of the rules computed with, as ``data/index.json`` lists it:
+        a printed estimate names the data it came from."""
+        return {d["document"]["id"]: hashlib.sha256(
+            published(document_bundle(self.bundle, d))).hexdigest()
+            for d in self.bundle["documents"]}
+
+    def rules_of(self, document: str | None = None) -> dict[str, str]:
+        doc = document or self.default
+        return {"document": doc, "sha256": self.rules_sha256[doc]}
 
     def ids(self, document: str | None = None) -> list[str]:
         doc = document or self.default

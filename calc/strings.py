@@ -198,6 +198,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "error.bad_request": {"zh": "请求中的 {name} 缺失或格式无效，应为{expected}",
                           "en": "the request's {name} is missing or invalid: expected {expected}"},
     "expected.object": {"zh": "JSON 对象", "en": "a JSON object"},
+    "expected.list": {"zh": "措施编号列表", "en": "a list of measure numbers"},
+    "expected.lang": {"zh": "“zh”或“en”", "en": "\"zh\" or \"en\""},
     "expected.text": {"zh": "字符串", "en": "a string"},
     "error.unknown_request": {"zh": "未知的请求类型 {raw}（可用：{known}）",
                               "en": "unknown request type {raw} (known: {known})"},
@@ -218,6 +220,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "error.request_not_object": {"zh": "请求应为 JSON 对象（{{…}}）",
                                  "en": "the request must be a JSON object ({{…}})"},
     "detail.no_profile": {"zh": "规则数据中没有企业自测的画像", "en": "no profile in the rules bundle"},
+    # ---- calendar files (calc/calendar.py): a measure's end date as an all-day event
+    "ics.calendar": {"zh": "{number} 截止日期", "en": "{number} deadlines"},
+    "ics.summary": {"zh": "截止：{measure} {title}", "en": "Deadline: {measure} {title}"},
+    "ics.description": {"zh": "{number}《{document}》{clause}「{measure} {title}」的截止日期。具体申报时间以责任单位通知为准。责任单位：{departments}。",
+                        "en": "Last day of {measure} \"{title}\" ({clause}) of {number}, {document}. The application window is announced by the responsible departments: {departments}."},
     # ---- a rules bundle's structural problems (calc.rules, calc.catalog): for editors, at file:line
     "rules.format": {"zh": "格式版本 {version} 不受支持（1–{supported}）", "en": "format version {version} is not supported (1–{supported})"},
     "rules.at": {"zh": "{where}：{problem}", "en": "{where}: {problem}"},
@@ -470,6 +477,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "reading.alternative": {"zh": "另一种可能的理解", "en": "Another possible reading"},
     "reading.worked": {"zh": "以计算示例“{name}”为例：按本站采用的理解为 {award}；{alternative}（在线测算会同时列出）。",
                        "en": "In the worked example “{name}” the reading used here gives {award}. {alternative} (the calculator shows both)."},
+    # Calendar files of the end dates (generator/calendar_files.py, written with calc's writer).
+    "measure.calendar": {"zh": "把截止日期加入日历（.ics）", "en": "Add the deadline to your calendar (.ics)"},
+    "home.calendar": {"zh": "把全部措施的截止日期加入日历（.ics）", "en": "Add every measure's deadline to your calendar (.ics)"},
     "measure.disclaimer": {"zh": "测算结果仅供参考，不构成审批决定；请以责任单位的申报指南和审核结果为准。",
                            "en": "Estimates are for reference only and are not decisions; the responsible department's guidelines and review decide."},
     # ---- rule tree ("how it is paid")
@@ -593,6 +603,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "calc.print.made": {"zh": "测算时间", "en": "Estimated on"},
     "calc.print.inputs": {"zh": "填写的数据", "en": "Figures entered"},
     "calc.print.link": {"zh": "链接", "en": "Link"},
+    # The SHA-256 the engine reports for the rules it computed with (data/index.json lists the same).
+    "calc.print.rules": {"zh": "规则数据 SHA-256", "en": "Rules data SHA-256"},
+    "calc.print.rules_check": {"zh": "与本站公开数据 data/index.json 所列的 SHA-256 一致，即按同一版规则计算。",
+                               "en": "If it matches the SHA-256 listed in this site's open data (data/index.json), the same rules were used."},
     "calc.print.disclaimer": {"zh": "本测算单依据{number}的条文和上述填写数据自动生成，仅供参考，不是审批结果；是否给予奖补及具体金额以责任单位审核为准。",
                               "en": "This estimate was generated automatically from the text of {number} and the figures above. It is for reference only and is not a decision; the responsible departments decide whether and how much is paid."},
     # ==== from generator/site/i18n/selfcheck.yaml
@@ -653,6 +667,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "sc.imported": {"zh": "已导入企业情况。", "en": "Profile imported."},
     "sc.import_bad": {"zh": "无法导入：文件不是有效的企业情况 JSON（{detail}）。 / Cannot import: the file is not a valid profile JSON ({detail}).",
                       "en": "Cannot import: the file is not a valid profile JSON ({detail}). / 无法导入：文件不是有效的企业情况 JSON（{detail}）。"},
+    # The deadlines of the measures found, as a calendar file calc writes (calc/calendar.py).
+    "sc.calendar": {"zh": "把可能符合措施的截止日期加入日历（.ics）", "en": "Add the deadlines of the measures you may qualify for to your calendar (.ics)"},
+    "sc.calendar.filename": {"zh": "企业自测截止日期", "en": "self-check-deadlines"},
+    "sc.calendar.failed": {"zh": "无法生成日历文件：", "en": "The calendar file could not be made: "},
     "sc.not_object": {"zh": "不是 JSON 对象", "en": "not a JSON object"},
     "sc.import_unknown": {"zh": "无法导入：文件含有本自测没有的项目：{names}。 / Cannot import: the file has fields this self-check does not know: {names}.",
                           "en": "Cannot import: the file has fields this self-check does not know: {names}. / 无法导入：文件含有本自测没有的项目：{names}。"},

@@ -103,6 +103,7 @@ class Calculator extends WorkerForm {
     if (!answer.ok) return this.showError(answer.error);
     const r = answer.result;
     Object.assign(this.result.dataset, { award: r.award, city: r.city, county: r.county });
+    this.rulesPrint(r.rules);
     this.slot("pending").hidden = true;
     this.slot("figures").hidden = false;
     this.slot("upto").hidden = !r.upper_bound;

@@ -41,6 +41,7 @@ class SelfCheck extends WorkerForm {
     on("import-json", "change", (event) => this.importJSON(event.target));
     on("export-csv", "click", () => this.exportCSV());
     on("print", "click", () => window.print());
+    on("calendar", "click", () => this.exportCalendar());
     on("rest", "click", () => this.showRest(!this.restShown));
     this.restShown = false;
     // Instant navigation may have replaced this form: only the one on the page prints.
@@ -54,32 +55,35 @@ class SelfCheck extends WorkerForm {
     return [...scope.querySelectorAll("input, select")].filter((el) => el.name);
   }
 
+  // A gate is asked at the top of its section: its questions open right below the answer.
   applyGates() {
-    for (const section of this.form.querySelectorAll("fieldset[data-gate]")) {
+    for (const section of this.form.querySelectorAll("[data-gate]")) {
       section.hidden = this.form.elements[section.dataset.gate]?.value !== "yes";
     }
   }
 
+  // The first question a yes opened, brought into view if the screen ends above it.
   followGate(control) {
     if (control.tagName !== "SELECT" || control.value !== "yes") return;
-    const opened = this.form.querySelector(`fieldset[data-gate="${CSS.escape(control.name)}"]`);
+    const opened = this.form.querySelector(`[data-gate="${CSS.escape(control.name)}"]`);
     if (!opened || opened.hidden) return;
-    opened.scrollIntoView({ block: "start" });
-    opened.querySelector("input, select")?.focus({ preventScroll: true });
+    opened.querySelector("[data-field]")?.scrollIntoView({ block: "nearest" });
+  }
+
+  // The controls a person can see: not those of a section whose gate is not answered yes.
+  shownControls() {
+    return this.controls().filter((el) => !el.closest("[hidden]"));
   }
 
   // The profile: the answered questions of the open sections (calc's own field names).
   profile() {
     const profile = {};
-    for (const section of this.form.querySelectorAll("fieldset[data-section]")) {
-      if (section.hidden) continue;
-      for (const el of this.controls(section)) {
-        if (el.name === "on") continue;
-        if (el.type === "checkbox") {
-          if (el.checked) (profile[el.name] ??= []).push(el.value);
-        } else if (el.value.trim() !== "") {
-          profile[el.name] = el.value.trim();
-        }
+    for (const el of this.shownControls()) {
+      if (el.name === "on") continue;
+      if (el.type === "checkbox") {
+        if (el.checked) (profile[el.name] ??= []).push(el.value);
+      } else if (el.value.trim() !== "") {
+        profile[el.name] = el.value.trim();
       }
     }
     return profile;
@@ -139,6 +143,7 @@ class SelfCheck extends WorkerForm {
     this.clearErrors();
     this.answer = null;
     if (answer === null || !answer.ok) {
+      this.root.querySelector('[data-action="calendar"]').hidden = true;
       this.slot("figures").hidden = true;
       this.slot("pending").hidden = true;
       const error = answer?.error;
@@ -157,6 +162,9 @@ class SelfCheck extends WorkerForm {
     }
     const report = answer.result;
     this.answer = report;
+    this.rulesPrint(report.rules);
+    this.root.querySelector('[data-action="calendar"]').hidden =
+      !this.hits().length || Object.keys(this.profile()).length === 0;
     if (Object.keys(this.profile()).length === 0) {
       // Nothing answered yet: no verdicts, only the invitation to answer.
       this.slot("pending").hidden = false;
@@ -168,8 +176,10 @@ class SelfCheck extends WorkerForm {
     this.slot("figures").hidden = false;
     for (const [key, value] of Object.entries(report.totals)) {
       this.result.dataset[key] = value;
-      this.root.querySelector(`[data-total="${key}"]`).textContent =
-        report.shown.totals[key][this.lang];
+      const dd = this.root.querySelector(`[data-total="${key}"]`);
+      dd.textContent = report.shown.totals[key][this.lang];
+      // No "up to 0.00" line beside a real sum: a ceiling total shows only when there is one.
+      if (key === "upper_bounds") dd.hidden = dd.previousElementSibling.hidden = Number(value) === 0;
     }
     this.result.dataset.on = report.on;
     // Hits first, then what needs an answer; the rest (does not qualify, or none of its
@@ -353,6 +363,25 @@ class SelfCheck extends WorkerForm {
     status.textContent = this.strings.imported;
   }
 
+  // The measures calc found the enterprise may qualify for.
+  hits() {
+    return (this.answer?.rows ?? []).filter((r) => r.status === "may_qualify").map((r) => r.measure);
+  }
+
+  // Their end dates as an .ics file, written by calc (calc/calendar.py), not here.
+  exportCalendar() {
+    const on = this.answer?.on;
+    const status = this.slot("action-status");
+    this.client.call({ type: "calendar", measures: this.hits(), lang: this.lang }, (answer) => {
+      if (!answer?.ok) {
+        status.textContent = this.strings.calendarFailed + (answer?.error?.[this.lang] ?? "");
+        return;
+      }
+      this.download(`${this.strings.calendarFile}-${on}.ics`, "text/calendar;charset=utf-8",
+                    answer.result.ics);
+    });
+  }
+
   exportCSV() {
     const report = this.answer;
     if (!report) return;
@@ -380,36 +409,30 @@ class SelfCheck extends WorkerForm {
   // The answers of the open sections as "question: answer" rows of the printout.
   printAnswers() {
     const rows = [];
-    for (const section of this.form.querySelectorAll("fieldset[data-section]")) {
-      if (section.hidden) continue;
-      for (const field of section.querySelectorAll("[data-field]")) {
-        if (field.dataset.field === "on") continue;
-        const shown = [...field.querySelectorAll("input, select")].flatMap((el) => {
-          if (el.type === "checkbox") return el.checked ? [el.parentElement.textContent.trim()] : [];
-          if (el.tagName === "SELECT") return el.value ? [el.selectedOptions[0].textContent] : [];
-          const unit = field.querySelector(".qz-calc__unit")?.textContent ?? "";
-          return el.value.trim() ? [`${el.value.trim()} ${unit}`.trim()] : [];
-        });
-        if (!shown.length) continue;
-        const tr = document.createElement("tr");
-        const th = document.createElement("th");
-        th.scope = "row";
-        th.textContent = field.querySelector("legend, label").textContent;
-        const td = document.createElement("td");
-        td.textContent = shown.join(this.strings.listSep);
-        tr.append(th, td);
-        rows.push(tr);
-      }
+    for (const field of this.form.querySelectorAll("[data-field]")) {
+      if (field.dataset.field === "on" || field.closest("[hidden]")) continue;
+      const shown = [...field.querySelectorAll("input, select")].flatMap((el) => {
+        if (el.type === "checkbox") return el.checked ? [el.parentElement.textContent.trim()] : [];
+        if (el.tagName === "SELECT") return el.value ? [el.selectedOptions[0].textContent] : [];
+        const unit = field.querySelector(".qz-calc__unit")?.textContent ?? "";
+        return el.value.trim() ? [`${el.value.trim()} ${unit}`.trim()] : [];
+      });
+      if (!shown.length) continue;
+      const tr = document.createElement("tr");
+      const th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = field.querySelector("legend, label").textContent;
+      const td = document.createElement("td");
+      td.textContent = shown.join(this.strings.listSep);
+      tr.append(th, td);
+      rows.push(tr);
     }
     this.slot("print-inputs").replaceChildren(...rows);
   }
 
   beforePrint() {
     this.save();
-    this.datePrint(this.on());
-    // Checked on the day the rules are read for: one date line, not two equal ones.
-    this.slot("print-made-row").hidden =
-      this.slot("print-made").textContent === this.slot("print-on").textContent;
+    this.datePrint(this.on()); // one date line when checked on the day the rules are read for
     this.slot("print-link").textContent = location.href;
     this.printAnswers();
     this.restorePrint?.();

@@ -56,13 +56,20 @@ export class WorkerForm {
     return this.root.isConnected && location.pathname === this.pathname;
   }
 
-  // The print header: the day printed and the date the estimate is for, as long dates.
+  // The print header: the day printed and the date the estimate is for, as long dates; one
+  // line when they are the same day.
   datePrint(on) {
     const locale = this.lang === "zh" ? "zh-CN" : "en-GB";
     const date = (iso) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" })
       .format(new Date(`${iso}T00:00:00Z`));
     this.slot("print-made").textContent = date(today());
     this.slot("print-on").textContent = date(on);
+    this.slot("print-made-row").hidden = today() === on;
+  }
+
+  // The printout names the rules the worker computed with (their SHA-256, as data/index.json).
+  rulesPrint(rules) {
+    this.slot("print-rules").textContent = rules ? rules.sha256 : "—";
   }
 
   update() {

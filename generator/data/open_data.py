@@ -10,14 +10,13 @@ it is never typed a second time.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from calc import FORMAT
+from calc import FORMAT, document_bundle, published
 from calc.schema import rules_schema
 
 from .model import Document, Example, Glossary, I18n, Input, Policy, ProfileSection, Window
@@ -103,12 +102,8 @@ def schema() -> dict[str, Any]:
 
 
 def _write(path: Path, data: Any) -> bytes:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    # Editors' text is data, never markup: written as JSON escapes, "<", ">" and "&" cannot be
-    # read as HTML by anything that sniffs the file (the parsed JSON is the same).
-    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
-        text = text.replace(char, escaped)
-    body = text.encode("utf-8")
+    # calc's writer: the hash the engine reports for a printed estimate is this file's.
+    body = published(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(body)
     return body
@@ -120,8 +115,7 @@ def publish(site: Path, bundle: dict[str, Any], policies: list[Policy]) -> Path:
     entries = []
     for entry, policy in zip(bundle["documents"], policies, strict=True):
         document = policy.document
-        body = _write(folder / document.id / "rules.json",
-                      {"format": bundle["format"], "documents": [entry]})
+        body = _write(folder / document.id / "rules.json", document_bundle(bundle, entry))
         entries.append({"id": document.id, "number": document.number,
                         "title": document.title.model_dump(), "url": f"{document.id}/rules.json",
                         "sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)})

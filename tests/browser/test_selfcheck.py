@@ -67,7 +67,7 @@ class SelfCheck:
         return self.root.locator(f'form [name="{name}"]')
 
     def section(self, section_id: str) -> Locator:
-        return self.root.locator(f'fieldset[data-section="{section_id}"]')
+        return self.root.locator(f'[data-section="{section_id}"]')
 
     def enter(self, data: dict[str, Any], on: str) -> None:
         """Start from an empty form; answer the gates first, as a person does, so the sections

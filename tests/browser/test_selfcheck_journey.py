@@ -16,13 +16,13 @@ from calc.selfcheck import assess_with
 from generator.serve.static_server import Server
 
 from .calcpage import LANGS, catalog, ui
-from .test_selfcheck import SelfCheck
+from .test_selfcheck import SelfCheck, gates
 
 pytestmark = pytest.mark.browser
 
 # A software company with a new CS3 certificate and a year of rented cloud compute (issue 15).
 OWNER = {"enterprise_types": ["software"], "has_software_matters": "yes", "cs_grade": "CS3",
-         "has_ai_activities": "yes", "compute_fee": "8万"}
+         "has_compute_rental": "yes", "compute_fee": "8万"}
 ON = "2026-06-01"
 
 
@@ -70,8 +70,16 @@ def test_the_hits_come_first_and_the_rest_is_folded(page: Page, server: Server,
     button.click()
     expect(button).to_have_attribute("aria-expanded", "true")
     assert len(visible_rows(check)) == len(expected["rows"])
-    row = next(r for r in visible_rows(check) if r["measure"] == "6.2")
-    assert row["shown"] == ui(lang)["sc.status.unanswered"]
+    shown_all = {r["measure"]: r for r in visible_rows(check)}
+    # 6.2 is for cluster operators: its own gate, not answered yes, rules it out
+    assert shown_all["6.2"]["status"] == "not_qualified"
+    # a section opened but none of its questions answered: "not answered", not "needs info"
+    opened_only = {"has_software_cluster": "yes"}
+    (row,) = [r for r in assess_with(catalog(), opened_only, ON)["rows"] if r["measure"] == "6.2"]
+    assert row["status"] == "needs_info" and not row["answered"]
+    check.enter(opened_only, ON)
+    shown = {r["measure"]: r for r in visible_rows(check)}
+    assert shown["6.2"]["shown"] == ui(lang)["sc.status.unanswered"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -86,18 +94,41 @@ def test_the_headline_names_no_zero_total(page: Page, server: Server, lang: str)
         money.format(value=f"{Decimal(expected['totals']['entitlements']):,.2f}"))
     zero = re.escape(money.format(value=f"{Decimal(0):,.2f}"))
     assert not re.search(rf"(?<![\d,.]){zero}", summary.inner_text()), summary.inner_text()
+    # nor does the totals list show a zero ceiling sum beside the real one
+    totals = check.root.locator(".qz-sc__totals")
+    expect(totals.locator('[data-total="entitlements"]')).to_be_visible()
+    expect(totals.locator('[data-total="upper_bounds"]')).to_be_hidden()
+    expect(totals).not_to_contain_text(ui(lang)["total.upper_bounds"], use_inner_text=True)
 
 
-def test_a_gate_answered_yes_takes_you_to_its_questions(page: Page, server: Server) -> None:
+# Where a gate's first question lands, once answered yes: the gate's own field and the first
+# field it opened, in page coordinates, and the screen's height.
+REVEALED = """(gate) => {
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    return {top: r.top + scrollY, bottom: r.bottom + scrollY, seen: r.bottom};
+  };
+  const asked = document.querySelector(`form [name="${gate}"]`).closest("[data-field]");
+  const opened = document.querySelector(`[data-gate="${gate}"] [data-field]`);
+  return {gate: box(asked), first: box(opened), screen: innerHeight};
+}"""
+
+
+@pytest.mark.parametrize("gate", sorted(gates()))
+def test_a_gate_answered_yes_opens_its_questions_right_below_it(page: Page, server: Server,
+                                                                gate: str) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     check = SelfCheck(page, server.url, "zh")
-    check.control("has_ic_expenses").select_option("yes")
-    section = check.section("ic")
-    expect(section).to_be_visible()
-    first = section.locator("input, select").first
-    expect(first).to_be_focused()
-    top = section.evaluate("el => el.getBoundingClientRect().top")
-    assert 0 <= top < 844 / 2, top
+    opened = check.root.locator(f'[data-gate="{gate}"]')
+    expect(opened).to_be_hidden()
+    check.control(gate).scroll_into_view_if_needed()
+    check.control(gate).select_option("yes")
+    expect(opened).to_be_visible()
+    where = page.evaluate(REVEALED, gate)
+    # the first new question follows the gate's own field, not a screen or more further down
+    gap = where["first"]["top"] - where["gate"]["bottom"]
+    assert 0 <= gap < 48, where
+    assert where["first"]["seen"] <= where["screen"], where  # and is on the screen
 
 
 @pytest.mark.parametrize("lang", LANGS)

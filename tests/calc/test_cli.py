@@ -137,15 +137,15 @@ def test_endless_integer_in_a_profile_is_refused():
 
 
 def test_bad_profile_json_names_line_and_column():
-    _refused(_calc("assess -", '{\n  "has_ai_activities": yes\n}'),
+    _refused(_calc("assess -", '{\n  "has_compute_rental": yes\n}'),
              "不是有效的 JSON（第 2 行", "not valid JSON (line 2")
 
 
 def test_duplicate_profile_keys_are_refused_by_name(tmp_path):
     profile = tmp_path / "p.json"
-    profile.write_text('{"has_ai_activities": "yes", "has_ai_activities": "no"}')
-    _refused(_calc(f"assess {profile}"), "键 has_ai_activities 出现了不止一次",
-             "key has_ai_activities appears more than once")
+    profile.write_text('{"has_compute_rental": "yes", "has_compute_rental": "no"}')
+    _refused(_calc(f"assess {profile}"), "键 has_compute_rental 出现了不止一次",
+             "key has_compute_rental appears more than once")
 
 
 def test_unreadable_profile_file_is_a_clear_error(tmp_path):

@@ -151,10 +151,10 @@ def test_echoed_text_is_capped():
 
 
 def test_duplicate_keys_are_refused_by_name():
-    error = _answer('{"type": "assess", "profile": {"has_ai_activities": "yes", '
-                    '"has_ai_activities": "no"}}')
-    assert error["code"] == "error.duplicate_key" and error["field"] == "has_ai_activities"
-    assert "has_ai_activities" in error["zh"] and "has_ai_activities" in error["en"]
+    error = _answer('{"type": "assess", "profile": {"has_compute_rental": "yes", '
+                    '"has_compute_rental": "no"}}')
+    assert error["code"] == "error.duplicate_key" and error["field"] == "has_compute_rental"
+    assert "has_compute_rental" in error["zh"] and "has_compute_rental" in error["en"]
 
 
 @pytest.mark.parametrize(("request_json", "code"), [

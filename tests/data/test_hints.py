@@ -80,10 +80,10 @@ def test_4_1_names_the_level_that_qualifies_or_raises_the_cap():
 
 
 def row_of(answers: dict[str, Any], on: Any) -> list[dict[str, Any]]:
-    """3.1's self-check row for these answers (the AI section opened)."""
+    """3.1's self-check row for these answers (the compute rental section opened)."""
     from calc.selfcheck import assess_with
 
-    report = assess_with(CATALOG, {"has_ai_activities": True, **answers}, on)
+    report = assess_with(CATALOG, {"has_compute_rental": True, **answers}, on)
     return [r for r in report["rows"] if r["measure"] == "3.1"]
 
 

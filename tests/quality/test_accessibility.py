@@ -1,5 +1,6 @@
 """axe-core with the WCAG 2.1 A and AA rules finds nothing on the key pages in both languages:
-home, a measure page, a calculator in use, the glossary and the self-check page."""
+home, a measure page, a calculator in use, the glossary, the self-check page and the self-check
+in use."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from generator.serve.static_server import Server
 from tests.browser.calcpage import LANGS, Calc, policy
+from tests.browser.test_selfcheck import SelfCheck
+from tests.browser.test_selfcheck_journey import ON, OWNER
 
 pytestmark = pytest.mark.browser
 
@@ -79,3 +82,16 @@ def test_calculator_works_from_the_keyboard_alone(page: Page, server: Server) ->
     page.keyboard.type("280000")
     calculator.wait_idle()
     assert calculator.figures()["award"] == "20000.00"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_self_check_in_use_has_no_wcag_violation(page: Page, server: Server, lang: str) -> None:
+    """Gates answered yes (their questions open right below them), results, the calendar
+    button and the folded rest shown."""
+    check = SelfCheck(page, server.url, lang)
+    check.enter(OWNER, ON)
+    expect(check.root.locator('[data-action="calendar"]')).to_be_visible()
+    check.root.locator('[data-action="rest"]').click()
+    # the button keeps the focus: its colours once the transition has ended
+    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
+    assert axe(page) == []

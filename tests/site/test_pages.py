@@ -102,3 +102,12 @@ def test_every_local_link_and_asset_exists(site: Build) -> None:
             if resolved.is_dir():
                 resolved = resolved / "index.html"
             assert resolved.is_file(), f"{path}: broken link {target}"
+
+
+def test_no_template_syntax_reaches_a_page(site: Build) -> None:
+    """A Jinja comment written the wrong way ({# #} instead of the site's {## ##}) or an
+    unrendered tag shows up as text on the page."""
+    for path in sorted(site.pages()):
+        html = site.page(path)
+        for mark in ("{#", "#}", "{%", "%}", "{{", "}}"):
+            assert mark not in html, (path, mark)

@@ -4,6 +4,8 @@ before the other language's (one index serves both)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page
 
@@ -11,6 +13,7 @@ from generator.serve.static_server import Server
 from tests.browser.calcpage import search
 from tests.browser.conftest import browser_type_launch_args  # noqa: F401
 
+from .conftest import Build
 from .test_search_browser import search_page, served  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -44,3 +47,18 @@ def test_results_in_the_pages_language_come_first(
     assert english[0] == (start == "en/"), found
     # one run of the page's language, then the other's
     assert english == sorted(english, reverse=start == "en/"), found
+
+
+@pytest.mark.parametrize("start", ["", "en/"])
+def test_a_hyphenated_word_finds_the_compound_not_its_parts(
+        served: Server, search_page: Page, site: Build, start: str) -> None:  # noqa: F811
+    # "tape-out" used to match "Outstanding" (3.3) through its part "out"
+    search_page.goto(served.url + "/" + start)
+    found = pages_in_order(search(search_page, "tape-out"))
+    assert found and "/en/measures/5.1/" in found, found
+    assert "/en/measures/3.3/" not in found and "/measures/3.3/" not in found, found
+    for page in found:
+        text = site.page(page.strip("/") + "/" if page != "/" else "").lower()
+        assert re.search(r"tape[-\s]?out", text), page
+    # the page's language first, as for any other word
+    assert found[0].startswith("/en/") == (start == "en/"), found

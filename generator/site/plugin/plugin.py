@@ -35,7 +35,7 @@ from generator.data import examples, open_data
 from generator.data.bundle import bundle
 from generator.data.load import DataError, load_all
 from generator.data.model import Policy
-from generator.site import editors, search_dict, segment_cache
+from generator.site import calendar_files, editors, search_dict, segment_cache
 from generator.site.pages import PageSpec, Site
 from generator.site.plugin import static_i18n
 from generator.site.plugin.config import PolicyConfig
@@ -222,7 +222,9 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
     @event_priority(-110)  # after static-i18n (-100) wrote the index; before precompress (-120)
     def on_post_build(self, config: MkDocsConfig) -> None:
         search_dict.prune_index(Path(config.site_dir) / "search" / "search_index.json")
-        open_data.publish(Path(config.site_dir), bundle(self.policies), self.policies)
+        built = bundle(self.policies)
+        open_data.publish(Path(config.site_dir), built, self.policies)
+        calendar_files.publish(Path(config.site_dir), built)
         if self.segmenter is not None:
             self.segmenter.save()
 

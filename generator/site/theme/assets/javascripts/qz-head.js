@@ -76,13 +76,28 @@
     if (isSearchField(event.target) && event.target.checked) release();
   }, true);
 
+  // A hyphenated word means the compound, not any of its parts: the index splits "tape-out"
+  // into "tape" and "out" (mkdocs.yml's separator) and Material looks each part up as a prefix,
+  // so "out" alone brought up "Outstanding". Such a word goes to the search worker in quotes,
+  // Material's own syntax for "every one of these words"; the box keeps what was typed.
+  var COMPOUND = /^[0-9A-Za-z]+(?:-[0-9A-Za-z]+)+$/;
+  var QUERY = 2; // Material's search worker message type for a query
+  function compounds(message) {
+    if (!message || message.type !== QUERY || typeof message.data !== "string") return message;
+    var data = message.data.split(/(\s+)/).map(function (word) {
+      return COMPOUND.test(word) ? "\"" + word + "\"" : word;
+    }).join("");
+    return { type: message.type, data: data };
+  }
+
   function DeferredWorker(url, options) {
     var worker = new NativeWorker(url, options);
     var href = new URL(String(url), location.href).pathname;
-    if (used || !SEARCH_WORKER.test(href)) return worker;
+    if (!SEARCH_WORKER.test(href)) return worker;
     var post = worker.postMessage;
     worker.postMessage = function () {
-      var args = arguments;
+      var args = Array.prototype.slice.call(arguments);
+      args[0] = compounds(args[0]);
       if (used) return post.apply(worker, args);
       waiting.push(function () { post.apply(worker, args); });
     };
