@@ -20,14 +20,28 @@ from .catalog import FORMAT, Catalog, document_bundle, load_default, published
 from .engine import Estimate, MeasureRules
 from .engine import estimate as _estimate
 from .errors import CalcError
-from .fmt import FEN, Listing, Localized, Money, Percent, Quantity, article, plain, to_fen
+from .fmt import (
+    FEN,
+    Amount,
+    Label,
+    Listing,
+    Localized,
+    Money,
+    Percent,
+    Quantity,
+    article,
+    plain,
+    to_fen,
+)
 from .inputs import parse_value
-from .messages import bilingual
+from .messages import bilingual, both
+from .strings import STRINGS
 
-__all__ = ["FEN", "FORMAT", "CalcError", "Catalog", "Estimate", "Listing", "Localized",
-           "MeasureRules", "Money", "Percent", "Quantity", "article", "assess", "bilingual",
-           "calendar_text", "catalog", "check_alternatives", "describe", "document_bundle",
-           "estimate", "measures", "parse_value", "plain", "published", "to_fen", "use_bundle"]
+__all__ = ["FEN", "FORMAT", "STRINGS", "Amount", "CalcError", "Catalog", "Estimate", "Label",
+           "Listing", "Localized", "MeasureRules", "Money", "Percent", "Quantity", "article",
+           "assess", "bilingual", "both", "calendar_text", "catalog", "check_alternatives",
+           "describe", "document_bundle", "estimate", "measures", "parse_value", "plain",
+           "published", "to_fen", "use_bundle"]
 
 _catalog: Catalog | None = None
 

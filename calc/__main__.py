@@ -24,7 +24,7 @@ from . import describe, estimate, measures
 from .errors import CalcError
 from .fmt import Money
 from .inputs import MAX_DEPTH
-from .messages import render
+from .messages import both, render
 
 LANGS = ("zh", "en")
 
@@ -32,12 +32,12 @@ LANGS = ("zh", "en")
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        print(f"参数错误 / usage error: {message}", file=sys.stderr)
+        print(f"{both('cli.usage_error')}: {message}", file=sys.stderr)
         sys.exit(2)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m calc", description="泉政办规〔2025〕18号 award calculator")
+    parser = _Parser(prog="python -m calc", description=both("cli.description"))
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     listing = sub.add_parser("list", help="list the measures")
     listing.add_argument("--json", action="store_true")
@@ -70,20 +70,18 @@ def _langs(choice: str | None) -> tuple[str, ...]:
 
 
 def _print_estimate(result: dict[str, Any], langs: tuple[str, ...]) -> None:
-    labels = {"award": ("奖补金额", "Award"), "city": ("市级承担", "City share"),
-              "county": ("县级承担", "County share")}
+    labels = {"award": "example.award", "city": "sc.col.city", "county": "sc.col.county"}
     for lang in langs:
-        i = LANGS.index(lang)
-        for key, names in labels.items():
-            upto = render("label.up_to", lang) if result["upper_bound"] else ""
-            print(f"{names[i]}: {upto}{Money(Decimal(result[key])).local(lang)}")
+        for key, label in labels.items():
+            upto = render("label.up_to", lang) + " " if result["upper_bound"] else ""
+            print(f"{render(label, lang)}: {upto}{Money(Decimal(result[key])).local(lang)}")
         for step in result["steps"]:
             ref = step["ref_en"] if lang == "en" else step["ref"]
-            print(f"  - {step[lang]} 〔{ref}〕")
+            print(f"  - {render('cli.step', lang, step=step[lang], ref=ref)}")
         for note in result["reasons"] + result["warnings"]:
             print(f"  ! {note[lang]}")
         for other in (a for a in result["alternatives"] if a["differs"]):
-            print(f"  ~ {other[lang]} 〔{other['ref']}〕")
+            print(f"  ~ {render('cli.step', lang, step=other[lang], ref=other['ref'])}")
         for hint in result["hints"]:
             print(f"  > {hint[lang]}")
 

@@ -68,28 +68,24 @@ def check_alternatives(data: Mapping[str, Any], path: Path = ()) -> list[Problem
     if alternatives is None:
         return []
     if not isinstance(alternatives, list):
-        return [Problem(path + ("alternatives",), "应为列表", "expected a list")]
+        return [Problem.of(path + ("alternatives",), "rules.not_list")]
     params = set(data.get("parameters") or {})
     inputs = inputs_of(data)
     for i, alt in enumerate(alternatives):
         at = path + ("alternatives", i)
         if not isinstance(alt, Mapping):
-            found.append(Problem(at, "应为键值映射", "expected a mapping"))
+            found.append(Problem.of(at, "rules.not_mapping"))
             continue
         rule = part_rule(data, str(alt.get("part")))
         if rule is None:
             known = "/".join(str(p.get("id")) for p in data.get("parts") or []
                              if isinstance(p, Mapping))
             name = alt.get("part")
-            found.append(Problem(at + ("part",), f"没有编号为 {name!r} 的部分（可用：{known}）",
-                                 f"no part {name!r} (known: {known})"))
+            found.append(Problem.of(at + ("part",), "rules.no_part", name=repr(name), known=known))
             continue
         where = alt.get("at")
         if not isinstance(where, str) or find(rule, steps(where)) is None:
-            found.append(Problem(at + ("at",),
-                                 f"{where!r} 不是该部分规则中的节点路径（如 then.of）",
-                                 f"{where!r} is not the path of a node in that part's rule "
-                                 "(such as then.of)"))
+            found.append(Problem.of(at + ("at",), "rules.not_a_node", where=repr(where)))
             continue
         structural = check(alt.get("node"), at + ("node",), params)
         found += structural

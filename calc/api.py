@@ -33,8 +33,7 @@ def _field(request: dict[str, Any], name: str, kind: type, *, optional: bool = F
 
 def _dispatch(request: Any) -> Any:
     if not isinstance(request, dict):
-        raise CalcError("error.bad_request", None, name="(request)",
-                        expected=Phrase("expected.object"))
+        raise CalcError("error.request_not_object", None)
     kind = request.get("type")
     if kind not in KINDS:
         raise CalcError("error.unknown_request", "type", raw=kind, known=", ".join(KINDS))

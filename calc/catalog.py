@@ -12,6 +12,7 @@ from .alternatives import check_alternatives
 from .engine import MeasureRules
 from .errors import CalcError
 from .fmt import Label
+from .messages import text
 from .rules import Problem, check_measure, dotted
 
 BUNDLE_FILE = "rules.json"
@@ -45,7 +46,8 @@ class Catalog:
             first = problems[0]
             where = dotted(first.path)
             raise CalcError("error.bundle_invalid", None, count=len(problems),
-                            first=Label(f"{where}：{first.zh}", f"{where}: {first.en}"))
+                            first=Label(*text("rules.at", where=where,
+                                              problem=Label(first.zh, first.en))))
         self.bundle = bundle
         self.documents = {d["document"]["id"]: d for d in bundle["documents"]}
         ids = [d["document"]["id"] for d in bundle["documents"]]
@@ -87,21 +89,21 @@ def validate(bundle: dict[str, Any]) -> list[Problem]:
     found: list[Problem] = []
     version = bundle.get("format", 1)
     if not isinstance(version, int) or not 1 <= version <= FORMAT:
-        found.append(Problem(("format",), f"格式版本 {version!r} 不受支持（1–{FORMAT}）",
-                             f"format version {version!r} is not supported (1–{FORMAT})"))
+        found.append(Problem.of(("format",), "rules.format", version=repr(version),
+                                supported=FORMAT))
     documents = bundle.get("documents")
     if not isinstance(documents, list):
-        return [Problem(("documents",), "缺少 documents 列表", "no documents list")]
+        return [Problem.of(("documents",), "rules.no_documents")]
     for d, entry in enumerate(documents):
         measures = entry.get("measures") if isinstance(entry, dict) else None
         if not isinstance(measures, list):
-            found.append(Problem(("documents", d, "measures"), "缺少措施列表", "no measures list"))
+            found.append(Problem.of(("documents", d, "measures"), "rules.no_measures"))
             continue
         for m, data in enumerate(measures):
             at = ("documents", d, "measures", m)
             found += (check_measure(data, at) + check_alternatives(data, at)
                       if isinstance(data, dict) else
-                      [Problem(at, "措施应为键值映射", "a measure must be a mapping")])
+                      [Problem.of(at, "rules.measure_not_mapping")])
     return found
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from .alternatives import patched
 from .errors import CalcError
-from .fmt import FEN, Label, Money, to_fen
+from .fmt import FEN, Label, Money, money_texts, to_fen
 from .inputs import InputDef, parse_date, parse_value
 from .messages import bilingual
 from .parameters import Dated, bind, values_on
@@ -167,6 +167,8 @@ class Estimate:
             "missing": list(self.missing),
             "alternatives": list(self.alternatives),
             "hints": list(self.hints),
+            # The amounts written out in each language (calc/fmt.py): the page shows these.
+            "shown": {key: money_texts(getattr(self, key)) for key in ("award", "city", "county")},
         }
 
 

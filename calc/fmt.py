@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
+from .strings import STRINGS
+
 FEN = Decimal("0.01")
 
 
@@ -30,8 +32,36 @@ class Money:
     value: Decimal
 
     def local(self, lang: str) -> str:
-        shown = f"{to_fen(self.value):,.2f}"
-        return f"{shown} 元" if lang == "zh" else f"CNY {shown}"
+        return STRINGS["amount.yuan"][lang].format(value=f"{to_fen(self.value):,.2f}")
+
+
+def money_texts(value: Decimal | str) -> dict[str, str]:
+    """An amount as each language shows it: what the browser displays (it formats no money)."""
+    money = Money(Decimal(value))
+    return {"zh": money.local("zh"), "en": money.local("en")}
+
+
+_WAN = Decimal(10_000)
+_YI = Decimal(100_000_000)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A figure of the policy as the pages write it: ``30 万元`` / ``CNY 300,000`` (whole yuan
+    without decimals, 万 and 亿 in Chinese); ``bare`` without the unit: ``30 万`` / ``300,000``.
+    An amount computed to the fen is a :class:`Money`."""
+
+    value: Decimal
+    bare: bool = False
+
+    def local(self, lang: str) -> str:
+        key, value = ("amount.bare." if self.bare else "amount."), self.value
+        if lang == "zh" and value >= _YI and value % (_YI / 100) == 0:
+            return STRINGS[key + "yi"][lang].format(value=plain(value / _YI))
+        if lang == "zh" and value >= _WAN and value % 100 == 0:
+            return STRINGS[key + "wan"][lang].format(value=plain(value / _WAN))
+        shown = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+        return STRINGS[key + "yuan"][lang].format(value=shown)
 
 
 @dataclass(frozen=True)
@@ -48,9 +78,8 @@ class Quantity:
     unit: str | None
 
     def local(self, lang: str) -> str:
-        units = {"minute": ("分钟", " min")}
-        zh, en = units.get(self.unit or "", ("", ""))
-        return f"{plain(self.value)}{zh if lang == 'zh' else en}"
+        shown = STRINGS.get(f"quantity.{self.unit}", {}).get(lang, "{value}")
+        return shown.format(value=plain(self.value))
 
 
 @dataclass(frozen=True)
@@ -73,7 +102,7 @@ class Listing:
     items: tuple[Label, ...]
 
     def local(self, lang: str) -> str:
-        return ("、" if lang == "zh" else ", ").join(i.local(lang) for i in self.items)
+        return STRINGS["list.sep"][lang].join(i.local(lang) for i in self.items)
 
 
 NUMERALS = "一二三四五六七八九"

@@ -17,7 +17,7 @@ from typing import Any
 from .catalog import Catalog
 from .engine import MeasureRules, estimate
 from .errors import CalcError
-from .fmt import Label, Money
+from .fmt import Label, Money, money_texts
 from .inputs import InputDef, Phrase, parse_date, parse_json, parse_value
 from .messages import bilingual, render
 
@@ -36,7 +36,7 @@ class Spec:
     def of(cls, catalog: Catalog) -> Spec:
         data = catalog.documents[catalog.default].get("profile")
         if not data:
-            raise CalcError("error.bad_profile", None, detail="no profile in the rules bundle")
+            raise CalcError("error.bad_profile", None, detail=Phrase("detail.no_profile"))
         section_of = {f: s for s in data["sections"] for f in s["fields"]}
         return cls({n: InputDef.from_bundle(d) for n, d in data["fields"].items()}, section_of,
                    data["sections"])
@@ -178,7 +178,12 @@ def assess_with(catalog: Catalog, raw: Any, on: dt.date | str | None = None) -> 
     document = catalog.documents[catalog.default]["document"]
     rows = [_assess_one(m, spec, profile, closed, day, document) for m in measures]
     ceilings = [r for r in rows if r["status"] == "may_qualify" and not r["formula"]]
-    return {"on": day.isoformat(), "rows": rows, "totals": _totals(rows),
+    totals = _totals(rows)
+    # The amounts written out in each language (calc/fmt.py): the page shows these.
+    shown = {"rows": {r["measure"]: {k: money_texts(r[k]) for k in ("award", "city", "county")}
+                      for r in rows if r["award"] is not None},
+             "totals": {k: money_texts(v) for k, v in totals.items()}}
+    return {"on": day.isoformat(), "rows": rows, "totals": totals, "shown": shown,
             "ceilings": [{"measure": r["measure"], "award": r["award"]} for r in ceilings]}
 
 
@@ -213,7 +218,7 @@ def print_assessment(report: dict[str, Any], langs: tuple[str, ...]) -> None:
             status = render(f"status.{row['status']}", lang)
             amount = ""
             if row["status"] == "may_qualify":
-                upto = render("label.up_to", lang) if row["upper_bound"] else ""
+                upto = render("label.up_to", lang) + " " if row["upper_bound"] else ""
                 amount = f"{upto}{Money(Decimal(row['award'])).local(lang)}"
             why = f" — {row['why'][lang]}" if row["why"] else ""
             print(f"{row['measure']:>4}  {status}  {amount}{why}")

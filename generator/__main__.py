@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from calc import both
 from generator.data import bundle, examples
 from generator.data.load import DataError, load_all
 
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
             for line in examples.failures(error.partial, data) if error.partial else []:
                 print(line, file=sys.stderr)
         except Exception as failure:  # the partial data may not bundle; the report stands
-            print(f"示例未能检查 / the examples could not be checked: {type(failure).__name__}",
+            print(both("check.examples_unchecked", kind=type(failure).__name__),
                   file=sys.stderr)
         return 2
     failures = examples.failures(policies, data)
@@ -41,8 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         path = bundle.write(policies, Path(args.target))
         print(f"{count} measures → {path}")
     else:
-        print(f"OK: {count} 条措施、{sum(len(m.examples) for p in policies for m in p.measures)} "
-              f"个示例均通过 / {count} measures and all examples check out")
+        worked = sum(len(m.examples) for p in policies for m in p.measures)
+        print(f"OK: {both('check.ok', count=count, examples=worked)}")
     return 0
 
 

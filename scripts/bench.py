@@ -13,7 +13,6 @@ long tasks.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import re
 import shutil
@@ -24,13 +23,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import zstandard
 from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.runtime.pyodide_build import ZSTD_LEVEL  # noqa: E402
+from generator.serve.precompress import precompress  # noqa: E402
 from generator.serve.static_server import serving  # noqa: E402
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
@@ -107,23 +105,16 @@ STAGES = """() => Object.fromEntries(performance.getEntriesByType("mark")
   .map((m) => [m.name.slice(8), Math.round(m.startTime)]))"""
 
 
-def compress(path: Path) -> None:
-    """The same gzip and zstd siblings the site's runtime files get: a fair comparison."""
-    data = path.read_bytes()
-    path.with_name(path.name + ".gz").write_bytes(gzip.compress(data, 6, mtime=0))
-    path.with_name(path.name + ".zst").write_bytes(
-        zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(data))
-
-
 def naive_files(site: Path, measure: str, work: Path) -> tuple[dict[str, Path], int]:
     """The naive integration's files (stock Pyodide, the site's wheel) and its page."""
-    folder = work / "naive"
+    # Under assets/.../pyodide/: the site's pipeline gives it the runtime's .br/.gz settings.
+    folder = work / "assets" / "naive"
     (folder / "pyodide").mkdir(parents=True)
     stock = ROOT / "node_modules" / "pyodide"
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json"):
         shutil.copyfile(stock / name, folder / "pyodide" / name)
-        compress(folder / "pyodide" / name)
+    precompress(folder)  # the same .br/.gz siblings the site's files get: a fair comparison
     wheel = next(site.glob("assets/pyodide/*/calc-*.whl"))
     shutil.copyfile(wheel, folder / wheel.name)
     (folder / "worker.js").write_text(NAIVE_WORKER.replace("WHEEL", wheel.name), encoding="utf-8")
@@ -134,19 +125,19 @@ def naive_files(site: Path, measure: str, work: Path) -> tuple[dict[str, Path], 
                   html)
     page = work / "naive.html"
     page.write_text(html.replace("</body>", NAIVE_PAGE_SCRIPT + "</body>"), encoding="utf-8")
-    transfer = sum((folder / "pyodide" / f"{n}.zst").stat().st_size for n in
+    transfer = sum((folder / "pyodide" / f"{n}.br").stat().st_size for n in
                    ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                     "pyodide-lock.json")) + wheel.stat().st_size
     return {NAIVE: folder, f"/measures/{measure}/naive.html": page}, transfer
 
 
 def site_transfer(site: Path) -> int:
-    """Bytes (zstd) the site's worker fetches on a first visit (the snapshot comes after the
+    """Bytes (brotli) the site's worker fetches on a first visit (the snapshot comes after the
     first result; the full stdlib only if the core zip lacks a module)."""
     runtime = next(site.glob("assets/pyodide/*/"))
     names = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "calc_stdlib.zip",
              "pyodide-lock.json")
-    return sum((runtime / f"{n}.zst").stat().st_size for n in names if (runtime / n).exists())
+    return sum((runtime / f"{n}.br").stat().st_size for n in names if (runtime / n).exists())
 
 
 def launch(pw: Playwright, profile: Path) -> BrowserContext:
@@ -231,7 +222,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "stages_median_ms": {k: statistics.median(s[k] for s in stages if k in s)
                              for k in stages[0]},
         "engine": sorted(modes),
-        "transfer_zstd_bytes": {"ours": site_transfer(site), "naive": naive_bytes},
+        "transfer_br_bytes": {"ours": site_transfer(site), "naive": naive_bytes},
     }
 
 
@@ -261,8 +252,8 @@ def report(r: dict[str, Any]) -> None:
           f"the same page without it (naive page before input): {len(base)} {base[:10]}")
     print(f"  worker start engine: {', '.join(r['engine'])}; boot stages (median ms after "
           f"navigation): {r['stages_median_ms']}")
-    t = r["transfer_zstd_bytes"]
-    print(f"  transfer (zstd): site {t['ours'] / 1e6:.1f} MB, naive {t['naive'] / 1e6:.1f} MB")
+    t = r["transfer_br_bytes"]
+    print(f"  transfer (br): site {t['ours'] / 1e6:.1f} MB, naive {t['naive'] / 1e6:.1f} MB")
 
 
 def main() -> int:

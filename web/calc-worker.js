@@ -93,17 +93,37 @@ async function blobURL(url, integrity = undefined, pending = progress.fetch(url,
   return URL.createObjectURL(await response.blob());
 }
 
-// Pyodide instantiates with WebAssembly.instantiateStreaming(<its own fetch>, imports); hand it
-// the module compiled above instead, for this one start.
+// PRIVATE API (Pyodide's internals): Pyodide instantiates its wasm with
+// WebAssembly.instantiateStreaming(<its own fetch>, imports); for this one start the patch hands
+// it the module compiled while the other files downloaded. If an upgrade stops calling it, the
+// start still works but downloads and compiles the wasm twice: that is logged as an error, which
+// fails every browser test that starts the calculator (tests/browser/conftest.py's Guard).
 async function withModule(module, start) {
   const original = WebAssembly.instantiateStreaming;
-  WebAssembly.instantiateStreaming = async (_response, imports) =>
-    ({ module, instance: await WebAssembly.instantiate(module, imports) });
+  let used = false;
+  WebAssembly.instantiateStreaming = async (_response, imports) => {
+    used = true;
+    return { module, instance: await WebAssembly.instantiate(module, imports) };
+  };
   try {
     return await start();
   } finally {
     WebAssembly.instantiateStreaming = original;
+    if (!used) console.error("qz-calc: Pyodide did not call WebAssembly.instantiateStreaming");
   }
+}
+
+// PRIVATE API (loadPyodide's _loadSnapshot option): start from a memory snapshot (calc already
+// imported). An upgrade that ignores the option would start Python afresh and look like a
+// restore: restored() asks Python, and a start that did not restore fails (the worker then
+// starts without the snapshot and reports mode "core", which the tests that expect "snapshot"
+// catch: tests/browser/test_calculator.py).
+function fromSnapshot(memory) {
+  return { _loadSnapshot: memory };
+}
+
+function restored(pyodide) {
+  return pyodide.runPython("import sys; 'calc.api' in sys.modules") === true;
 }
 
 // The memory snapshot is for later visits: a first visit never waits for it. After the first
@@ -219,6 +239,9 @@ async function boot(config) {
   const start = async (extra, onFull = false) => {
     const pyodide = await withModule(module, () => loadPyodide({ ...options, ...extra }));
     stage("python");
+    if (extra._loadSnapshot && !restored(pyodide)) {
+      throw new Error("loadPyodide did not restore the snapshot (_loadSnapshot)");
+    }
     if (onFull) { // calc is in the core zip only: put it behind the full stdlib
       const core = await fetch(url(coreName), { integrity: coreIntegrity || undefined });
       if (!core.ok) throw new Error(`${core.url}: HTTP ${core.status}`);
@@ -238,7 +261,7 @@ async function boot(config) {
   const snapshot = saved && await saved;
   if (snapshot) {
     try {
-      await start({ _loadSnapshot: snapshot });
+      await start(fromSnapshot(snapshot));
       return "snapshot";
     } catch (error) {
       console.warn("qz-calc: the snapshot did not load; starting without it", error);
@@ -248,7 +271,7 @@ async function boot(config) {
   const arrived = early && await early.catch(() => null);
   if (arrived) {
     try {
-      await start({ _loadSnapshot: unpack(arrived) });
+      await start(fromSnapshot(unpack(arrived)));
       keepSnapshot = () => saveSnapshot(snapshotURL, arrived);
       return "early-snapshot";
     } catch (error) {

@@ -1,18 +1,20 @@
-// The page side of the enterprise self-check (generator/site/templates/selfcheck.md). It collects the
-// profile from the form, keeps it in the URL, asks the page's worker {type: "assess"} through the
-// calculator's Engine and shows the answer. No rule logic and no arithmetic: statuses, awards,
-// shares and totals all come from calc.assess.
+// The self-check page script (generator/site/templates/selfcheck.md). It collects the profile
+// from the form, keeps it in the URL, asks the page's worker {type: "assess"} through the worker
+// client and shows the answer. No rule logic and no arithmetic: statuses, awards, shares and
+// totals all come from calc.assess, the amounts written out by calc (the answer's `shown`).
 
+// The worker client and the form are modules of their own, at hashed URLs the build puts in the
+// page's config (the plugin also preloads them beside this script).
 const config = JSON.parse(document.getElementById("qz-calc-config").textContent);
-// The calculator script's URL is hashed at build time: the plugin passes it in the config.
-const { WorkerForm, isolateForPrint, fill, onEachPage, sharedEngine, today } =
-  await import(new URL(config.engine, document.baseURI).href);
+const [{ onEachPage, sharedWorkerClient }, { WorkerForm, fill, isolateForPrint, today }] =
+  await Promise.all([config.client, config.form].map(
+    (url) => import(new URL(url, document.baseURI).href)));
 
 const STATE_KEY = "sc"; // #sc=1&enterprise_types=ic_design,software&…&on=2026-06-01
 
 class SelfCheck extends WorkerForm {
-  constructor(root, engine) {
-    super(root, engine, ".qz-sc-strings", "summary");
+  constructor(root, client) {
+    super(root, client, ".qz-sc-strings", "summary");
     this.links = JSON.parse(root.querySelector(".qz-sc-links").textContent);
     // Column headings by column, for the cards a narrow screen shows instead of the table.
     this.headings = Object.fromEntries([...root.querySelectorAll("thead th[data-col]")]
@@ -175,7 +177,7 @@ class SelfCheck extends WorkerForm {
     for (const [key, value] of Object.entries(report.totals)) {
       this.result.dataset[key] = value;
       const dd = this.root.querySelector(`[data-total="${key}"]`);
-      dd.textContent = this.money(value);
+      dd.textContent = report.shown.totals[key][this.lang];
       // No "up to 0.00" line beside a real sum: a ceiling total shows only when there is one.
       if (key === "upper_bounds") dd.hidden = dd.previousElementSibling.hidden = Number(value) === 0;
     }
@@ -195,11 +197,12 @@ class SelfCheck extends WorkerForm {
     this.slot("rest-print").textContent = rest.map((row) =>
       `${row.measure} ${row.title[this.lang]}${row.why ? ` — ${row.why[this.lang]}` : ""}`)
       .join(this.strings.restSep);
-    const ceilings = report.ceilings.map(({ measure, award }) => {
+    const ceilings = report.ceilings.map(({ measure }) => {
       const li = document.createElement("li");
       const row = report.rows.find((r) => r.measure === measure);
       li.dataset.measure = measure;
-      li.textContent = `${measure} ${row.title[this.lang]}: ${this.strings.upTo} ${this.money(award)}`;
+      const award = report.shown.rows[measure].award[this.lang];
+      li.textContent = `${measure} ${row.title[this.lang]}: ${this.strings.upTo} ${award}`;
       return li;
     });
     this.slot("ceilings").replaceChildren(...ceilings);
@@ -221,10 +224,11 @@ class SelfCheck extends WorkerForm {
     if (needs) parts.push(fill(needs === 1 ? s.headNeedsOne : s.headNeeds, { needs }));
     const nonzero = (value) => Number(value) !== 0;
     if (nonzero(report.totals.entitlements)) {
-      parts.push(fill(s.headEntitlements, { amount: this.money(report.totals.entitlements) }));
+      parts.push(fill(s.headEntitlements,
+                      { amount: report.shown.totals.entitlements[this.lang] }));
     }
     if (nonzero(report.totals.upper_bounds)) {
-      parts.push(fill(s.headUpper, { amount: this.money(report.totals.upper_bounds) }));
+      parts.push(fill(s.headUpper, { amount: report.shown.totals.upper_bounds[this.lang] }));
     }
     return parts.join(s.headSep) + s.headEnd;
   }
@@ -273,7 +277,7 @@ class SelfCheck extends WorkerForm {
     if (unanswered) tr.dataset.shown = "unanswered";
     const amount = (value, name) => {
       const known = qualifies && value !== null;
-      const td = cell(known ? this.money(value) : "—", name);
+      const td = cell(known ? this.answer.shown.rows[row.measure][name][this.lang] : "—", name);
       if (!known) td.dataset.none = "";
       return td;
     };
@@ -338,7 +342,7 @@ class SelfCheck extends WorkerForm {
     try {
       data = JSON.parse(await file.text());
       if (data === null || typeof data !== "object" || Array.isArray(data)) {
-        throw new Error("not a JSON object");
+        throw new Error(this.strings.notObject);
       }
     } catch (error) {
       status.textContent = fill(this.strings.importBad, { detail: error.message });
@@ -368,7 +372,7 @@ class SelfCheck extends WorkerForm {
   exportCalendar() {
     const on = this.answer?.on;
     const status = this.slot("action-status");
-    this.engine.call({ type: "calendar", measures: this.hits(), lang: this.lang }, (answer) => {
+    this.client.call({ type: "calendar", measures: this.hits(), lang: this.lang }, (answer) => {
       if (!answer?.ok) {
         status.textContent = this.strings.calendarFailed + (answer?.error?.[this.lang] ?? "");
         return;
@@ -442,14 +446,14 @@ class SelfCheck extends WorkerForm {
 
 // ---------------------------------------------------------------- start
 
-// On this page, or when instant navigation brings it in: the form joins the visit's one engine
-// (Python boots once per visit, whichever page comes first).
+// On this page, or when instant navigation brings it in: the form joins the visit's one worker
+// client (Python boots once per visit, whichever page comes first).
 onEachPage(() => {
   const root = document.querySelector("[data-qz-selfcheck]:not([data-qz-mounted])");
   if (!root) return;
   root.dataset.qzMounted = "";
-  const engine = sharedEngine();
-  const check = new SelfCheck(root, engine);
-  engine.attach(check);
+  const client = sharedWorkerClient();
+  const check = new SelfCheck(root, client);
+  client.attach(check);
   check.update();
 });

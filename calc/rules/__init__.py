@@ -70,7 +70,7 @@ def check_measure(data: Mapping[str, Any], path: Path = ()) -> list[Problem]:
     params = set(data.get("parameters") or {})
     parts = data.get("parts")
     if not isinstance(parts, list) or not parts:
-        return [Problem(path + ("parts",), "缺少规则", "no rules (parts)")]
+        return [Problem.of(path + ("parts",), "rules.no_parts")]
     found: list[Problem] = []
     inputs = inputs_of(data)
     for i, part in enumerate(parts):

@@ -15,9 +15,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, NamedTuple
 
 from ..errors import CalcError
-from ..fmt import article
+from ..fmt import Label, article
 from ..inputs import InputDef, parse_value
-from ..messages import MESSAGES, bilingual
+from ..messages import MESSAGES, bilingual, text
 
 ZERO = Decimal(0)
 STEP = Decimal("0.01")  # the smallest change of an amount: one fen (or a hundredth of a unit)
@@ -38,6 +38,11 @@ class Problem(NamedTuple):
     zh: str
     en: str
     key: bool = False
+
+    @classmethod
+    def of(cls, path: Path, code: str, key: bool = False, /, **values: object) -> Problem:
+        """A problem worded by the string table (calc/strings.py)."""
+        return cls(path, *text(code, **values), key)
 
 
 def dotted(path: Path) -> str:
@@ -154,16 +159,10 @@ class Field:
         return self.form in ("amount", "rate")
 
 
-def _say_type(f: Field) -> tuple[str, str]:
-    return {
-        "amount": ("以元为单位的金额", "an amount in yuan"),
-        "rate": ("比例（如 10% 或 0.10）", "a rate such as 10% or 0.10"),
-        "name": ("输入名称（小写字母、数字、下划线）", "an input name (a-z, 0-9, _)"),
-        "bool": ("true 或 false", "true or false"),
-        "text": ("非空文字", "non-empty text"),
-        "i18n": ("含 zh 与 en 的文字", "a text with zh and en"),
-        "option": ("/".join(f.options), "one of " + "/".join(f.options)),
-    }.get(f.form, ("列表或对象", "a list or a mapping"))
+def _say_type(f: Field) -> Label:
+    form = f.form if f.form in ("amount", "rate", "name", "bool", "text", "i18n",
+                                "option") else "other"
+    return Label(*text(f"rules.type.{form}", options="/".join(f.options)))
 
 
 class Shape:
@@ -183,14 +182,13 @@ class Shape:
         """Every structural problem of ``data`` as this shape (unknown keys, missing fields,
         wrong types, bad figures), then the shape's own constraints."""
         if not isinstance(data, Mapping):
-            return [Problem(path, "应为键值映射", "expected a mapping")]
-        found = [Problem(path + (key,), "未知字段（拼写错误？）", "unknown field (a typo?)", True)
+            return [Problem.of(path, "rules.not_mapping")]
+        found = [Problem.of(path + (key,), "rules.unknown_field", True)
                  for key in data if key not in cls.fields and key not in cls.tags]
         for name, f in cls.fields.items():
             if data.get(name) is None:
                 if f.required:
-                    found.append(Problem(path + (name,), "缺少必填字段",
-                                         "required field is missing"))
+                    found.append(Problem.of(path + (name,), "rules.missing_field"))
                 continue
             found += _check_field(f, data[name], path + (name,), params)
         return found or cls.constraints(data, path)
@@ -237,31 +235,27 @@ def _parse(f: Field, value: Any) -> Any:
 
 def _check_field(f: Field, value: Any, path: Path,
                  params: Collection[str] | None) -> list[Problem]:
-    zh, en = _say_type(f)
+    expected = _say_type(f)
     if f.figure and params is not None and isinstance(value, Mapping) and set(value) == {"param"}:
         return ([] if value["param"] in params else
-                [Problem(path, f"未定义的参数 {value['param']!r}",
-                         f"undefined parameter {value['param']!r}")])
+                [Problem.of(path, "rules.undefined_parameter", name=repr(value["param"]))])
     if f.figure:
         try:
             (parse_amount if f.form == "amount" else parse_rate)(value)
             return []
         except ValueError as error:
             if str(error) == "float":
-                return [Problem(path, f"金额不能写成小数形式 {value}，请写整数元（如 1000000）或加"
-                                "引号（如 '1234.56'）", f"float money {value}: write whole yuan "
-                                "(1000000) or a quoted string ('1234.56')")]
-            return [Problem(path, f"应为{zh}，实际为 {value!r}", f"expected {en}, got {value!r}")]
+                return [Problem.of(path, "rules.float_money", value=value)]
+            return [Problem.of(path, "rules.expected_got", expected=expected, value=repr(value))]
     if f.form in ("node", "shape"):
         shape = Node if f.form == "node" else f.shape
         assert shape is not None
         return shape.check(value, path, params)
     if f.form in ("nodes", "rows", "names"):
         if not isinstance(value, list):
-            return [Problem(path, "应为列表", "expected a list")]
+            return [Problem.of(path, "rules.not_list")]
         if len(value) < f.min_items:
-            return [Problem(path, f"至少需要 {f.min_items} 项",
-                            f"needs at least {f.min_items} items")]
+            return [Problem.of(path, "rules.too_few", count=f.min_items)]
         item = Field({"nodes": "node", "rows": "shape", "names": "name"}[f.form], shape=f.shape)
         return [p for i, v in enumerate(value) for p in _check_field(item, v, path + (i,), params)]
     ok = {"name": lambda v: isinstance(v, str) and bool(NAME.match(v)),
@@ -272,8 +266,7 @@ def _check_field(f: Field, value: Any, path: Path,
               isinstance(t, str) and t.strip() for t in v.values())}.get(f.form)
     if ok is None or ok(value):
         return []
-    return [Problem(path, f"取值无效：{value!r}（应为{zh}）",
-                    f"invalid value {value!r}: expected {en}")]
+    return [Problem.of(path, "rules.invalid_value", value=repr(value), expected=expected)]
 
 
 # ---------------------------------------------------------------- rule nodes and their registry
@@ -318,14 +311,13 @@ class Node(Shape):
         if cls is not Node:
             return super().check(data, path, params)
         if not isinstance(data, Mapping):
-            return [Problem(path, "规则应为键值映射", "a rule must be a mapping")]
+            return [Problem.of(path, "rules.rule_not_mapping")]
         if "kind" not in data:
-            return [Problem(path, "规则缺少 kind 字段", "rule has no 'kind'")]
+            return [Problem.of(path, "rules.no_kind")]
         kind = Node.kinds.get(str(data["kind"]))
         if kind is None:
             known = "/".join(sorted(Node.kinds))
-            return [Problem(path, f"未知的规则类型 {data['kind']!r}（可用：{known}）",
-                            f"unknown rule kind {data['kind']!r} (known: {known})")]
+            return [Problem.of(path, "rules.unknown_kind", kind=repr(data["kind"]), known=known)]
         return kind.check(data, path, params)
 
     def dump(self) -> dict[str, Any]:
@@ -352,11 +344,10 @@ class Node(Shape):
         for read in self.reads():
             allowed = "/".join(sorted(read.types))
             if read.name not in inputs:
-                found.append(Problem(read.at, f"引用了未定义的输入 {read.name!r}",
-                                     f"refers to undefined input {read.name!r}"))
+                found.append(Problem.of(read.at, "rules.undefined_input", name=repr(read.name)))
             elif inputs[read.name].type not in read.types:
-                found.append(Problem(read.at, f"输入 {read.name!r} 的类型应为 {allowed}",
-                                     f"input {read.name!r} must be of type {allowed}"))
+                found.append(Problem.of(read.at, "rules.input_type", name=repr(read.name),
+                                        allowed=allowed))
         return found
 
     def grows(self) -> Iterator[str]:

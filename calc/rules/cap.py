@@ -45,16 +45,9 @@ class Cap(Node):
     def constraints(cls, data: Mapping[str, Any], path: Path) -> list[Problem]:
         found = []
         if (data.get("max") is None) == (data.get("max_by") is None):
-            found.append(Problem(path, "上限须且只须给出 max 或 max_by 之一",
-                                 "a cap needs exactly one of max or max_by"))
+            found.append(Problem.of(path, "rules.cap_max"))
         if bool(data.get("less")) != (data.get("less_from") is not None):
-            found.append(Problem(path + ("less_from",),
-                                 "扣除已获金额（less）时须写明 less_from："
-                                 "entitlement（按整个范围的应得金额扣除）或 cap（从上限中扣除），"
-                                 "且仅在有 less 时填写",
-                                 "less (amounts already received) needs less_from: entitlement "
-                                 "(taken off the whole scope's entitlement) or cap (taken off "
-                                 "the cap), and only then"))
+            found.append(Problem.of(path + ("less_from",), "rules.cap_less_from"))
         return found
 
     def reads(self) -> Iterator[Read]:

@@ -27,8 +27,7 @@ class Lookup(Node):
     @classmethod
     def constraints(cls, data: Mapping[str, Any], path: Path) -> list[Problem]:
         if data.get("difference") and not data.get("previous"):
-            return [Problem(path + ("difference",), "difference 须与 previous 同用",
-                            "difference needs previous (the level held before)")]
+            return [Problem.of(path + ("difference",), "rules.difference_previous")]
         return []
 
     def reads(self) -> Iterator[Read]:

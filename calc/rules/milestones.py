@@ -58,10 +58,7 @@ class Milestones(Node):
     def constraints(cls, data: Mapping[str, Any], path: Path) -> list[Problem]:
         if data.get("received") is None and (data.get("mode") == "differential"
                                              or data.get("mode_input")):
-            return [Problem(path + ("received",),
-                            "按差额计算的档位奖励须以 received 指明“已获本条奖励”输入",
-                            "milestones that may be paid as a difference need received: the "
-                            "input of what this measure already paid")]
+            return [Problem.of(path + ("received",), "rules.milestones_received")]
         return []
 
     def reads(self) -> Iterator[Read]:
@@ -79,13 +76,10 @@ class Milestones(Node):
         if item is None or self.mode_input is None:
             return found
         at, known, name = ("mode_input",), "/".join(sorted(MODES)), self.mode_input
-        found += [Problem(at, f"输入 {name!r} 的选项 {c!r} 不是计算方式（{known}）",
-                          f"choice {c!r} of input {name!r} is not a mode ({known})")
-                  for c in item.choices if c not in MODES]
+        found += [Problem.of(at, "rules.mode_choice", name=repr(name), choice=repr(c),
+                             known=known) for c in item.choices if c not in MODES]
         if item.default not in item.choices:
-            found.append(Problem(at, f"输入 {name!r} 须以主要理解为默认选项",
-                                 f"input {name!r} needs one of its choices as default "
-                                 "(the primary reading)"))
+            found.append(Problem.of(at, "rules.mode_default", name=repr(name)))
         return found
 
     def grows(self) -> Iterator[str]:
@@ -116,7 +110,8 @@ class Milestones(Node):
             ctx.step("step.milestone", self.ref, threshold=Money(threshold),
                      previous=Money(previous), value=Money(value), amount=Money(amount))
         if not new:
-            return ctx.why("why.milestone", self.ref, value=Money(value), previous=Money(previous))
+            return ctx.why("why.milestone", self.ref, label=ctx.inputs[self.value].label,
+                           value=Money(value), previous=Money(previous))
         if self.mode_input:
             item = ctx.inputs[self.mode_input]
             ctx.step("step.milestone_mode", self.ref, label=item.label,

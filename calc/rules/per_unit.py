@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from ..fmt import Money
-from ..inputs import InputDef
+from ..inputs import InputDef, Phrase
 from .base import NUMERIC, ZERO, Context, Field, InputInfo, Node, Problem, Read
 from .table import TABLE_MESSAGES, Table
 
@@ -48,7 +48,9 @@ class PerUnit(Node):
         if self.limit is not None:
             quantity = self._limited(ctx, item, quantity, self.limit)
         result = quantity * picked[0]
+        # The unit is the quantity input's (policy data): per minute, per unit, …
         ctx.step("step.per_unit", self.ref, label=item.label, quantity=item.shown(quantity),
+                 unit=Phrase(f"unit.{item.unit}" if item.unit else "unit.unit"),
                  price=Money(picked[0]), result=Money(result))
         return result
 

@@ -39,8 +39,8 @@ class Table(Shape):
         if self.input not in inputs:
             return []
         known = inputs[self.input].choices
-        return [Problem(at + ("rows", r, "value"), f"{row.value!r} 不是输入的选项",
-                        f"{row.value!r} is not a choice of input {self.input!r}")
+        return [Problem.of(at + ("rows", r, "value"), "rules.not_a_choice", value=repr(row.value),
+                           name=repr(self.input))
                 for r, row in enumerate(self.rows) if row.value not in known]
 
     def most(self) -> Decimal:

@@ -26,6 +26,9 @@ class _Checker:
     def fail(self, path: Path_, zh: str, en: str) -> None:
         self.problems.append(self.doc.problem(path, zh, en))
 
+    def say(self, path: Path_, code: str, **values: object) -> None:
+        self.problems.append(self.doc.said(path, code, **values))
+
 
 def _check_rules(measure: Measure, c: _Checker) -> None:
     """The inputs each rule reads exist and have the types its kind allows (calc's registry says
@@ -41,17 +44,14 @@ def _check_inputs(measure: Measure, c: _Checker) -> None:
     seen: set[str] = set()
     for i, item in enumerate(measure.inputs):
         if item.name in seen:
-            c.fail(("inputs", i, "name"), f"输入名称重复 {item.name!r}",
-                   f"duplicate input name {item.name!r}")
+            c.say(("inputs", i, "name"), "data.duplicate_input", name=repr(item.name))
         seen.add(item.name)
         if (item.type in CHOICE) != bool(item.choices):
-            c.fail(("inputs", i, "choices"), "仅选择类输入需要且必须有 choices",
-                   "choices are required for choice inputs and only for them")
+            c.say(("inputs", i, "choices"), "data.choices")
     for e, example in enumerate(measure.examples):
         for name in example.inputs:
             if name not in seen:
-                c.fail(("examples", e, "inputs", name), f"示例使用了未定义的输入 {name!r}",
-                       f"example uses undefined input {name!r}")
+                c.say(("examples", e, "inputs", name), "data.example_input", name=repr(name))
 
 
 def check(document: Document, glossary: Glossary,
@@ -65,20 +65,18 @@ def check(document: Document, glossary: Glossary,
         c = _Checker(doc)
         stem = doc.file.rsplit("/", 1)[-1].removesuffix(".yaml")
         if measure.id != stem:
-            c.fail(("id",), f"编号 {measure.id} 与文件名 {stem} 不一致",
-                   f"id {measure.id} does not match the file name {stem}")
+            c.say(("id",), "data.id_file", id=measure.id, stem=stem)
         if measure.id in ids:
-            c.fail(("id",), f"编号重复 {measure.id}", f"duplicate measure id {measure.id}")
+            c.say(("id",), "data.duplicate_id", id=measure.id)
         ids.add(measure.id)
         if measure.chapter not in chapters:
-            c.fail(("chapter",), f"未知章节 {measure.chapter!r}",
-                   f"unknown chapter {measure.chapter!r}")
+            c.say(("chapter",), "data.unknown_chapter", chapter=repr(measure.chapter))
         for i, dept in enumerate(measure.departments):
             if dept not in document.departments:
-                c.fail(("departments", i), f"未知责任单位 {dept!r}", f"unknown department {dept!r}")
+                c.say(("departments", i), "data.unknown_department", name=repr(dept))
         for i, term in enumerate(measure.glossary):
             if term not in terms:
-                c.fail(("glossary", i), f"名词表中没有 {term!r}", f"no glossary term {term!r}")
+                c.say(("glossary", i), "data.unknown_term", name=repr(term))
         _check_inputs(measure, c)
         _check_rules(measure, c)
         problems += c.problems
@@ -104,15 +102,13 @@ def check_profile(doc: SourceDoc, profile: ProfileSpec,
     placed: dict[str, str] = {}
     for s, section in enumerate(profile.sections):
         if section.gate and (section.gate not in fields or fields[section.gate].type != "bool"):
-            c.fail(("sections", s, "gate"), f"门槛问题 {section.gate!r} 须为已定义的是/否字段",
-                   f"gate {section.gate!r} must be a defined yes/no field")
+            c.say(("sections", s, "gate"), "data.gate", name=repr(section.gate))
         for i, name in enumerate(section.fields):
             if name not in fields:
-                c.fail(("sections", s, "fields", i), f"未定义的画像字段 {name!r}",
-                       f"undefined profile field {name!r}")
+                c.say(("sections", s, "fields", i), "data.undefined_field", name=repr(name))
             elif name in placed:
-                c.fail(("sections", s, "fields", i), f"字段 {name!r} 已在 {placed[name]} 中",
-                       f"field {name!r} is already in section {placed[name]}")
+                c.say(("sections", s, "fields", i), "data.field_placed", name=repr(name),
+                      section=placed[name])
             placed.setdefault(name, section.id)
     problems = c.problems
     for mdoc, measure in measures:
@@ -124,16 +120,12 @@ def check_profile(doc: SourceDoc, profile: ProfileSpec,
             where = ("inputs", i, "profile")
             target = fields.get(link.field)
             if link.field not in placed:
-                m.fail(where, f"画像字段 {link.field!r} 不在 profile.yaml 的任何分组中",
-                       f"profile field {link.field!r} is in no section of profile.yaml")
+                m.say(where, "data.field_unplaced", name=repr(link.field))
             elif link.contains is not None:
                 known = {ch.value for ch in target.choices} if target else set()
                 if item.type != "bool" or link.contains not in known:
-                    m.fail(where, f"contains 须用于是/否输入，且 {link.contains!r} 须为字段选项",
-                           f"contains needs a yes/no input and {link.contains!r} among the "
-                           "field's choices")
+                    m.say(where, "data.contains", value=repr(link.contains))
             elif target is not None and target.type != item.type:
-                m.fail(where, f"字段 {link.field!r} 在各措施中的类型不一致",
-                       f"field {link.field!r} has different types in different measures")
+                m.say(where, "data.field_types", name=repr(link.field))
         problems += m.problems
     return problems

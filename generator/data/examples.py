@@ -59,8 +59,8 @@ def failures(policies: list[Policy], root: Path) -> list[str]:
             try:
                 worked_examples = work(policy, measure, catalog)
             except Exception as error:  # a calc bug must still name the file, not crash the check
-                lines.append(f"{file}:1:1: examples: 计算示例时出错 / computing the examples "
-                             f"failed: {type(error).__name__}: {error}")
+                lines.append(f"{file}:1:1: examples: " + calc.both(
+                    "check.example_crashed", kind=type(error).__name__, error=error))
                 continue
             for number, worked in enumerate(worked_examples, start=1):
                 if worked.matches:
@@ -69,9 +69,8 @@ def failures(policies: list[Policy], root: Path) -> list[str]:
                 e = worked.example.expect
                 got = (f"{worked.result.award}/{worked.result.city}/{worked.result.county}"
                        if worked.result else f"error: {worked.error}")
-                lines.append(
-                    f"{file}:{line}:{column}: 第 {number} 个示例“{worked.example.name.zh}”"
-                    f"期望 {e.award}/{e.city}/{e.county}，计算得 {got} / example {number} "
-                    f"“{worked.example.name.en}”: expected {e.award}/{e.city}/{e.county}, "
-                    f"computed {got}")
+                lines.append(f"{file}:{line}:{column}: " + calc.both(
+                    "check.example_mismatch", number=number, name=calc.Label(
+                        worked.example.name.zh, worked.example.name.en),
+                    expected=f"{e.award}/{e.city}/{e.county}", got=got))
     return lines

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+import calc
 from calc import check_alternatives
 
 from . import bundle, crosscheck, parameters
@@ -33,8 +34,7 @@ class DataError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
     def report(self) -> str:
-        head = (f"政策数据有 {len(self.problems)} 处错误 / "
-                f"the policy data has {len(self.problems)} error(s):")
+        head = calc.both("data.report", count=len(self.problems)) + ":"
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
 
 
@@ -43,28 +43,27 @@ def _messages(error: dict[str, Any]) -> tuple[str, str]:
     kind, got = error["type"], error.get("input")
     detail = str(error.get("ctx", {}).get("error", error["msg"]))
     if kind == "missing":
-        return "缺少必填字段", "required field is missing"
+        return _text("rules.missing_field")
     if kind == "extra_forbidden":
-        return "未知字段（拼写错误？）", "unknown field (a typo?)"
+        return _text("rules.unknown_field")
     if detail.startswith("float_money:"):
-        value = detail.split(":", 1)[1]
-        return (f"金额不能写成小数形式 {value}，请写整数元（如 1000000）或加引号（如 '1234.56'）",
-                f"float money {value}: write whole yuan (1000000) or a quoted string ('1234.56')")
+        return _text("rules.float_money", value=detail.split(":", 1)[1])
     if detail.startswith("not_amount:"):
-        return (f"应为以元为单位的金额，实际为 {got!r}",
-                f"expected an amount in yuan, got {got!r}")
+        return _text("data.not_amount", value=repr(got))
     if detail.startswith("not_rate:"):
-        return (f"应为比例（如 10% 或 0.10），实际为 {got!r}",
-                f"expected a rate such as 10% or 0.10, got {got!r}")
+        return _text("data.not_rate", value=repr(got))
     if detail == "empty_text":
-        return "文字不能为空", "text must not be empty"
+        return _text("data.empty_text")
     if kind.startswith("date"):
-        return f"日期无效：{got!r}，应为 YYYY-MM-DD", f"invalid date {got!r}, expected YYYY-MM-DD"
+        return _text("data.bad_date", value=repr(got))
     if kind == "string_pattern_mismatch":
-        return f"格式不符：{got!r}", f"{got!r} does not match the required pattern"
-    if kind == "literal_error":
-        return f"取值无效：{got!r}", f"invalid value {got!r}: {error['msg']}"
-    return f"取值无效：{got!r}（{error['msg']}）", f"invalid value {got!r}: {error['msg']}"
+        return _text("data.pattern", value=repr(got))
+    return _text("data.invalid", value=repr(got), detail=error["msg"])
+
+
+def _text(code: str, **values: object) -> tuple[str, str]:
+    texts = calc.bilingual(code, **values)
+    return texts["zh"], texts["en"]
 
 
 def _data_path(loc: tuple[Any, ...]) -> Path_:
@@ -103,12 +102,8 @@ def _measure_files(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]
         if _MEASURE_FILE.fullmatch(path.stem):
             named.append(path)
             continue
-        problems.append(Problem(
-            str(path.relative_to(root)), 1, 1, "(file)",
-            f"措施文件名 {path.name!r} 不是措施编号：应为“编号.yaml”，如 3.1.yaml"
-            "（副本请移出此文件夹）",
-            f"measure file name {path.name!r} is not a measure id: name it like 3.1.yaml "
-            "(move copies out of this folder)"))
+        problems.append(Problem(str(path.relative_to(root)), 1, 1, "(file)",
+                                *_text("data.measure_file", name=repr(path.name))))
     named.sort(key=lambda p: tuple(int(x) for x in p.stem.split(".")))
     return named, problems
 
@@ -188,8 +183,7 @@ def _alternatives(doc: SourceDoc, measure: Measure,
              for p in check_alternatives(data)]
     for r, reading in enumerate(measure.readings):
         several = reading.alternative is not None and len(reading.alternative.rules) > 1
-        found += [doc.problem(("readings", r, "alternative", "rules", j), "同一理解有多个金额时，"
-                              "每个须有 label", "several figures of one reading each need a label")
+        found += [doc.said(("readings", r, "alternative", "rules", j), "data.reading_labels")
                   for j, rule in enumerate(reading.alternative.rules if several and
                                            reading.alternative else []) if rule.label is None]
     return found
@@ -219,8 +213,7 @@ def load_all(root: Path) -> list[Policy]:
     problems: list[Problem] = []
     folders = sorted(p for p in root.iterdir() if (p / "document.yaml").is_file())
     if not folders:
-        problems.append(Problem(str(root), 1, 1, "(folder)", "未找到任何 document.yaml",
-                                "no document.yaml found"))
+        problems.append(Problem(str(root), 1, 1, "(folder)", *_text("data.no_document")))
     for folder in folders:
         policy, found, usable = load_policy(folder, root.parent)
         problems += found

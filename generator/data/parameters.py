@@ -50,7 +50,7 @@ def _ui(lang: str) -> dict[str, str]:
 
 def amount_text(value: Decimal, lang: str, bare: bool = False) -> str:
     """An amount the way the pages write policy figures (the one formatter, in ``render``)."""
-    return pages.amount_text(value, lang, _ui(lang), bare)
+    return pages.amount_text(value, lang, bare)
 
 
 def rate_text(rate: Decimal) -> str:
@@ -107,8 +107,8 @@ def bind(doc: SourceDoc, params: dict[str, Any], day: dt.date) -> list[tuple[Pat
         if not (isinstance(name, str) and NAME.match(name)):
             continue
         if name not in params:
-            doc.problems.append(doc.problem(path + (key,), f"未定义的参数 {name!r}",
-                                            f"undefined parameter {name!r}"))
+            doc.problems.append(doc.said(path + (key,), "rules.undefined_parameter",
+                                         name=repr(name)))
             continue
         value = current(params[name], day)
         try:  # a parameter with a bad value is reported once, at the parameter, not again here
@@ -124,10 +124,7 @@ def literals(doc: SourceDoc) -> list[Problem]:
     """A rule field that types a number instead of naming a parameter (run before ``bind``):
     such a figure has no clause the build can check it against."""
     data = doc.data if isinstance(doc.data, dict) else {}
-    return [doc.problem(path + (key,), f"规则中的数字 {holder[key]!r} 须写成命名参数"
-                        "（parameters: 名称 → value + ref），再在此处写参数名",
-                        f"the figure {holder[key]!r} must be a named parameter (parameters: "
-                        "name → value + ref), named here")
+    return [doc.said(path + (key,), "data.figure_literal", value=repr(holder[key]))
             for path, holder, key in _figure_fields(data.get("parts"), ("parts",))
             if not (isinstance(holder[key], str) and NAME.match(holder[key]))]
 
@@ -146,11 +143,9 @@ def alternative_figures(doc: SourceDoc, params: dict[str, Any]) -> list[Problem]
             name = holder[key]
             where = path + at + (key,)
             if not (isinstance(name, str) and NAME.match(name)):
-                problems.append(doc.problem(where, f"规则中的数字 {name!r} 须写成命名参数",
-                                            f"the figure {name!r} must be a named parameter"))
+                problems.append(doc.said(where, "data.figure_unnamed", value=repr(name)))
             elif name not in params:
-                problems.append(doc.problem(where, f"未定义的参数 {name!r}",
-                                            f"undefined parameter {name!r}"))
+                problems.append(doc.said(where, "rules.undefined_parameter", name=repr(name)))
             else:
                 holder[key] = {"param": name}
     return problems
@@ -267,11 +262,8 @@ def _fill(doc: SourceDoc, text: str, lang: str, path: Path_, resolve: Resolver) 
     def one(match: re.Match[str]) -> str:
         found = resolve(match.group(1), lang, match.group(2))
         if found is None:
-            doc.problems.append(doc.problem(
-                path, f"未知的引用 {match.group(0)}：不是本措施的参数、<措施>.<参数>、"
-                "示例的 in./out. 或 validity.start/end",
-                f"unknown reference {match.group(0)}: not a parameter of this measure, "
-                "<measure>.<parameter>, an example's in./out. or validity.start/end"))
+            doc.problems.append(doc.said(path, "data.unknown_reference",
+                                         reference=match.group(0)))
             return match.group(0)
         return found
 
@@ -338,21 +330,15 @@ def _english_ref(doc: SourceDoc, path: Path_, ref: str, text_en: str,
     at = path[:-1] + ("ref_en",)
     label = article(ref)
     if not isinstance(english, str):
-        return [doc.problem(path, "缺少 ref_en：请写出该条款的英文标签和英文原文引文，如 "
-                            "Art. 3(1) “…”", "missing ref_en: the clause label and its English "
-                            "words in “…”, such as Art. 3(1) “…”")]
+        return [doc.said(path, "data.ref_en_missing")]
     if label is not None and english != label[0] and not english.startswith(label[0] + " "):
-        return [doc.problem(at, f"ref_en 应以 {label[0]} 开头（与 ref 同一条款）",
-                            f"ref_en must start with {label[0]} (the clause of ref)")]
+        return [doc.said(at, "data.ref_en_label", label=label[0])]
     cited = quotes(english)
     if quotes(ref) and not cited:
-        return [doc.problem(at, "ref_en 须用“…”引用英文译文", "ref_en must quote the English "
-                            "text in “…”")]
+        return [doc.said(at, "data.ref_en_unquoted")]
     missing = [q for q in cited if _squeeze(q).replace("CNY", "") not in text_en]
     if missing:
-        return [doc.problem(at, f"所引“{missing[0]}”不在本条英文译文（第 {line} 行）中",
-                            f"the quoted “{missing[0]}” is not in the English clause text "
-                            f"(line {line})")]
+        return [doc.said(at, "data.stale_quote_en", quote=missing[0], line=line)]
     return []
 
 
@@ -370,35 +356,24 @@ def guard(doc: SourceDoc, measure: Measure) -> list[Problem]:
                       *(r for at, node in alternative for r in _rule_refs(node, at))]:
         stale = [q for q in quotes(ref) if _squeeze(q) not in text_zh]
         if stale:
-            problems.append(doc.problem(
-                path, f"所引“{stale[0]}”不在本条原文（第 {clause_line} 行）中",
-                f"the quoted “{stale[0]}” is not in the clause text (line {clause_line})"))
+            problems.append(doc.said(path, "data.stale_quote", quote=stale[0], line=clause_line))
         problems += _english_ref(doc, path, ref, text_en, english_line)
     for name, parameter in measure.parameters.items():
         at = ("parameters", name, "value")
         cited = [_squeeze(q) for q in quotes(parameter.ref)]
         shown = "、".join(sorted(zh_forms(parameter)))
         if not cited:
-            problems.append(doc.problem(("parameters", name, "ref"),
-                                        "参数的 ref 须用“…”引用条文原文",
-                                        "a parameter's ref must quote the clause in “…”"))
+            problems.append(doc.said(("parameters", name, "ref"), "data.ref_unquoted"))
             continue
         missing = [q for q in cited if q not in text_zh]
         if missing:
-            problems.append(doc.problem(("parameters", name, "ref"),
-                                        f"所引“{missing[0]}”不在本条原文（第 {clause_line} 行）中",
-                                        f"the quoted “{missing[0]}” is not in the clause text "
-                                        f"(line {clause_line})"))
+            problems.append(doc.said(("parameters", name, "ref"), "data.stale_quote",
+                                     quote=missing[0], line=clause_line))
         elif not any(form in q for form in zh_forms(parameter) for q in cited):
-            problems.append(doc.problem(at, f"参数 {name} = {parameter.value} 与所引条文不符："
-                                        f"条文（第 {clause_line} 行）中没有 {shown}",
-                                        f"parameter {name} = {parameter.value} disagrees with the "
-                                        f"clause it cites: the text (line {clause_line}) does not "
-                                        f"say {shown}"))
+            problems.append(doc.said(at, "data.figure_disagrees", name=name,
+                                     value=parameter.value, line=clause_line, shown=shown))
         if not any(form in text_en for form in en_forms(parameter)):
             line = doc.position(("text", "en"))[0]
-            problems.append(doc.problem(at, f"参数 {name} = {parameter.value} 未出现在英文译文"
-                                        f"（第 {line} 行）中", f"parameter {name} = "
-                                        f"{parameter.value} is not in the English clause text "
-                                        f"(line {line})"))
+            problems.append(doc.said(at, "data.figure_untranslated", name=name,
+                                     value=parameter.value, line=line))
     return problems

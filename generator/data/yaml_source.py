@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+import calc
+
 Path_ = tuple[str | int, ...]
 
 
@@ -65,6 +67,12 @@ class SourceDoc:
         line, column = self.position(path, at_key)
         return Problem(self.file, line, column, dotted(path), message_zh, message_en)
 
+    def said(self, path: Path_, code: str, at_key: bool = False, /,
+             **values: object) -> Problem:
+        """A problem worded by the string table (calc/strings.py)."""
+        texts = calc.bilingual(code, **values)
+        return self.problem(path, texts["zh"], texts["en"], at_key=at_key)
+
 
 def dotted(path: Path_) -> str:
     """``('parts', 0, 'rule', 'cap')`` → ``parts[0].rule.cap``."""
@@ -80,8 +88,6 @@ MAX_INT_CHARS = 40
 # A schema key (always lower-case ASCII) followed by a full-width colon: the likeliest Chinese-IME
 # typo, which YAML reads as plain text and reports (if at all) a line later.
 _FULLWIDTH_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?[a-z_][a-z0-9_]*[ \t]*：", re.MULTILINE)
-FULLWIDTH_ZH = "此处用了全角冒号“：”，YAML 的键后须用半角冒号“:”（加一个空格）"
-FULLWIDTH_EN = "full-width colon “：” after a key; YAML needs the ASCII colon “:” (and a space)"
 
 
 def _scalar(node: yaml.ScalarNode, doc: SourceDoc, path: Path_) -> Any:
@@ -89,18 +95,16 @@ def _scalar(node: yaml.ScalarNode, doc: SourceDoc, path: Path_) -> Any:
     value = node.value
     if tag == "str":
         if node.style is None and _FULLWIDTH_KEY.match(value):
-            doc.problems.append(doc.problem(path, FULLWIDTH_ZH, FULLWIDTH_EN))
+            doc.problems.append(doc.said(path, "data.fullwidth_colon"))
         return value
     if tag == "int":
         if len(value) > MAX_INT_CHARS:
-            doc.problems.append(doc.problem(path, f"数字过长（{len(value)} 个字符）",
-                                            f"number too long ({len(value)} characters)"))
+            doc.problems.append(doc.said(path, "data.number_too_long", length=len(value)))
             return None
         try:
             return yaml.SafeLoader.construct_yaml_int(_CONSTRUCTOR, node)
         except ValueError:
-            doc.problems.append(doc.problem(path, f"无效的整数 {value!r}",
-                                            f"invalid integer {value!r}"))
+            doc.problems.append(doc.said(path, "data.bad_integer", value=repr(value)))
             return None
     if tag == "float":
         return YamlFloat(value)
@@ -112,10 +116,7 @@ def _scalar(node: yaml.ScalarNode, doc: SourceDoc, path: Path_) -> Any:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            doc.problems.append(
-                doc.problem(path, f"日期无效：{value!r}，应为 YYYY-MM-DD",
-                            f"invalid date {value!r}, expected YYYY-MM-DD")
-            )
+            doc.problems.append(doc.said(path, "data.bad_date", value=repr(value)))
             return value
     return value
 
@@ -138,8 +139,8 @@ def _convert(node: yaml.Node, doc: SourceDoc, path: Path_) -> Any:
             key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in result:
                 doc.key_marks[path + (key,)] = key_mark
-                doc.problems.append(doc.problem(path + (key,), f"重复的键 {key!r}",
-                                                f"duplicate key {key!r}", at_key=True))
+                doc.problems.append(doc.said(path + (key,), "data.duplicate_key", True,
+                                             key=repr(key)))
                 continue
             doc.key_marks[path + (key,)] = key_mark
             result[key] = _convert(value_node, doc, path + (key,))
@@ -147,21 +148,8 @@ def _convert(node: yaml.Node, doc: SourceDoc, path: Path_) -> Any:
     raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover - composer guarantees
 
 
-# PyYAML's commonest complaints, for editors who read Chinese first.
-_SYNTAX_ZH = {
-    "could not find expected ':'": "找不到应有的冒号“:”",
-    "mapping values are not allowed here":
-        "此处不能出现“键: 值”（缩进有误，或值里的冒号需要加引号）",
-    "found character '\\t' that cannot start any token": "不能用制表符（Tab）缩进，请用空格",
-    "found a tab character that violates indentation": "不能用制表符（Tab）缩进，请用空格",
-    "found character that cannot start any token":
-        "此处的字符不能开始一个值（如 @、`、%，请加引号）",
-    "did not find expected key": "缩进不一致：找不到应有的键",
-    "did not find expected '-' indicator": "缩进不一致：找不到应有的列表项“-”",
-    "expected <block end>, but found '<block mapping start>'": "缩进不一致",
-    "expected <block end>, but found '-'": "缩进不一致：列表项“-”与上文不对齐",
-    "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
-}
+# PyYAML's commonest complaints, worded in Chinese too: its English reason → the table's key.
+_SYNTAX = {calc.STRINGS[key]["en"]: key for key in calc.STRINGS if key.startswith("yaml.")}
 
 
 def _syntax_problem(shown: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
@@ -172,11 +160,15 @@ def _syntax_problem(shown: str, text: str, error: yaml.MarkedYAMLError) -> Probl
         at = text.count("\n", 0, found.start()) + 1
         if line - 2 <= at <= line:
             column = len(found.group(0))  # the match starts its line and ends at the colon
-            return Problem(shown, at, column, "(syntax)", FULLWIDTH_ZH, FULLWIDTH_EN)
+            return Problem(shown, at, column, "(syntax)", *_text("data.fullwidth_colon"))
     reason = f"{error.problem or error}"
-    zh = _SYNTAX_ZH.get(reason, reason)
-    return Problem(shown, line, column, "(syntax)", f"YAML 语法错误：{zh}",
-                   f"YAML syntax error: {reason}")
+    local = calc.Label(*_text(_SYNTAX[reason])) if reason in _SYNTAX else reason
+    return Problem(shown, line, column, "(syntax)", *_text("data.yaml_syntax", reason=local))
+
+
+def _text(code: str, **values: object) -> tuple[str, str]:
+    texts = calc.bilingual(code, **values)
+    return texts["zh"], texts["en"]
 
 
 def _line_end(text: str, line: int) -> int:
@@ -199,11 +191,8 @@ def _anchors(shown: str, text: str) -> list[Problem]:
             continue
         line, column = event.start_mark.line + 1, event.start_mark.column + 1
         sign = f"*{anchor}" if isinstance(event, yaml.AliasEvent) else f"&{anchor}"
-        found.setdefault(line, Problem(
-            shown, line, column, "(anchor)",
-            f"政策数据中不允许使用 YAML 锚点/别名（{sign}），请直接写出内容",
-            f"YAML anchors and aliases ({sign}) are not allowed in policy data: "
-            "write the content out"))
+        found.setdefault(line, Problem(shown, line, column, "(anchor)",
+                                       *_text("data.anchor", sign=sign)))
     return list(found.values())
 
 
@@ -215,8 +204,7 @@ def load(path: Path, root: Path | None = None) -> SourceDoc:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        doc.problems.append(Problem(shown, 1, 1, "(file)", f"无法读取文件：{error}",
-                                    f"cannot read the file: {error}"))
+        doc.problems.append(Problem(shown, 1, 1, "(file)", *_text("data.unreadable", error=error)))
         return doc
     try:
         doc.problems += _anchors(shown, text)

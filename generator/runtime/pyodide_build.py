@@ -9,13 +9,13 @@ half file) with the sha256 of every file it holds (``SHA256SUMS``), checked on e
 entry that does not match is a miss, rebuilt with one warning line. The result is a
 :class:`Runtime`: file names and cached paths, hashed into one directory name so the site can
 serve them as immutable; :func:`install` copies them (never links: a site must not change when
-the cache does).
+the cache does). Their ``.br`` and ``.gz`` siblings come from the same pipeline as every other
+file of the site (generator/serve/precompress.py), with the runtime's own settings.
 """
 
 from __future__ import annotations
 
 import base64
-import gzip
 import hashlib
 import json
 import logging
@@ -25,14 +25,9 @@ import struct
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import zstandard
-
-from generator.cache_trim import trim, used
 
 
 # A damaged cache entry is a miss, not a failure: its one warning line must not abort a
@@ -56,11 +51,8 @@ CORE = "calc_stdlib.zip"  # what a page starts with: calc and the stdlib modules
 SUMS = "SHA256SUMS"  # in every cached step's folder: name → sha256 of each file it holds
 LOCK = "pyodide-lock.json"
 SNAPSHOT = "snapshot.bin"
-# Files worth compressing; the wheel is already deflated.
-COMPRESS = (".mjs", ".js", ".css", ".wasm", ".zip", ".json", ".bin")
 EPOCH = "315532800"  # 1980-01-01: wheel entries get fixed timestamps, so equal input, equal bytes
 KEEP = 3  # cached versions kept per step (a snapshot is 31 MB)
-ZSTD_LEVEL = 19  # ≈10% smaller than 12; ≈2 s for a new snapshot, on every core
 
 
 class BuildError(Exception):
@@ -329,52 +321,6 @@ def make_snapshot(inputs: Inputs, version: str, core: Path, rules_json: str) -> 
     return folder / SNAPSHOT
 
 
-def compressed(inputs: Inputs, path: Path, digest: str) -> dict[str, Path]:
-    """``path`` as gzip (mtime 0: reproducible) and zstd siblings, cached by content. Browsers
-    that accept zstd get the smaller file that also decodes faster (the wasm compiles sooner)."""
-    folder = inputs.cache / "compressed"
-    folder.mkdir(parents=True, exist_ok=True)
-    found = {".gz": folder / f"{digest[:32]}.gz", ".zst": folder / f"{digest[:32]}.zst"}
-    for suffix, entry in found.items():
-        used(entry)  # a hit becomes the most recently used; a miss is made below
-        if entry.is_file() and not _unpacks_to(entry, suffix, digest):
-            cache_log.warning(f"qz-pyodide: cached {entry.name} does not unpack to "
-                              f"{path.name}; compressing it again")
-            entry.unlink(missing_ok=True)
-    if not found[".gz"].is_file():
-        # A name of this process's own: concurrent builds share the cache.
-        tmp = folder / f"{digest[:32]}.gz.{os.getpid()}.tmp"
-        with path.open("rb") as src, tmp.open("wb") as raw, \
-                gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as out:
-            shutil.copyfileobj(src, out, 1 << 20)
-        tmp.replace(found[".gz"])
-    if not found[".zst"].is_file():
-        tmp = folder / f"{digest[:32]}.zst.{os.getpid()}.tmp"
-        packer = zstandard.ZstdCompressor(level=ZSTD_LEVEL, threads=-1)
-        tmp.write_bytes(packer.compress(path.read_bytes()))
-        tmp.replace(found[".zst"])
-    return found
-
-
-def _unpacks_to(entry: Path, suffix: str, digest: str) -> bool:
-    """The compressed entry's name carries its source's sha256: it is sound when it unpacks to
-    exactly those bytes (a truncated or altered file does not)."""
-    hasher = hashlib.sha256()
-    try:
-        with entry.open("rb") as raw:
-            if suffix == ".gz":
-                with gzip.GzipFile(fileobj=raw) as unpacked:
-                    for block in iter(lambda: unpacked.read(1 << 20), b""):
-                        hasher.update(block)
-            else:
-                with zstandard.ZstdDecompressor().stream_reader(raw) as unpacked:
-                    for block in iter(lambda: unpacked.read(1 << 20), b""):
-                        hasher.update(block)
-    except (OSError, EOFError, zstandard.ZstdError):
-        return False
-    return hasher.hexdigest() == digest
-
-
 def pyodide_version(inputs: Inputs) -> str:
     meta = inputs.pyodide / "package.json"
     if not meta.is_file():
@@ -383,7 +329,6 @@ def pyodide_version(inputs: Inputs) -> str:
 
 
 def build_runtime(inputs: Inputs, rules_json: str) -> Runtime:
-    started = time.time()
     version = pyodide_version(inputs)
     inputs.cache.mkdir(parents=True, exist_ok=True)
     wheel = build_wheel(inputs, rules_json)
@@ -395,11 +340,6 @@ def build_runtime(inputs: Inputs, rules_json: str) -> Runtime:
     if inputs.snapshot:
         files[SNAPSHOT] = make_snapshot(inputs, version, core, rules_json)
     digests = {name: sha256(path) for name, path in sorted(files.items())}
-    for name, digest in list(digests.items()):
-        if name.endswith(COMPRESS):
-            for suffix, path in compressed(inputs, files[name], digest).items():
-                files[name + suffix] = path
-    trim(inputs.cache / "compressed", keep_since=started)
     dirname = f"{version}-{_key(*(f'{n}={d}' for n, d in digests.items()))[:10]}"
     integrity = "sha256-" + base64.b64encode(bytes.fromhex(digests[CORE])).decode()
     return Runtime(version, dirname, files, wheel.name, SNAPSHOT if inputs.snapshot else None,

@@ -1,6 +1,9 @@
 """MkDocs hook: write brotli (``x.br``) and gzip (``x.gz``) siblings of every compressible file in
 the built site, for nginx's ``brotli_static`` and ``gzip_static`` (deploy/nginx.conf): the
-server never compresses at request time.
+server never compresses at request time. This is the site's one compression pipeline: pages,
+theme and calculator assets and the Pyodide runtime (which gets its own quality and window,
+see ``_packed``) all get exactly the two encodings nginx serves, and the test server
+(generator/serve/static_server.py) serves them by nginx's rules.
 
 Compressed bytes are cached under ``.cache/qz-precompress/``, named by the sha256 of the source
 file, so a rebuild only compresses what changed (the 9.6 MB wasm once, not on every build). Each

@@ -35,7 +35,7 @@ BUILD_LINE = re.compile(r"^const BUILD = .*;$", re.MULTILINE)
 # A content hash in the name (bundle.a5f9d56c.min.js, calculator.686a7fc3ec.js) or in a folder
 # (assets/pyodide/314.0.7-49e8d97211/): the same rule as generator/serve/static_server.py.
 HASHED = re.compile(r"\.[0-9a-f]{8,}\.|(^|/)\d+\.\d+\.\d+-[0-9a-f]{10}/")
-SIBLINGS = (".br", ".gz", ".zst")  # compressed copies: the server picks them, never a URL
+SIBLINGS = (".br", ".gz")  # compressed copies: the server picks them, never a URL
 # Not kept: source maps, and the search language packs the site does not load (search: lang en).
 SKIPPED = re.compile(r"\.map$|^assets/javascripts/lunr/|^404\.html$")
 

@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jinja2 import (
     Environment,
     FileSystemLoader,
@@ -23,13 +22,12 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from calc import Money, Percent, Quantity, plain
+from calc import STRINGS, Amount, Money, Percent, Quantity
 from generator import cache_check
 
 from .jinja_cache import VerifiedBytecodeCache
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-I18N = Path(__file__).resolve().parent / "i18n"
 LANGS = ("zh", "en")
 # Compiled templates (ours and the theme's), keyed by their source's checksum: compiling them
 # anew took ≈ 0.4 s of every build.
@@ -37,31 +35,11 @@ BYTECODE = cache_check.folder("qz-jinja")
 
 UiTable = dict[str, dict[str, str]]
 
-_WAN = Decimal(10_000)
-_YI = Decimal(100_000_000)
 
 
-class UiError(ValueError):
-    """A UI string file is malformed (a build error, reported with the file)."""
-
-
-def load_ui(folder: Path = I18N) -> UiTable:
-    """Merge every ``*.yaml`` in ``folder``; each key needs a non-empty zh and en text."""
-    table: UiTable = {}
-    origin: dict[str, str] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not isinstance(data, dict):
-            raise UiError(f"{path}: expected a mapping of key → {{zh, en}}")
-        for key, texts in data.items():
-            if key in table:
-                raise UiError(f"{path}: UI key {key!r} is already defined in {origin[key]}")
-            if (not isinstance(texts, dict) or set(texts) != set(LANGS)
-                    or not all(isinstance(texts[lang], str) and texts[lang] for lang in LANGS)):
-                raise UiError(f"{path}: UI key {key!r} needs exactly non-empty zh and en texts")
-            table[str(key)] = {lang: texts[lang] for lang in LANGS}
-            origin[str(key)] = path.name
-    return table
+def load_ui() -> UiTable:
+    """The pages' words: calc's one string table (calc/strings.py), key → {zh, en}."""
+    return {key: {lang: texts[lang] for lang in LANGS} for key, texts in STRINGS.items()}
 
 
 def strings(table: UiTable, lang: str) -> dict[str, str]:
@@ -79,16 +57,9 @@ def pick(value: Any, lang: str) -> str:
 # ---------------------------------------------------------------- number formatting
 
 
-def amount_text(value: Decimal, lang: str, ui: Mapping[str, str], bare: bool = False) -> str:
-    """A policy amount: ``30 万元`` / ``CNY 300,000`` (whole yuan without decimals); ``bare``
-    without the unit: ``30 万`` / ``300,000``."""
-    key = "amount.bare." if bare else "amount."
-    if lang == "zh" and value >= _YI and value % (_YI / 100) == 0:
-        return ui[key + "yi"].format(value=plain(value / _YI))
-    if lang == "zh" and value >= _WAN and value % 100 == 0:
-        return ui[key + "wan"].format(value=plain(value / _WAN))
-    shown = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
-    return ui[key + "yuan"].format(value=shown)
+def amount_text(value: Decimal, lang: str, bare: bool = False) -> str:
+    """A policy amount: ``30 万元`` / ``CNY 300,000`` (calc's one formatter, ``calc.Amount``)."""
+    return Amount(value, bare).local(lang)
 
 
 def date_text(day: dt.date, ui: Mapping[str, str]) -> str:
@@ -97,7 +68,7 @@ def date_text(day: dt.date, ui: Mapping[str, str]) -> str:
 
 @pass_context
 def _amount(ctx: Context, value: Decimal) -> str:
-    return amount_text(Decimal(value), ctx["lang"], ctx["ui"])
+    return amount_text(Decimal(value), ctx["lang"])
 
 
 @pass_context

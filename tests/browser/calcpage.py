@@ -16,7 +16,7 @@ import calc
 from generator.data.bundle import bundle
 from generator.data.load import load_all
 from generator.data.model import Example, Measure, Policy
-from generator.site.render import I18N, load_ui
+from generator.site.render import load_ui
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = ("zh", "en")
@@ -40,7 +40,7 @@ def catalog() -> calc.Catalog:
 
 @cache
 def ui(lang: str) -> dict[str, str]:
-    return {key: texts[lang] for key, texts in load_ui(I18N).items()}
+    return {key: texts[lang] for key, texts in load_ui().items()}
 
 
 def measure_url(base: str, measure: Measure, lang: str, state: str = "") -> str:

@@ -266,9 +266,9 @@ def _new_build(site: Path, target: Path) -> tuple[str, str]:
         if old in text:
             page.unlink()  # a hard link: write a new file, never the original
             page.write_text(text.replace(old, new), "utf-8")
-            for sibling in (".br", ".gz", ".zst"):
+            for sibling in (".br", ".gz"):
                 page.with_name(page.name + sibling).unlink(missing_ok=True)
-    for name in ("sw.js", "sw.js.br", "sw.js.gz", "sw.js.zst"):
+    for name in ("sw.js", "sw.js.br", "sw.js.gz"):
         (target / name).unlink(missing_ok=True)  # the server would prefer a stale sibling
     service_worker.write(target, ["", "en/"], service_worker=True)
     return old, new
@@ -345,7 +345,10 @@ def test_instant_navigation_computes_the_next_measure_without_a_second_boot(
         page: Page, server: Server) -> None:
     first = Calc.open(page, server.url, measure("3.1"), "zh")
     first.enter({"fee": "60000"}, calculator_on(page))
-    page.evaluate("() => { window.__firstVisit = true; window.__worker = window.qzEngine.worker; }")
+    page.evaluate("""() => {
+        window.__firstVisit = true;
+        window.__worker = window.qzWorkerClient.worker;
+    }""")
     fetched: list[str] = []
     page.on("request", lambda r: fetched.append(r.url))
 
@@ -361,7 +364,7 @@ def test_instant_navigation_computes_the_next_measure_without_a_second_boot(
     assert second.figures() == {"award": str(want.award), "city": str(want.city),
                                 "county": str(want.county)}
     same = page.evaluate("() => window.__firstVisit === true && "
-                         "window.qzEngine.worker === window.__worker")
+                         "window.qzWorkerClient.worker === window.__worker")
     assert same, "the page was reloaded or the worker replaced"
     assert page.evaluate("performance.getEntriesByName('qz-calc:boot').length") == 1
     # no second boot: no runtime file asked for again (the snapshot the worker keeps for the next
@@ -374,7 +377,7 @@ def test_instant_navigation_computes_the_next_measure_without_a_second_boot(
     _follow(page, "../../self-check/")
     check = page.locator("[data-qz-selfcheck]")
     expect(check).to_have_attribute("data-state", "ready", timeout=READY_MS)
-    assert page.evaluate("() => window.qzEngine.worker === window.__worker")
+    assert page.evaluate("() => window.qzWorkerClient.worker === window.__worker")
     assert page.evaluate("performance.getEntriesByName('qz-calc:boot').length") == 1
 
 

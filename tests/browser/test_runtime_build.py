@@ -6,13 +6,16 @@ every use (a damaged entry is rebuilt) and copied, never linked, into the site."
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
+import re
 import shutil
 import struct
 import zipfile
 from pathlib import Path
 
+import brotli  # type: ignore[import-untyped]
 import pytest
 
 from generator.data.bundle import bundle
@@ -56,13 +59,31 @@ def test_the_stdlib_is_bytecode_for_the_runtime_python(built_site: Path) -> None
     assert magic != b"\0\0\0\0"  # a CPython 3.14 magic number, checked by Pyodide at import
 
 
-def test_every_runtime_file_has_compressed_siblings(built_site: Path) -> None:
+def test_every_runtime_file_has_the_siblings_nginx_serves(built_site: Path) -> None:
+    """One pipeline (generator/serve/precompress.py): .br and .gz, nothing nginx would not
+    serve (no .zst)."""
     runtime = _runtime(built_site)
-    for path in runtime.iterdir():
-        if path.suffix in {".gz", ".zst", ".br", ".whl"}:  # .br: generator/serve/precompress.py
-            continue
-        assert (runtime / (path.name + ".gz")).is_file(), path.name
-        assert (runtime / (path.name + ".zst")).is_file(), path.name
+    names = {path.name for path in runtime.iterdir()}
+    files = {name for name in names if not name.endswith((".br", ".gz"))}
+    assert not any(name.endswith(".zst") for name in names), sorted(names)
+    for name in files - {next(n for n in files if n.endswith(".whl"))}:  # a wheel is deflated
+        raw = (runtime / name).read_bytes()
+        assert brotli.decompress((runtime / f"{name}.br").read_bytes()) == raw, name
+        assert gzip.decompress((runtime / f"{name}.gz").read_bytes()) == raw, name
+
+
+def test_the_page_config_gives_each_runtime_file_its_decoded_size(built_site: Path) -> None:
+    """``sizes`` (the worker's progress total) names every file the worker may fetch, by name,
+    with the size it counts (after HTTP decoding); siblings are not URLs and are not listed."""
+    html = (built_site / "measures" / "3.1" / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'<script type="application/json" id="qz-calc-config">(.*?)</script>',
+                      html)
+    assert found is not None
+    sizes = json.loads(found.group(1))["sizes"]
+    runtime = _runtime(built_site)
+    files = {p.name: p.stat().st_size for p in runtime.iterdir()
+             if not p.name.endswith((".br", ".gz"))}
+    assert sizes == files
 
 
 def test_the_sparse_snapshot_restores_every_byte() -> None:
@@ -103,7 +124,7 @@ def cache_copy(tmp_path_factory: pytest.TempPathFactory, built_site: Path) -> Pa
     return target
 
 
-@pytest.mark.parametrize("damaged", ["snapshot", "wheel", "stdlib", "core", "compressed"])
+@pytest.mark.parametrize("damaged", ["snapshot", "wheel", "stdlib", "core"])
 def test_a_damaged_cache_entry_is_rebuilt_with_one_warning(
         cache_copy: Path, tmp_path: Path, damaged: str, capfd: pytest.CaptureFixture[str],
 ) -> None:
@@ -111,7 +132,7 @@ def test_a_damaged_cache_entry_is_rebuilt_with_one_warning(
     good = pb.build_runtime(inputs, _rules_json())
     expected = {name: pb.sha256(path) for name, path in good.files.items()}
     names = {"snapshot": pb.SNAPSHOT, "wheel": good.wheel, "stdlib": pb.STDLIB,
-             "core": pb.CORE, "compressed": pb.CORE + ".zst"}
+             "core": pb.CORE}
     victim = good.files[names[damaged]]
     site = tmp_path / "site"
     pb.install(good.files, site)

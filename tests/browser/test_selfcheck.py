@@ -211,6 +211,10 @@ def test_json_export_and_import_round_trip(page: Page, server: Server, tmp_path:
     expect(status).to_contain_text("Cannot import")
     expect(status).to_contain_text("无法导入")
     assert fresh.read() == shown  # the form kept what it had
+    # Valid JSON that is not an object: the reason in the page's words, from the string table.
+    bad.write_text("[1, 2]", "utf-8")
+    fresh.root.locator('[data-action="import-json"]').set_input_files(str(bad))
+    expect(status).to_contain_text(ui("en")["sc.not_object"])
 
 
 def test_csv_lists_every_measure_and_the_totals(page: Page, server: Server,
@@ -229,8 +233,8 @@ def test_csv_lists_every_measure_and_the_totals(page: Page, server: Server,
     assert list(body) == ids
     report = assess_with(catalog(), profile("ic_design_house"), "2026-06-01")
     (want,) = [r for r in report["rows"] if r["measure"] == "5.1"]
-    assert body["5.1"][2] == ui("zh")["sc.status.may_qualify"] and body["5.1"][3] == want["award"]
-    assert [ui("zh")["sc.total.entitlements"], "", "", report["totals"]["entitlements"]] in table
+    assert body["5.1"][2] == ui("zh")["status.may_qualify"] and body["5.1"][3] == want["award"]
+    assert [ui("zh")["total.entitlements"], "", "", report["totals"]["entitlements"]] in table
 
 
 def test_a_qualifying_measure_opens_its_calculator_prefilled(page: Page, server: Server) -> None:

@@ -46,7 +46,7 @@ def test_nothing_is_judged_before_anything_is_answered(page: Page, server: Serve
     expect(check.root.locator('[data-slot="figures"]')).to_be_hidden()
     expect(check.root.locator('[data-slot="summary"]')).to_be_empty()
     for status in ("not_qualified", "needs_info"):
-        assert ui(lang)[f"sc.status.{status}"] not in check.root.inner_text()
+        assert ui(lang)[f"status.{status}"] not in check.root.inner_text()
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -88,7 +88,7 @@ def test_the_headline_names_no_zero_total(page: Page, server: Server, lang: str)
     assert expected["totals"]["upper_bounds"] == "0.00" != expected["totals"]["entitlements"]
     check = SelfCheck(page, server.url, lang)
     check.enter(OWNER, ON)
-    money = ui(lang)["calc.money"]
+    money = ui(lang)["amount.yuan"]
     summary = check.root.locator('[data-slot="summary"]')
     expect(summary).to_contain_text(
         money.format(value=f"{Decimal(expected['totals']['entitlements']):,.2f}"))
@@ -98,7 +98,7 @@ def test_the_headline_names_no_zero_total(page: Page, server: Server, lang: str)
     totals = check.root.locator(".qz-sc__totals")
     expect(totals.locator('[data-total="entitlements"]')).to_be_visible()
     expect(totals.locator('[data-total="upper_bounds"]')).to_be_hidden()
-    expect(totals).not_to_contain_text(ui(lang)["sc.total.upper_bounds"], use_inner_text=True)
+    expect(totals).not_to_contain_text(ui(lang)["total.upper_bounds"], use_inner_text=True)
 
 
 # Where a gate's first question lands, once answered yes: the gate's own field and the first

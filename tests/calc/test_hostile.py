@@ -162,7 +162,7 @@ def test_duplicate_keys_are_refused_by_name():
     ('{"type": "describe", "measure": 3.1}', "error.bad_request"),
     ('{"type": "estimate", "measure": "3.1", "inputs": "fee=1"}', "error.bad_request"),
     ('{"type": "assess", "profile": [1]}', "error.bad_profile"),
-    ('["estimate"]', "error.bad_request"),
+    ('["estimate"]', "error.request_not_object"),
 ])
 def test_malformed_requests_say_what_is_wrong(request_json, code):
     error = _answer(request_json)

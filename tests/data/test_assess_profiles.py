@@ -85,7 +85,7 @@ def test_revenue_one_yuan_short_of_the_first_milestone():
     short = m15.parameters["milestone_1"].number - 1
     _, rows = assess("data_company", "2026-06-01", operating_revenue=str(short))
     assert rows["1.5"]["status"] == "not_qualified"
-    assert "no milestone is reached for the first time" in rows["1.5"]["why"]["en"]
+    assert "reaches no milestone for the first time" in rows["1.5"]["why"]["en"]
 
 
 def test_animation_studio_one_yuan_short_of_licensing_threshold():

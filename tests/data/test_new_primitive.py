@@ -1,7 +1,7 @@
 """Adding a rule primitive touches three files: its module (here ``tests/data/per_head.py``,
 in the project ``calc/rules/<kind>.py``, with its explanation strings), one macro in
 ``generator/site/templates/_rules.html`` (its sentence on the page) and its page strings
-(``rule.<kind>``, ``type.<kind>`` in ``generator/site/i18n/``). These tests register a kind from a
+(``rule.<kind>``, ``type.<kind>`` in ``calc/strings.py``). These tests register a kind from a
 test module alone and show that validation, the named-parameter binding, the input
 cross-check, the bundle, calc's own bundle check, evaluation with explanation, the upper bound
 and the award-type column all follow — no other Python file names the kind."""

@@ -45,7 +45,7 @@ def fetch(url: str, encoding: str = "") -> tuple[int, dict[str, str], bytes]:
 
 def one(site: Path, pattern: str) -> str:
     """The site path of the one built file matching ``pattern`` (a glob)."""
-    found = sorted(p for p in site.glob(pattern) if p.suffix not in {".br", ".gz", ".zst"})
+    found = sorted(p for p in site.glob(pattern) if p.suffix not in {".br", ".gz"})
     assert found, pattern
     return found[0].relative_to(site).as_posix()
 

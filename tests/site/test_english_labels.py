@@ -12,7 +12,7 @@ from calc.messages import bilingual
 from generator.data.bundle import bundle
 from generator.data.examples import work
 from generator.data.load import load_all
-from generator.site.render import I18N, load_ui
+from generator.site.render import load_ui
 
 from .conftest import DATA, DOCUMENT, Build
 
@@ -25,7 +25,7 @@ CODE = re.compile(r"<(pre|code)[^>]*>.*?</\1>", re.S)  # tool output quoted verb
 
 
 def _ui(lang: str) -> dict[str, str]:
-    return {key: texts[lang] for key, texts in load_ui(I18N).items()}
+    return {key: texts[lang] for key, texts in load_ui().items()}
 
 
 def _english_pages(site: Build) -> list[str]:

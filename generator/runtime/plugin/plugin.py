@@ -10,7 +10,8 @@
 - ``on_serve``: ``mkdocs serve`` rebuilds when a file under ``web/`` changes.
 - ``on_post_build``: copy the runtime to ``assets/pyodide/<version>-<hash>/`` and the page script,
   worker and stylesheet to ``assets/calc/<name>.<hash>.<ext>``: every URL names its content, so
-  a server may cache all of them as immutable.
+  a server may cache all of them as immutable. Their ``.br``/``.gz`` siblings are written after,
+  with every other file's (generator/serve/precompress.py).
 """
 
 from __future__ import annotations
@@ -37,11 +38,14 @@ from generator.runtime.plugin.config import PyodideConfig
 log = get_plugin_logger(__name__)
 
 MARKER = "data-qz-calc"
-SELFCHECK_MARKER = "data-qz-selfcheck"  # the self-check page: its script imports the engine
+SELFCHECK_MARKER = "data-qz-selfcheck"  # the self-check page
 RUNTIME_DIR = "assets/pyodide"
 WEB_DIR = "assets/calc"
+# web/: one module per job — the worker, its byte counter, the worker client, the form both pages
+# share, and the two page scripts.
 WEB_FILES = {"script": "calculator.js", "worker": "calc-worker.js", "style": "calculator.css",
-             "selfcheck": "selfcheck.js", "progress": "fetch-progress.js"}
+             "selfcheck": "selfcheck.js", "progress": "fetch-progress.js",
+             "client": "worker-client.js", "form": "worker-form.js"}
 # The theme's head script (generator/site/theme/assets/javascripts/qz-head.js) starts the worker
 # when the config precedes it: before the page is parsed, long before the page script runs.
 HEAD_SCRIPT = re.compile(r'<script src="[^"]*qz-head\.js"')
@@ -51,7 +55,7 @@ class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.runtime: pb.Runtime | None = None
         self.web: dict[str, str] = {}  # role → site path
-        self.web_files: dict[str, Path] = {}  # site path → source (and compressed siblings)
+        self.web_files: dict[str, Path] = {}  # site path → source
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.runtime is None:
@@ -68,8 +72,6 @@ class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]
                 path = f"{WEB_DIR}/{source.stem}.{digest[:10]}{source.suffix}"
                 self.web[role] = path
                 self.web_files[path] = source
-                for suffix, packed in pb.compressed(inputs, source, digest).items():
-                    self.web_files[path + suffix] = packed
             log.info(f"calculator runtime: Pyodide {self.runtime.version}, "
                      f"{self.runtime.wheel}, snapshot {'on' if self.runtime.snapshot else 'off'}")
         return config
@@ -114,9 +116,12 @@ class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]
             # A first visit whose start downloads took less than this waits for the snapshot.
             "earlySnapshotMs": self.config.early_snapshot_ms if runtime.snapshot else 0,
             "watchdogMs": self.config.watchdog_seconds * 1000,
-            # selfcheck.js imports Engine from the calculator script by this (hashed) URL.
-            "engine": url(self.web["script"]),
-            # The worker's byte counter and the runtime files' sizes (its progress bar's total).
+            # The page scripts import the worker client and the form by these (hashed) URLs.
+            "client": url(self.web["client"]),
+            "form": url(self.web["form"]),
+            # The worker's byte counter and the runtime files' sizes (its progress bar's total):
+            # every file the worker may ask for, by name, decoded (it counts bytes after HTTP
+            # decoding). Their .br/.gz siblings are not URLs: the server picks one per request.
             "progress": url(self.web["progress"]),
             "sizes": {name: path.stat().st_size for name, path in runtime.files.items()},
         }
@@ -126,6 +131,9 @@ class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]
         blob = json.dumps(settings, separators=(",", ":")).replace("<", "\\u003c")
         config_json = f'<script type="application/json" id="qz-calc-config">{blob}</script>\n'
         head = f'<link rel="stylesheet" href="{escape(url(self.web["style"]))}">\n'
+        # Fetched beside the page script, not one round trip after it imports them.
+        head += "".join(f'<link rel="modulepreload" href="{escape(url(self.web[role]))}">\n'
+                        for role in ("client", "form"))
         body = f'<script type="module" src="{escape(url(self.web[script]))}"></script>\n'
         found = HEAD_SCRIPT.search(output)
         if found:

@@ -40,10 +40,8 @@ from generator.site.pages import PageSpec, Site
 from generator.site.plugin import static_i18n
 from generator.site.plugin.config import PolicyConfig
 from generator.site.render import (
-    I18N,
     LANGS,
     TEMPLATES,
-    UiError,
     bytecode_cache,
     environment,
     load_ui,
@@ -90,12 +88,10 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
 
     def _load(self, data: Path) -> Site:
         try:
-            ui = load_ui(I18N)
+            ui = load_ui()
             self.policies = load_all(data)
         except DataError as error:
             raise PluginError(error.report()) from None
-        except UiError as error:
-            raise PluginError(str(error)) from None
         wrong = examples.failures(self.policies, data)
         if wrong:  # a worked example must say what calc computes, or the page would contradict it
             raise PluginError("\n".join(wrong))
@@ -234,7 +230,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer:
-        for path in (self.config.policy_data, TEMPLATES, I18N, THEME):
+        for path in (self.config.policy_data, TEMPLATES, THEME):
             server.watch(str(path))
         return server
 

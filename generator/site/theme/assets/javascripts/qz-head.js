@@ -48,7 +48,11 @@
   };
 })();
 
-(function () {
+// PRIVATE API (how Material starts its search worker: `new Worker(url)` on the global): the
+// search index is fetched and built only once the search is used. If Material stops going
+// through window.Worker, the index is fetched on every page again, which
+// tests/site/test_search_browser.py (the index waits for the search) catches.
+(function deferSearchWorker() {
   "use strict";
   var NativeWorker = window.Worker;
   if (typeof NativeWorker !== "function") return;
