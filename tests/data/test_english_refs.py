@@ -3,18 +3,17 @@ translation by the same guard as the Chinese quotes; the engine and the pages sh
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-
-import pytest
 
 import calc
 from calc import article
 from calc.rules import walk
 from generator.data.bundle import bundle
-from generator.data.load import DataError, load_all
+from generator.data.load import load_all
 from generator.data.parameters import quotes
 from generator.site.views import clause_ref
+
+from .edited import problems_after
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "policy_data" / "qz-2025-18"
@@ -67,16 +66,8 @@ def test_english_pages_show_the_english_words_and_the_chinese_ones():
     assert str(clause_ref(node.ref, "zh", own, node.ref_en)) == node.ref
 
 
-def _broken(tmp_path: Path, old: str, new: str) -> tuple[list[str], int]:
-    root = tmp_path / "policy_data"
-    shutil.copytree(REAL.parent, root)
-    target = root / "qz-2025-18" / "measures" / FILE
-    text = target.read_text(encoding="utf-8")
-    assert old in text, old
-    target.write_text(text.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(DataError) as error:
-        load_all(root)
-    return [str(p) for p in error.value.problems], text[: text.index(old)].count("\n") + 1
+def broken(tmp_path: Path, old: str, new: str) -> tuple[list[str], int]:
+    return problems_after(tmp_path, f"measures/{FILE}", old, new)
 
 
 def _ref_en_line(index: int) -> str:
@@ -85,17 +76,17 @@ def _ref_en_line(index: int) -> str:
 
 
 def test_a_missing_english_reference_fails_at_its_rule(tmp_path):
-    (found,), line = _broken(tmp_path, _ref_en_line(0), "")
+    (found,), line = broken(tmp_path, _ref_en_line(0), "")
     assert f"{FILE}:{line - 1}:" in found and "missing ref_en" in found and "缺少 ref_en" in found
 
 
 def test_an_english_quote_not_in_the_translation_fails_at_its_line(tmp_path):
     written = _ref_en_line(1)
-    (found,), line = _broken(tmp_path, written, written.replace("“", "“not ", 1))
+    (found,), line = broken(tmp_path, written, written.replace("“", "“not ", 1))
     assert f"{FILE}:{line}:" in found and "is not in the English clause text" in found
 
 
 def test_an_english_reference_to_another_clause_fails(tmp_path):
     written = _ref_en_line(2)
-    (found,), line = _broken(tmp_path, written, written.replace("Art. 3(1)", "Art. 3(2)"))
+    (found,), line = broken(tmp_path, written, written.replace("Art. 3(1)", "Art. 3(2)"))
     assert f"{FILE}:{line}:" in found and "must start with Art. 3(1)" in found

@@ -11,6 +11,8 @@ import pytest
 
 from generator.data.load import DataError, load_all
 
+from .edited import problems_after
+
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "policy_data" / "qz-2025-18"
 
@@ -223,21 +225,8 @@ def test_file_name_must_match_id(tmp_path):
     assert "id: id 9.2 does not match the file name 9.1" in found
 
 
-def _real_with(tmp_path: Path, path: str, old: str, new: str) -> tuple[list[str], int]:
-    """Problems of a copy of the real data with one edit, and the line of ``old`` in the file."""
-    root = tmp_path / "policy_data"
-    shutil.copytree(REAL.parent, root)
-    target = root / "qz-2025-18" / path
-    text = target.read_text(encoding="utf-8")
-    assert old in text, old
-    target.write_text(text.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(DataError) as error:
-        load_all(root)
-    return [str(p) for p in error.value.problems], text[: text.index(old)].count("\n") + 1
-
-
 def test_a_reading_switch_offers_only_known_modes(tmp_path):
-    (found,), _ = _real_with(tmp_path, "measures/1.5.yaml", "- value: differential",
+    (found,), _ = problems_after(tmp_path, "measures/1.5.yaml", "- value: differential",
                              "- value: biggest")
     assert "1.5.yaml:" in found and "parts[0].rule.then.mode_input: choice 'biggest' of input " \
         "'reading' is not a mode (differential/each/highest)" in found
@@ -245,7 +234,7 @@ def test_a_reading_switch_offers_only_known_modes(tmp_path):
 
 
 def test_a_reading_switch_defaults_to_the_primary_reading(tmp_path):
-    (found,), _ = _real_with(tmp_path, "measures/1.5.yaml", "    default: each\n", "")
+    (found,), _ = problems_after(tmp_path, "measures/1.5.yaml", "    default: each\n", "")
     assert "parts[0].rule.then.mode_input: input 'reading' needs one of its choices as " \
         "default (the primary reading)" in found
 
