@@ -341,6 +341,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "site.name": {"zh": "泉州市数字经济政策解读", "en": "Quanzhou Digital-Economy Policy Explained"},
     "site.description": {"zh": "泉政办规〔2025〕18号《加快泉州市数字经济发展若干措施》逐条解读与奖补测算示例。",
                          "en": "A plain-language guide to Quanzhou's digital-economy measures (泉政办规〔2025〕18号), measure by measure, with worked award examples."},
+    # shown when a new build's service worker takes over while a page of the old one is open
+    "site.updated": {"zh": "本站已更新，此页仍是更新前的版本。",
+                     "en": "This site has been updated; this page is still the earlier version."},
+    "site.reload": {"zh": "重新加载", "en": "Reload"},
 
     "nav.home": {"zh": "首页", "en": "Home"},
     "nav.glossary": {"zh": "名词解释", "en": "Glossary"},

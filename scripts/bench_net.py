@@ -6,9 +6,12 @@ builds) are served together by nginx with the production deploy/nginx.conf and i
 files (generator/serve/preview.py). Headless Chromium on a fresh persistent profile opens measure
 3.1 under Chromium's network emulation (CDP ``Network.emulateNetworkConditions``, which also
 throttles the page's module worker), cold (empty profile) and warm (second visit, same profile),
-and times navigation → first computed result. Bytes are counted from nginx's access log
-(``$body_bytes_sent`` of every request logged before the first result), and every throttled
-run is checked against the emulation: time ≥ bytes / bandwidth.
+and times navigation → first computed result. The phone links are emulated below the browser by
+default (scripts/netlink.py: a proxy whose connections share one link), because Chromium's own
+emulation (``--emulation cdp``: CDP ``Network.emulateNetworkConditions``) does not throttle a
+service worker's fetches: a page the service worker controls looked faster than it is. Bytes are
+counted from nginx's access log (``$body_bytes_sent`` of every request logged before the first
+result), and every throttled run is checked against the link: time ≥ bytes / bandwidth.
 
 Test-only: the measure page is served with a larger ``watchdogMs`` in its calculator config so
 the 20 s start-up watchdog of web/calculator.js cannot cut a slow start short; nothing else in
@@ -42,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 from bench import NAIVE_PAGE_JS as NAIVE_PAGE  # noqa: E402 - the naive page and worker, once
 from bench import NAIVE_WORKER  # noqa: E402
+from netlink import Link  # noqa: E402
 
 from generator.serve import preview  # noqa: E402
 from generator.serve.precompress import precompress  # noqa: E402
@@ -221,18 +225,24 @@ def _visit(page: Page, log: AccessLog, url: str, naive: bool, field: str, value:
     return Visit(float(ms), sum(size for _, _, size in requests), files, stages, engine)
 
 
-KEPT = """async () => (await (await caches.open("qz-calc-snapshot")).keys()).length"""
+KEPT = """async () => (await (await caches.open("qz-calc-snapshot")).keys()).length > 0
+  && navigator.serviceWorker.controller !== null"""
 
 
-def _wait_for_snapshot(page: Page, log: AccessLog, timeout: float) -> int:
-    """The project's worker downloads the snapshot after the first result into Cache Storage:
-    wait until it is there (the visitor stays on the page), so the warm visit can restore it.
-    Returns its bytes as nginx logged them (0 if it never came)."""
+def _wait_for_later_visits(page: Page, log: AccessLog, timeout: float) -> tuple[int, int]:
+    """After the first result the project's worker keeps the snapshot and the site's service
+    worker installs (it keeps this build's runtime and pages): wait until both are done (the
+    visitor stays on the page; a returning one comes back later), so the warm visit starts as
+    a returning visitor's does and shares the link with neither. Returns the bytes nginx logged
+    for the snapshot and for everything since the visit began but after its first result."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and not page.evaluate(KEPT):
         time.sleep(0.25)
-    return sum(size for path, status, size in log.since_mark()
-               if path.endswith("/snapshot.bin") and status == 200)
+    time.sleep(0.2)  # nginx writes its log line as the last byte goes
+    done = log.since_mark()
+    snapshot = sum(size for path, status, size in done
+                   if path.endswith("/snapshot.bin") and status == 200)
+    return snapshot, sum(size for _, _, size in done)
 
 
 def _summary(got: list[Visit], link: tuple[float, int] | None, naive: bool) -> dict[str, Any]:
@@ -255,15 +265,29 @@ def _summary(got: list[Visit], link: tuple[float, int] | None, naive: bool) -> d
     return entry
 
 
+@contextmanager
+def origin(nginx: preview.Nginx, link: tuple[float, int] | None, emulation: str) -> Iterator[str]:
+    """The base URL a profile's browser uses: nginx itself, or (``emulation == "proxy"`` and a
+    throttled profile) an emulated link in front of it."""
+    if link is None or emulation != "proxy":
+        yield nginx.url
+        return
+    port = int(nginx.url.rstrip("/").rsplit(":", 1)[1])
+    with Link(port, link[0], UPLOAD, link[1]).running() as proxy:
+        yield f"http://127.0.0.1:{proxy.port}/"
+
+
 def measure_profile(pw: Playwright, log: AccessLog, work: Path, base: str, name: str,
                     link: tuple[float, int] | None, runs: int, variants: tuple[str, ...],
-                    field: str, value: str, no_snapshot: bool = False) -> dict[str, Any]:
+                    field: str, value: str, no_snapshot: bool = False,
+                    emulation: str = "proxy") -> dict[str, Any]:
     """``runs`` rounds, each: every variant cold then warm in a fresh profile. The variants
     alternate so that the load of a shared machine weighs on both alike."""
     out: dict[str, Any] = {"link": None if link is None else
                            {"mbit_s": link[0] / 1e6, "rtt_ms": link[1]}}
     visits: dict[str, dict[str, list[Visit]]] = {v: {"cold": [], "warm": []} for v in variants}
     idle: list[int] = []
+    total: list[int] = []
     for i in range(runs):
         for variant in variants:
             naive = variant == "naive"
@@ -271,14 +295,18 @@ def measure_profile(pw: Playwright, log: AccessLog, work: Path, base: str, name:
                 f"{base}measures/3.1/#calc=3.1&{field}={value}"
             context, page, cdp = _launch(pw, work / f"profile-{name}-{variant}-{i}")
             try:
-                _emulate(cdp, link)
+                _emulate(cdp, link if emulation == "cdp" else None)
                 for kind in ("cold", "warm"):
                     visit = _visit(page, log, url, naive, field, value)
                     visits[variant][kind].append(visit)
                     extra = ""
                     if not naive and kind == "cold" and not no_snapshot:
-                        idle.append(_wait_for_snapshot(page, log, SNAPSHOT_WAIT_S))
-                        extra = f", then {idle[-1] / 1e6:.2f} MB snapshot"
+                        snapshot, everything = _wait_for_later_visits(page, log,
+                                                                      SNAPSHOT_WAIT_S)
+                        idle.append(snapshot)
+                        total.append(everything - visit.bytes)
+                        extra = (f", then {idle[-1] / 1e6:.2f} MB snapshot, "
+                                 f"{total[-1] / 1e6:.2f} MB in all")
                     print(f"{name:8} {variant:7} run {i + 1} {kind}: {visit.ms:8.0f} ms "
                           f"{visit.bytes / 1e6:6.2f} MB{extra} {visit.engine or ''} "
                           f"{visit.stages or ''}", flush=True)
@@ -291,6 +319,8 @@ def measure_profile(pw: Playwright, log: AccessLog, work: Path, base: str, name:
         if not naive and idle:
             # Downloaded after the first result (logged once the visit counted its bytes).
             out[variant]["snapshot_after_first_result_bytes"] = int(statistics.median(idle))
+            # The snapshot and the service worker's install (this build's runtime and pages).
+            out[variant]["after_first_result_bytes"] = int(statistics.median(total))
     return out
 
 
@@ -318,7 +348,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     site = Path(args.site).resolve()
     if not (site / "measures" / args.measure / "index.html").is_file():
         sys.exit(f"{site} has no measure page {args.measure}: run `make site` first")
-    results: dict[str, Any] = {"runs": args.runs, "measure": args.measure, "profiles": {}}
+    results: dict[str, Any] = {"runs": args.runs, "measure": args.measure,
+                               "emulation": args.emulation, "profiles": {}}
     with tempfile.TemporaryDirectory(prefix="qz-bench-net-") as tmp:
         work = Path(tmp)
         www = build_root(site, args.measure, work, snapshot=not args.no_snapshot)
@@ -327,14 +358,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             profiles = [(n, link) for n, link in PROFILES.items()
                         if not args.profiles or n in args.profiles]
             variants = ("ours",) if args.ours_only else ("ours", "naive")
-            for name, link in profiles:
-                results["profiles"][name] = measure_profile(
-                    pw, log, work, nginx.url, name, link, args.runs, variants, args.field,
-                    args.value, args.no_snapshot)
             if not args.profiles or CRAWL[0] in args.profiles:
-                results["profiles"][CRAWL[0]] = measure_profile(
-                    pw, log, work, nginx.url, CRAWL[0], CRAWL[1], 1, ("ours",), args.field,
-                    args.value, args.no_snapshot)
+                profiles.append(CRAWL)
+            for name, link in profiles:
+                crawl = name == CRAWL[0]
+                with origin(nginx, link, args.emulation) as base:
+                    results["profiles"][name] = measure_profile(
+                        pw, log, work, base, name, link, 1 if crawl else args.runs,
+                        ("ours",) if crawl else variants, args.field, args.value,
+                        args.no_snapshot, args.emulation)
         shutil.rmtree(www, ignore_errors=True)
     return summarize(results)
 
@@ -396,6 +428,7 @@ def table(r: dict[str, Any]) -> str:
 
 def report(r: dict[str, Any]) -> None:
     print(f"\nMedians of {r['runs']} runs (the 1.6 Mbit/s run: 1), measure {r['measure']}, "
+          f"links emulated by {r.get('emulation', 'cdp')}, "
           "navigation → first result, bytes from nginx's log\n")
     print(table(r))
     for verdict, ok in r["verdicts"].items():
@@ -413,6 +446,9 @@ def main() -> int:
     parser.add_argument("--no-snapshot", action="store_true",
                         help="serve the page without the snapshot (what is it worth warm?)")
     parser.add_argument("--ours-only", action="store_true", help="skip the naive page")
+    parser.add_argument("--emulation", choices=("proxy", "cdp"), default="proxy",
+                        help="emulate the phone links below the browser (scripts/netlink.py) "
+                             "or with Chromium's CDP emulation, which misses the service worker")
     parser.add_argument("--markdown", help="also write the table here")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()

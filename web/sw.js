@@ -4,10 +4,16 @@
 // - Content-hashed files (the Pyodide runtime under assets/pyodide/<version>-<hash>/, the
 //   calculator's assets/calc/<name>.<hash>.js, Material's bundles) come from the cache with no
 //   round trip: their URL changes whenever their bytes do.
-// - Everything else (pages, the search index, unhashed scripts) goes to the network first and
-//   falls back to the cache when offline. (No navigation preload: Firefox ESR 153 then fails
-//   an offline page outright — "NetworkError: AutoCancel" — instead of letting it fall back to
-//   the cache; tests/engines/test_offline.py.)
+// - This build's pages and its other unhashed files (the search index, the theme's scripts,
+//   the open data) come from the cache the install filled, also with no round trip: a repeat
+//   visit starts from the cache, on a phone link too. They change only with a new build, and a
+//   new build is a new sw.js (its manifest below names them all, with a version that changes
+//   with any of them): the browser asks for sw.js at each visit, the new worker keeps the new
+//   build and takes over, and the page says that a newer version is there (qz-head.js). A page
+//   and the runtime it uses always come from one build.
+// - Anything else goes to the network first and falls back to the cache when offline. (No
+//   navigation preload: Firefox ESR 153 then fails an offline page outright — "NetworkError:
+//   AutoCancel" — instead of letting it fall back to the cache; tests/engines/test_offline.py.)
 // - Install keeps this build's runtime, assets and every page, so after one visit the
 //   calculators and the self-check work offline. Activate deletes what older builds kept: a page
 //   of this build never meets another build's runtime, and a new runtime replaces the old one.
@@ -27,6 +33,7 @@ const PAGES = `qz-pages-${BUILD.version}`;
 const scope = new URL(self.registration.scope);
 const absolute = (path) => new URL(path, scope).href;
 const immutable = new Set(BUILD.immutable.map(absolute));
+const precached = new Set(BUILD.precache.map(absolute));
 const sizes = new Map(Object.entries(BUILD.sizes ?? {}).map(([path, n]) => [absolute(path), n]));
 const HASHED = /\.[0-9a-f]{8,}\.|\/\d+\.\d+\.\d+-[0-9a-f]{10}\//; // as the build's rule
 const MATCH = { ignoreVary: true };
@@ -165,6 +172,14 @@ async function cacheFirst(event) {
   return keepWhileStreaming(event, href, response, head, encoded);
 }
 
+// This build's copy, kept at install; the network only if it is missing (an install that was
+// cut short never activates, so this is rare: a cache the browser evicted).
+async function fromBuild(event) {
+  const cache = await caches.open(PAGES);
+  const hit = await cache.match(event.request, { ...MATCH, ignoreSearch: true });
+  return hit ?? networkFirst(event);
+}
+
 async function networkFirst(event) {
   const cache = await caches.open(PAGES);
   try {
@@ -184,6 +199,8 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || request.headers.has("range")) return;
   if (!request.url.startsWith(scope.href)) return;
-  const hashed = immutable.has(request.url) || HASHED.test(new URL(request.url).pathname);
-  event.respondWith(hashed ? cacheFirst(event) : networkFirst(event));
+  const url = new URL(request.url);
+  const hashed = immutable.has(request.url) || HASHED.test(url.pathname);
+  const page = precached.has(url.origin + url.pathname);
+  event.respondWith(hashed ? cacheFirst(event) : page ? fromBuild(event) : networkFirst(event));
 });

@@ -274,6 +274,10 @@ def _new_build(site: Path, target: Path) -> tuple[str, str]:
     return old, new
 
 
+def _runtime_of(page: Page) -> str:
+    return str(json.loads(page.locator("#qz-calc-config").text_content() or "{}")["runtime"])
+
+
 def test_a_new_build_replaces_the_runtime_and_its_pages_use_it(
         browser: Browser, built_site: Path, tmp_path: Path) -> None:
     first = tmp_path / "first"
@@ -293,17 +297,33 @@ def test_a_new_build_replaces_the_runtime_and_its_pages_use_it(
             shutil.rmtree(served)
             old, new = _new_build(built_site, served)
 
+            # The next visit starts from the cache: the first build's page with its own
+            # runtime (gone from the server), never the one with the other's.
             page = guard.open_page(context)
-            fetched: list[str] = []
-            context.on("request", lambda r: fetched.append(r.url))
+            notice = page.locator("[data-qz-update]")
             calculator = Calc.open(page, server.url, measure("3.1"), "zh")
-            calculator.enter({"fee": "60000"}, calculator_on(page))
-            assert calculator.figures()["award"] is not None
-            config = json.loads(page.locator("#qz-calc-config").text_content() or "{}")
-            assert new in config["runtime"] and old not in config["runtime"]
-            runtime = [u for u in fetched if "/assets/pyodide/" in u]
-            assert runtime and all(new in u for u in runtime), runtime
-            # The new worker takes over and drops what the old build kept.
+            assert old in _runtime_of(page)
+            assert page.evaluate("() => window.qzCalcWorker.runtime").endswith(f"/{old}/")
+            assert assert_matches_cpython(calculator, "3.1") > 0
+            # Meanwhile the browser found the new sw.js; once its worker takes over, the page
+            # says it is the earlier version.
+            expect(notice).to_be_visible(timeout=READY_MS)
+
+            # A page of the new build reached by instant navigation loads in full: the
+            # worker this visit started runs the first build's calc.
+            m = measure("5.2")
+            _follow(page, f"../{m.id}/")
+            page.wait_for_function(
+                "(old) => window.qzCalcWorker && !window.qzCalcWorker.runtime.includes(old)",
+                arg=old, timeout=READY_MS)
+            assert new in _runtime_of(page) and page.url.endswith(f"/measures/{m.id}/")
+            calculator = Calc(page, page.locator(f'[data-qz-calc][data-measure="{m.id}"]'), m,
+                              "zh")
+            calculator.wait_ready()
+            assert assert_matches_cpython(calculator, m.id) > 0
+            expect(notice).to_be_hidden()
+
+            # The new worker drops what the old build kept.
             kept_runtime = """async () => (await (await caches.open("qz-immutable")).keys())
                                .map((r) => r.url).filter((u) => u.includes("/assets/pyodide/"))"""
             deadline = time.monotonic() + 90  # it re-keeps every page: slow on a busy machine
@@ -316,17 +336,61 @@ def test_a_new_build_replaces_the_runtime_and_its_pages_use_it(
             caches_now = page.evaluate("async () => (await caches.keys()).sort()")
             assert caches_now != version and len(caches_now) == len(version), (version, caches_now)
 
+            # Its reload button: the page as the new build has it.
+            page.goto(measure_url(server.url, measure("3.1"), "zh"))
+            page.evaluate("() => { document.querySelector('[data-qz-update]').hidden = false; }")
+            fetched: list[str] = []
+            context.on("request", lambda r: fetched.append(r.url))
+            notice.get_by_role("button").click()
+            calculator = Calc(page, page.locator('[data-qz-calc][data-measure="3.1"]'),
+                              measure("3.1"), "zh")
+            calculator.wait_ready()
+            expect(notice).to_be_hidden()
+            assert new in _runtime_of(page)
+            runtime = [u for u in fetched if "/assets/pyodide/" in u]
+            assert all(new in u for u in runtime), runtime
+
             # Offline, the page that loads is the new build's, with the new runtime.
             context.set_offline(True)
             calculator = Calc.open(page, server.url, measure("3.1"), "en")
             assert assert_matches_cpython(calculator, "3.1") > 0
-            config = json.loads(page.locator("#qz-calc-config").text_content() or "{}")
-            assert new in config["runtime"]
+            assert new in _runtime_of(page)
             context.set_offline(False)
             page.close()
     finally:
         context.close()
     guard.check()
+
+
+class _RecordingHandler(Handler):
+    """static_server's handler, noting the path of every request that reaches it."""
+
+    paths: ClassVar[list[str]]
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        self.paths.append(self.path.split("?", 1)[0])
+        return super().send_head()  # type: ignore[no-untyped-call]
+
+
+def test_a_repeat_visit_starts_from_the_cache_with_no_round_trip(
+        sw_context: tuple[BrowserContext, Guard], built_site: Path) -> None:
+    context, guard = sw_context
+    with serving(built_site, handler=_RecordingHandler, paths=[]) as server:
+        handler = server.RequestHandlerClass.func  # type: ignore[attr-defined]
+        page = guard.open_page(context)
+        Calc.open(page, server.url, measure("3.1"), "zh")
+        wait_for_service_worker(page)
+        page.goto("about:blank")
+        # Not the HTTP cache: only what the service worker kept.
+        context.new_cdp_session(page).send("Network.clearBrowserCache")
+        handler.paths.clear()
+        # Another measure, in the other language: pages the first visit never opened.
+        calculator = Calc.open(page, server.url, measure("5.2"), "en")
+        assert assert_matches_cpython(calculator, "5.2") > 0
+        page.goto(f"{server.url}glossary/")
+        expect(page.locator("article h1")).to_be_visible()
+        # The browser's own update check asks for sw.js; nothing else reaches the server.
+        assert [p for p in handler.paths if p != "/sw.js"] == [], handler.paths
 
 
 # ------------------------------------------------------------------ instant navigation

@@ -73,6 +73,9 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
         lang, _ = self._languages(config)
         config.site_name = self.site.ui[lang]["site.name"]
         config.site_description = self.site.ui[lang]["site.description"]
+        # The theme's notice that a new build took over (main.html; qz-head.js shows it).
+        config.extra["qz_update"] = {key: self.site.ui[lang][f"site.{key}"]
+                                     for key in ("updated", "reload")}
         if str(THEME) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(THEME))
         if not config.site_url:  # a sitemap needs absolute URLs: set site_url to get one

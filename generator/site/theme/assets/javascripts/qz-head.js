@@ -118,7 +118,8 @@
     if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
       return null; // the page reports that the browser cannot run the calculator
     }
-    var early = { worker: null, messages: [], error: null };
+    var runtime = new URL(config.runtime, document.baseURI).href;
+    var early = { worker: null, messages: [], error: null, runtime: runtime };
     try {
       early.worker = new Worker(new URL(config.worker, document.baseURI), { type: "module" });
     } catch (error) {
@@ -132,7 +133,7 @@
     };
     early.worker.postMessage({
       type: "boot",
-      runtime: new URL(config.runtime, document.baseURI).href,
+      runtime: runtime,
       stdlib: config.stdlib,
       lock: config.lock,
       snapshot: config.snapshot,
@@ -262,12 +263,39 @@
 
   // After instant navigation: the script of a page that holds a calculator or the self-check
   // (already loaded: it mounts the new page's forms itself; a module runs only once).
+  // A page of another build (a new one took over during this visit: the service worker now
+  // serves its pages) loads in full: its calculator and rules are not those of the worker
+  // this visit started, nor its scripts those already loaded.
   function pageScript() {
     var element = document.getElementById("qz-calc-config");
     if (!element) return;
     var config = JSON.parse(element.textContent);
+    var running = window.qzCalcWorker;
+    if (running && running.runtime !== new URL(config.runtime, document.baseURI).href) {
+      location.reload();
+      return;
+    }
     if (config.page) import(new URL(config.page, document.baseURI).href);
   }
+
+  // The service worker serves this build's pages from its cache. When a new build's worker
+  // takes over during the visit, this page is the previous build's: say so, with a reload.
+  function watchForUpdates() {
+    var workers = navigator.serviceWorker;
+    if (!workers) return;
+    var controlled = Boolean(workers.controller);
+    workers.addEventListener("controllerchange", function () {
+      var notice = document.querySelector("[data-qz-update]");
+      if (controlled && notice) notice.hidden = false;
+      controlled = true;
+    });
+    document.addEventListener("click", function (event) {
+      if (event.target instanceof Element && event.target.closest("[data-qz-reload]")) {
+        location.reload();
+      }
+    });
+  }
+  watchForUpdates();
 
   function registerServiceWorker() {
     if (!("serviceWorker" in navigator) || !navigator.serviceWorker) return;
