@@ -25,7 +25,7 @@
 //   whole compressed file, and starts over otherwise.
 //
 // generator/serve/service_worker.py replaces the next line with the build's manifest.
-const BUILD = { version: "dev", immutable: [], precache: [], sizes: {} };
+const BUILD = { version: "dev", immutable: [], later: [], precache: [], sizes: {} };
 
 const IMMUTABLE = "qz-immutable";
 const PARTIAL = "qz-partial"; // bodies cut short, by URL: x-qz-received bytes of the plain file
@@ -33,6 +33,7 @@ const PAGES = `qz-pages-${BUILD.version}`;
 const scope = new URL(self.registration.scope);
 const absolute = (path) => new URL(path, scope).href;
 const immutable = new Set(BUILD.immutable.map(absolute));
+const later = new Set((BUILD.later ?? []).map(absolute)); // kept once asked for, not at install
 const precached = new Set(BUILD.precache.map(absolute));
 const sizes = new Map(Object.entries(BUILD.sizes ?? {}).map(([path, n]) => [absolute(path), n]));
 const HASHED = /\.[0-9a-f]{8,}\.|\/\d+\.\d+\.\d+-[0-9a-f]{10}\//; // as the build's rule
@@ -50,7 +51,9 @@ self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const hashed = await caches.open(IMMUTABLE);
     const missing = [];
-    for (const href of immutable) if (!(await hashed.match(href, MATCH))) missing.push(href);
+    for (const href of immutable) {
+      if (!later.has(href) && !(await hashed.match(href, MATCH))) missing.push(href);
+    }
     const pages = await caches.open(PAGES);
     await Promise.all([...missing.map((href) => keep(hashed, href)),
                        ...BUILD.precache.map((path) => keep(pages, absolute(path)))]);

@@ -25,6 +25,8 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority, get_plugin_logger
 
+from generator.runtime.pyodide_build import STDLIB
+
 log = get_plugin_logger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +40,11 @@ HASHED = re.compile(r"\.[0-9a-f]{8,}\.|(^|/)\d+\.\d+\.\d+-[0-9a-f]{10}/")
 SIBLINGS = (".br", ".gz")  # compressed copies: the server picks them, never a URL
 # Not kept: source maps, and the search language packs the site does not load (search: lang en).
 SKIPPED = re.compile(r"\.map$|^assets/javascripts/lunr/|^404\.html$")
+# Hashed files no page starts with, kept only once asked for: the full stdlib (the worker's
+# fallback for a module the core zip lacks, which the build checks never happens) and the calc
+# wheel (for other Pyodide integrations). Kept at install, they cost a phone 2.6 MB after its
+# first visit for nothing.
+ON_DEMAND = re.compile(rf"(^|/)({re.escape(STDLIB)}|[^/]+\.whl)$")
 
 _command: list[str] = []
 
@@ -91,7 +98,8 @@ def pages_by_language(files: list[str], roots: list[str]) -> dict[str, list[str]
 
 
 def manifest(site: Path, files: list[str]) -> dict[str, Any]:
-    """What the service worker keeps: hashed files (never revalidated) and the rest."""
+    """What the service worker keeps: hashed files (never revalidated; those in ``later`` only
+    once asked for) and the rest."""
     immutable = [f for f in files if HASHED.search(f)]
     precache = [_page(f) if _page(f) is not None else f for f in files if not HASHED.search(f)]
     digest = hashlib.sha256(SOURCE.read_bytes())
@@ -100,8 +108,9 @@ def manifest(site: Path, files: list[str]) -> dict[str, Any]:
         if not HASHED.search(relative):
             digest.update(hashlib.sha256((site / relative).read_bytes()).digest())
     sizes = {f: (site / f).stat().st_size for f in immutable}  # for resuming a broken download
-    return {"version": digest.hexdigest()[:16], "immutable": immutable, "precache": precache,
-            "sizes": sizes}
+    later = [f for f in immutable if ON_DEMAND.search(f)]
+    return {"version": digest.hexdigest()[:16], "immutable": immutable, "later": later,
+            "precache": precache, "sizes": sizes}
 
 
 def _language_roots(config: MkDocsConfig) -> list[str]:

@@ -236,6 +236,8 @@ def test_after_one_visit_the_calculators_and_the_self_check_work_offline(
     kept = page.evaluate("""async () => (await (await caches.open("qz-immutable")).keys())
                              .map((r) => r.url)""")
     assert any(url.endswith("/pyodide.asm.wasm") for url in kept), kept
+    # …but not what no page starts with (the fallback stdlib, the wheel): 2.6 MB on a phone.
+    assert not [u for u in kept if u.endswith(("/python_stdlib.zip", ".whl"))], kept
     context.set_offline(True)
     try:
         for measure_id, lang in (("3.1", "en"), ("5.2", "zh"), ("7.1", "en")):

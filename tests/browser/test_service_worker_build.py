@@ -17,6 +17,8 @@ def _site(root: Path, page_text: str = "<p>一</p>") -> Path:
         "en/index.html": "<p>en</p>", "en/measures/3.1/index.html": "<p>en 3.1</p>",
         "assets/pyodide/314.0.7-0123456789/pyodide.asm.wasm": "wasm",
         "assets/pyodide/314.0.7-0123456789/pyodide.asm.wasm.br": "packed",
+        "assets/pyodide/314.0.7-0123456789/python_stdlib.zip": "full",
+        "assets/pyodide/314.0.7-0123456789/calc-0.1.0-py3-none-any.whl": "wheel",
         "assets/calc/calculator.0123456789.js": "js", "assets/qz.css": "css",
         "assets/javascripts/bundle.a5f9d56c.min.js.map": "map", "404.html": "missing",
     }
@@ -35,10 +37,17 @@ def _build(site: Path) -> dict[str, object]:
 
 def test_hashed_files_are_cache_first_and_the_rest_is_kept_for_offline(tmp_path: Path) -> None:
     build = _build(_site(tmp_path))
+    runtime = "assets/pyodide/314.0.7-0123456789"
     assert build["immutable"] == ["assets/calc/calculator.0123456789.js",
-                                  "assets/pyodide/314.0.7-0123456789/pyodide.asm.wasm"]
+                                  f"{runtime}/calc-0.1.0-py3-none-any.whl",
+                                  f"{runtime}/pyodide.asm.wasm", f"{runtime}/python_stdlib.zip"]
+    # No page starts with these: fetched (and kept) only if a page asks for them.
+    assert build["later"] == [f"{runtime}/calc-0.1.0-py3-none-any.whl",
+                              f"{runtime}/python_stdlib.zip"]
     assert build["sizes"] == {"assets/calc/calculator.0123456789.js": 2,
-                              "assets/pyodide/314.0.7-0123456789/pyodide.asm.wasm": 4}
+                              f"{runtime}/calc-0.1.0-py3-none-any.whl": 5,
+                              f"{runtime}/pyodide.asm.wasm": 4,
+                              f"{runtime}/python_stdlib.zip": 4}
     assert sorted(build["precache"]) == sorted(  # type: ignore[call-overload]
         ["", "measures/3.1/", "en/", "en/measures/3.1/", "assets/qz.css",
          "assets/qz-pages.json"])
