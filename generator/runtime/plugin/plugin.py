@@ -130,6 +130,10 @@ class PyodidePlugin(BasePlugin[PyodideConfig]):  # type: ignore[no-untyped-call]
         # JSON inside <script>: "<" is escaped so no value can close the element.
         blob = json.dumps(settings, separators=(",", ":")).replace("<", "\\u003c")
         config_json = f'<script type="application/json" id="qz-calc-config">{blob}</script>\n'
+        # The worker's script is asked for beside the head script that starts the worker, not
+        # one round trip after it (the browser's HTTP cache hands it to the worker).
+        config_json = (f'<link rel="modulepreload" href="{escape(url(self.web["worker"]))}">\n'
+                       + config_json)
         head = f'<link rel="stylesheet" href="{escape(url(self.web["style"]))}">\n'
         # Fetched beside the page script, not one round trip after it imports them.
         head += "".join(f'<link rel="modulepreload" href="{escape(url(self.web[role]))}">\n'
