@@ -121,6 +121,8 @@ def build_root(site: Path, measure: str, work: Path, snapshot: bool = True) -> P
                    html, flags=re.S)
     naive = re.sub(r'<script type="module" src="[^"]*/calculator\.[0-9a-f]+\.js"></script>\n?',
                    "", naive)
+    naive = re.sub(r'<link rel="modulepreload" href="[^"]*/calc-worker\.[0-9a-f]+\.js">\n?', "",
+                   naive)
     naive = naive.replace("</body>", f'<script type="module" src="/{NAIVE_DIR}/page.js">'
                                       "</script>\n</body>")
     # The naive integration has no service worker: the theme's would precache the project's
