@@ -86,15 +86,21 @@ class Link:
 
     async def _serve(self, client_r: asyncio.StreamReader,
                      client_w: asyncio.StreamWriter) -> None:
+        writers = [client_w]
         try:
             server_r, server_w = await asyncio.open_connection("127.0.0.1", self.target_port)
+            writers.append(server_w)
+            await asyncio.gather(
+                _pump(client_r, server_w, self.up, self.half, first_delay=self.rtt),
+                _pump(server_r, client_w, self.down, self.half),
+                return_exceptions=True)
         except OSError:
-            client_w.close()
-            return
-        await asyncio.gather(
-            _pump(client_r, server_w, self.up, self.half, first_delay=self.rtt),
-            _pump(server_r, client_w, self.down, self.half),
-            return_exceptions=True)
+            pass
+        finally:  # also when the link stops with the connection open
+            for writer in writers:
+                writer.close()
+                with contextlib.suppress(ConnectionError, OSError, asyncio.CancelledError):
+                    await writer.wait_closed()
 
     @contextlib.contextmanager
     def running(self) -> Iterator[Link]:
@@ -109,13 +115,19 @@ class Link:
             stop = loop.create_future()
             ready.set()
             await stop
-            server.close()  # open connections are dropped with the loop's tasks
+            server.close()  # open connections are closed as their tasks are cancelled
             tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-        thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
+        def run() -> None:
+            try:
+                loop.run_until_complete(main())
+            finally:
+                loop.close()
+
+        thread = threading.Thread(target=run, daemon=True)
         thread.start()
         ready.wait(10)
         try:
