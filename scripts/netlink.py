@@ -94,13 +94,11 @@ class Link:
                 _pump(client_r, server_w, self.up, self.half, first_delay=self.rtt),
                 _pump(server_r, client_w, self.down, self.half),
                 return_exceptions=True)
-        except OSError:
-            pass
-        finally:  # also when the link stops with the connection open
+        except (OSError, asyncio.CancelledError):
+            pass  # nginx refused, or the link stopped with this connection open
+        finally:
             for writer in writers:
                 writer.close()
-                with contextlib.suppress(ConnectionError, OSError, asyncio.CancelledError):
-                    await writer.wait_closed()
 
     @contextlib.contextmanager
     def running(self) -> Iterator[Link]:
@@ -120,6 +118,7 @@ class Link:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.sleep(0.05)  # the closed transports finish closing
 
         def run() -> None:
             try:

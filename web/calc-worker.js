@@ -46,18 +46,26 @@ function answer({ id, request }) {
   }
 }
 
+let started = false;
+
+function start(settings) {
+  if (started) return;
+  started = true;
+  boot(settings).then(
+    (mode) => {
+      stage("ready");
+      post({ type: "ready", mode, stages });
+      for (const message of queue.splice(0)) answer(message);
+    },
+    (error) => {
+      console.warn("qz-calc: the calculator cannot start", error);
+      post({ type: "failed", reason: "blocked" });
+    });
+}
+
 self.onmessage = ({ data }) => {
   if (data.type === "boot") {
-    boot(data).then(
-      (mode) => {
-        stage("ready");
-        post({ type: "ready", mode, stages });
-        for (const message of queue.splice(0)) answer(message);
-      },
-      (error) => {
-        console.warn("qz-calc: the calculator cannot start", error);
-        post({ type: "failed", reason: "blocked" });
-      });
+    start(data);
   } else if (data.type === "call") {
     if (handle) answer(data);
     else queue.push(data);
@@ -291,3 +299,8 @@ async function boot(config) {
     return "full";
   }
 }
+
+// The boot settings may come as the worker's name (qz-head.js does so): the start then begins as
+// this module runs, not when the page's main thread — busy with the page's own scripts — gets
+// round to forwarding a message (measured on a 4G link: 80 ms later).
+if (self.name.startsWith("{")) start(JSON.parse(self.name));

@@ -185,6 +185,26 @@ def test_without_the_head_start_the_page_starts_the_worker_itself(page: Page,
     assert calculator.figures() == figures_of(measure("3.1"), {"fee": "60000"}, ON)
 
 
+def test_the_worker_gets_its_boot_settings_as_its_name(page: Page, server: Server) -> None:
+    """So it starts as its module runs, not when the page's main thread forwards a message."""
+    page.add_init_script("""(() => {
+        const post = Worker.prototype.postMessage;
+        window.__bootMessages = 0;
+        Worker.prototype.postMessage = function (message, ...rest) {
+          if (message && message.type === "boot") window.__bootMessages += 1;
+          return post.call(this, message, ...rest);
+        };
+    })();""")
+    Calc.open(page, server.url, measure("3.1"), "en")
+    config = json.loads(page.locator("#qz-calc-config").text_content() or "{}")
+    (worker,) = [w for w in page.workers if "/calc-worker." in w.url]
+    settings = json.loads(worker.evaluate("self.name"))
+    assert settings["type"] == "boot" and settings["stdlib"] == config["stdlib"]
+    assert settings["runtime"] == page.evaluate("(r) => new URL(r, document.baseURI).href",
+                                                config["runtime"])
+    assert page.evaluate("window.__bootMessages") == 0
+
+
 def test_a_first_visit_starts_on_the_core_zip_without_the_snapshot(page: Page,
                                                                    server: Server) -> None:
     page.route("**/snapshot.bin", lambda route: route.abort())

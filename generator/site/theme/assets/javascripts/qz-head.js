@@ -120,8 +120,21 @@
     }
     var runtime = new URL(config.runtime, document.baseURI).href;
     var early = { worker: null, messages: [], error: null, runtime: runtime };
+    // The boot settings go as the worker's name: it starts as soon as its module runs (a
+    // message would wait for this thread, busy with the page's scripts, to forward it).
+    var settings = {
+      type: "boot",
+      runtime: runtime,
+      stdlib: config.stdlib,
+      lock: config.lock,
+      snapshot: config.snapshot,
+      earlySnapshotMs: config.earlySnapshotMs,
+      progress: config.progress && new URL(config.progress, document.baseURI).href,
+      sizes: config.sizes,
+    };
     try {
-      early.worker = new Worker(new URL(config.worker, document.baseURI), { type: "module" });
+      early.worker = new Worker(new URL(config.worker, document.baseURI),
+                                { type: "module", name: JSON.stringify(settings) });
     } catch (error) {
       early.error = error;
       return early;
@@ -131,16 +144,6 @@
       event.preventDefault();
       early.error = event.message || "worker error";
     };
-    early.worker.postMessage({
-      type: "boot",
-      runtime: runtime,
-      stdlib: config.stdlib,
-      lock: config.lock,
-      snapshot: config.snapshot,
-      earlySnapshotMs: config.earlySnapshotMs,
-      progress: config.progress && new URL(config.progress, document.baseURI).href,
-      sizes: config.sizes,
-    });
     return early;
   }
   window.qzStartCalcWorker = startCalcWorker;
