@@ -4,9 +4,8 @@ The built site and, beside it, the naive integration (stock ``loadPyodide()`` +
 ``loadPackage(wheel)`` in a module worker, started on the first input: the one scripts/bench.py
 builds) are served together by nginx with the production deploy/nginx.conf and its ``.br``
 files (generator/serve/preview.py). Headless Chromium on a fresh persistent profile opens measure
-3.1 under Chromium's network emulation (CDP ``Network.emulateNetworkConditions``, which also
-throttles the page's module worker), cold (empty profile) and warm (second visit, same profile),
-and times navigation → first computed result. The phone links are emulated below the browser by
+3.1 on an emulated phone link, cold (empty profile) and warm (second visit, same profile), and
+times navigation → first computed result. The links are emulated below the browser by
 default (scripts/netlink.py: a proxy whose connections share one link), because Chromium's own
 emulation (``--emulation cdp``: CDP ``Network.emulateNetworkConditions``) does not throttle a
 service worker's fetches: a page the service worker controls looked faster than it is. Bytes are
@@ -31,6 +30,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -227,24 +227,26 @@ def _visit(page: Page, log: AccessLog, url: str, naive: bool, field: str, value:
     return Visit(float(ms), sum(size for _, _, size in requests), files, stages, engine)
 
 
-KEPT = """async () => (await (await caches.open("qz-calc-snapshot")).keys()).length > 0
-  && navigator.serviceWorker.controller !== null"""
+KEPT = """async (snapshot) => navigator.serviceWorker.controller !== null
+  && (!snapshot || (await (await caches.open("qz-calc-snapshot")).keys()).length > 0)"""
 
 
-def _wait_for_later_visits(page: Page, log: AccessLog, timeout: float) -> tuple[int, int]:
-    """After the first result the project's worker keeps the snapshot and the site's service
-    worker installs (it keeps this build's runtime and pages): wait until both are done (the
-    visitor stays on the page; a returning one comes back later), so the warm visit starts as
-    a returning visitor's does and shares the link with neither. Returns the bytes nginx logged
-    for the snapshot and for everything since the visit began but after its first result."""
+def _wait_for_later_visits(page: Page, log: AccessLog, timeout: float,
+                           snapshot: bool) -> tuple[int, int]:
+    """After the first result the site's service worker installs (it keeps this build's runtime
+    and pages) and the project's worker keeps the snapshot (if the page has one): wait until
+    both are done (the visitor stays on the page; a returning one comes back later), so the
+    warm visit starts as a returning visitor's does and shares the link with neither. Returns
+    the bytes nginx logged for the snapshot and for everything since the visit began but after
+    its first result."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not page.evaluate(KEPT):
+    while time.monotonic() < deadline and not page.evaluate(KEPT, snapshot):
         time.sleep(0.25)
     time.sleep(0.2)  # nginx writes its log line as the last byte goes
     done = log.since_mark()
-    snapshot = sum(size for path, status, size in done
-                   if path.endswith("/snapshot.bin") and status == 200)
-    return snapshot, sum(size for _, _, size in done)
+    kept = sum(size for path, status, size in done
+               if path.endswith("/snapshot.bin") and status == 200)
+    return kept, sum(size for _, _, size in done)
 
 
 def _summary(got: list[Visit], link: tuple[float, int] | None, naive: bool) -> dict[str, Any]:
@@ -274,7 +276,8 @@ def origin(nginx: preview.Nginx, link: tuple[float, int] | None, emulation: str)
     if link is None or emulation != "proxy":
         yield nginx.url
         return
-    port = int(nginx.url.rstrip("/").rsplit(":", 1)[1])
+    port = urllib.parse.urlsplit(nginx.url).port
+    assert port is not None, nginx.url
     with Link(port, link[0], UPLOAD, link[1]).running() as proxy:
         yield f"http://127.0.0.1:{proxy.port}/"
 
@@ -302,9 +305,9 @@ def measure_profile(pw: Playwright, log: AccessLog, work: Path, base: str, name:
                     visit = _visit(page, log, url, naive, field, value)
                     visits[variant][kind].append(visit)
                     extra = ""
-                    if not naive and kind == "cold" and not no_snapshot:
-                        snapshot, everything = _wait_for_later_visits(page, log,
-                                                                      SNAPSHOT_WAIT_S)
+                    if not naive and kind == "cold":
+                        snapshot, everything = _wait_for_later_visits(
+                            page, log, SNAPSHOT_WAIT_S, snapshot=not no_snapshot)
                         idle.append(snapshot)
                         total.append(everything - visit.bytes)
                         extra = (f", then {idle[-1] / 1e6:.2f} MB snapshot, "

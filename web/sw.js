@@ -16,8 +16,9 @@
 //   AutoCancel" — instead of letting it fall back to the cache; tests/engines/test_offline.py.)
 // - Install keeps this build's runtime, assets and every page, so after one visit the
 //   calculators and the self-check work offline; the files no page starts with (BUILD.later:
-//   the fallback stdlib, the wheel) are kept only once asked for. Activate deletes what older builds kept: a page
-//   of this build never meets another build's runtime, and a new runtime replaces the old one.
+//   the fallback stdlib, the wheel) are kept only once asked for. Activate deletes what older
+//   builds kept: a page of this build never meets another build's runtime, and a new runtime
+//   replaces the old one.
 //
 // - A hashed file whose download broke off (connection lost, or the page gave up on a stall)
 //   keeps what had arrived; the next request asks for the rest with a Range request. nginx's
