@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from generator.serve.static_server import Server, serving
-from tests.browser.conftest import built_site  # noqa: F401 - the same build as the browser suite
 
 from .drivers import FIREFOX, WEBKIT_DRIVER, XVFB, Engine, Firefox, WebKit, xvfb
 from .offsite import Offsite, trapping
@@ -22,8 +21,17 @@ ENGINES = ("firefox-esr", "webkitgtk")
 NEEDS = {"firefox-esr": (FIREFOX,), "webkitgtk": (WEBKIT_DRIVER, XVFB)}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every engine test on one xdist worker (``--dist loadgroup``): Firefox and WebKitGTK start
+    once per run, not once per worker."""
+    for item in items:
+        if item.get_closest_marker("engines"):
+            item.add_marker(pytest.mark.xdist_group("engines"))
+
+
 @pytest.fixture(scope="session")
-def engine_server(built_site: Path) -> Iterator[Server]:  # noqa: F811
+def engine_server(built_site: Path) -> Iterator[Server]:
     with serving(built_site) as running:
         yield running
 
