@@ -70,12 +70,12 @@ lint: setup
 	$(BIN)/mypy
 
 # On every core (pytest-xdist): one browser and one server per worker, the site built once per
-# run, the engine tests on one worker (loadgroup), a new random order each run (pytest-randomly
-# prints its seed). How a test gets its site, server and browser: tests/README.md.
+# run, each test module on one worker, long-running tests first, a new random order each run
+# (pytest-randomly prints its seed). How a test gets its site, server and browser: tests/README.md.
 TEST_WORKERS ?= auto
 test: setup browser-deps deploy-deps java-deps bundle lint
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --cov=calc --cov-report=term-missing \
-	  --cov-fail-under=95
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder --cov=calc \
+	  --cov-report=term-missing --cov-fail-under=95
 
 # The benchmarks, reports under reports/: the calculator in the browser (loopback, and behind
 # deploy/nginx.conf on emulated phone networks), and build scaling.

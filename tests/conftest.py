@@ -8,8 +8,11 @@ each (a fixture imported into another conftest would be a second copy, started a
 - ``browser_type_launch_args``: pytest-playwright's ``browser`` (once per worker) is Debian's
   Chromium with the flags this machine needs.
 
-And the order of a run: pytest-randomly shuffles it; then the tests that build a site or drive a
-browser go first, so the quick ones fill the end and the workers finish together.
+And how a run is shared out (`make test`: ``-n auto --dist loadscope --no-loadscope-reorder``):
+each test module goes whole to one worker, so its module-scoped fixtures (a browser context, a
+build of other data) start once per run; the engine suite goes whole to one worker, so Firefox
+and WebKitGTK start once. pytest-randomly shuffles the order; then the tests that build a site
+or drive a browser go first, so the quick ones fill the end and the workers finish together.
 
 How a new test gets these is in tests/README.md.
 """
@@ -21,11 +24,30 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 from generator.serve.static_server import Server, serving
 
 from .browser.chromium import CHROMIUM, CHROMIUM_ARGS
 from .builds import Build, shared_build
+
+ONE_UNIT = ("tests/engines/",)  # folders whose tests all go to one worker
+
+
+class ModulesTogether(LoadScopeScheduling):
+    """xdist's loadscope (one unit per module, or per class), with each ``ONE_UNIT`` folder as one
+    unit. (``--dist loadgroup`` would do it with marks, but it does not group on pytest 9.2:
+    pytest-xdist issue 1386.)"""
+
+    def _split_scope(self, nodeid: str) -> str:
+        folder = next((f for f in ONE_UNIT if nodeid.startswith(f)), None)
+        return folder or super()._split_scope(nodeid)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling | None:
+    return ModulesTogether(config, log) if config.getvalue("dist") == "loadscope" else None
+
 
 LONG_RUNNING = ("slow", "browser", "engines")  # the markers of tests that take seconds, not ms
 

@@ -21,15 +21,6 @@ ENGINES = ("firefox-esr", "webkitgtk")
 NEEDS = {"firefox-esr": (FIREFOX,), "webkitgtk": (WEBKIT_DRIVER, XVFB)}
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every engine test on one xdist worker (``--dist loadgroup``): Firefox and WebKitGTK start
-    once per run, not once per worker."""
-    for item in items:
-        if item.get_closest_marker("engines"):
-            item.add_marker(pytest.mark.xdist_group("engines"))
-
-
 @pytest.fixture(scope="session")
 def engine_server(built_site: Path) -> Iterator[Server]:
     with serving(built_site) as running:
