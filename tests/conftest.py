@@ -49,12 +49,20 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeSch
     return ModulesTogether(config, log) if config.getvalue("dist") == "loadscope" else None
 
 
-LONG_RUNNING = ("slow", "browser", "engines")  # the markers of tests that take seconds, not ms
+# What goes first: modules with builds of their own (the longest single tests, a build with
+# no cache among them), then the browsers; the tests that take milliseconds fill the end.
+LONG_RUNNING = (("slow",), ("browser", "engines"))
+
+
+def _start_rank(item: pytest.Item) -> int:
+    ranks = (n for n, marks in enumerate(LONG_RUNNING)
+             if any(item.get_closest_marker(mark) for mark in marks))
+    return next(ranks, len(LONG_RUNNING))
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle and pytest's fixture grouping
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in LONG_RUNNING))
+    items.sort(key=_start_rank)  # stable: the shuffled order stays within each rank
 
 
 @pytest.fixture(scope="session")
