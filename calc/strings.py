@@ -626,8 +626,6 @@ STRINGS: dict[str, dict[str, str]] = {
                      "en": "Fill in the fields above and the estimate appears here at once."},
     "calc.announce": {"zh": "测算奖补 {award}，市级 {city}，县级 {county}",
                       "en": "Estimated award {award}; city share {city}, county share {county}"},
-    "calc.announce_up_to": {"zh": "测算奖补最高 {award}，市级 {city}，县级 {county}",
-                            "en": "Estimated award up to {award}; city share {city}, county share {county}"},
     "calc.status.loading": {"zh": "正在加载计算器（首次打开约需几秒）……您可以先填写。",
                             "en": "Loading the calculator (a few seconds the first time)… you can start typing."},
     "calc.status.ready": {"zh": "计算器已就绪，结果随输入即时更新。",
@@ -736,6 +734,7 @@ STRINGS: dict[str, dict[str, str]] = {
                             "en": "This result is computed by a program from {number} for reference only and is not a commitment; whether and how much is awarded is decided by the responsible departments."},
     "sc.csv.measure": {"zh": "措施编号", "en": "Measure"},
     "sc.csv.title": {"zh": "措施名称", "en": "Title"},
-    "sc.csv.upper_bound": {"zh": "是否为上限", "en": "Upper bound"},
+    "sc.csv.entitled": {"zh": "其中按标准计算", "en": "Of which by the fixed standard"},
+    "sc.csv.up_to": {"zh": "其中“不超过/最高”类", "en": "Of which up to (a ceiling)"},
     "sc.csv.filename": {"zh": "企业自测结果", "en": "self-check"},
 }
