@@ -12,7 +12,7 @@ Bundle form of a measure's ``alternatives``::
 
 ``at`` is a dotted path of fields and list indexes below the part's rule (``""`` is the rule
 itself); figures in ``node`` name the measure's parameters like the rule's own. A reading with
-``funding`` and no ``node`` keeps the amount and splits it another way (who pays).
+``funding`` and no ``node`` keeps the amount and has another pay it (``city_only``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 from .rules import Node, Path, Problem, check, inputs_of, references
 from .rules import _zeroed as zeroed
 
-FUNDING = ("shared", "city_only")
+FUNDING = ("city_only",)  # who pays under a reading: so far, only the city alone
 
 
 def steps(at: str) -> Path:

@@ -26,7 +26,7 @@ class Alternative:
     label: Label
     part: str | None
     rule: Any  # the part's raw rule tree with the patch applied, parameters still named
-    funding: str | None = None  # "city_only" or "shared": the split the reading gives
+    funding: str | None = None  # "city_only": the reading has the city pay it all
 
 
 @dataclass(frozen=True)
@@ -398,8 +398,7 @@ def _alternative(measure: MeasureRules, alt: Alternative, day: dt.date, values: 
     found = _quiet(measure, measure.alternative_parts(alt, day), values)
     if found is None:
         return None
-    ratio = None if alt.funding is None else (1, 0) if alt.funding == "city_only" else None
-    city, county = split(measure, found.award, ratio)
+    city, county = split(measure, found.award, None if alt.funding is None else (1, 0))
     amount = Label(**found.texts())
     text = (bilingual("alt.award", label=alt.label, amount=amount) if alt.funding is None else
             bilingual("alt.award_split", label=alt.label, amount=amount, city=Money(city),

@@ -349,7 +349,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.figure_disagrees": {"zh": "参数 {name} = {value} 与所引条文不符：条文（第 {line} 行）中没有 {shown}", "en": "parameter {name} = {value} disagrees with the clause it cites: the text (line {line}) does not say {shown}"},
     "data.figure_untranslated": {"zh": "参数 {name} = {value} 未出现在英文译文（第 {line} 行）中", "en": "parameter {name} = {value} is not in the English clause text (line {line})"},
     "rules.no_part": {"zh": "没有编号为 {name} 的部分（可用：{known}）", "en": "no part {name} (known: {known})"},
-    "rules.alt_funding": {"zh": "没有 node 的另一种理解须以 funding 给出分摊方式（shared 或 city_only）", "en": "an alternative without a node needs funding: shared or city_only"},
+    "rules.alt_funding": {"zh": "没有 node 的另一种理解须以 funding 给出分摊方式（city_only）", "en": "an alternative without a node needs funding: city_only"},
     "rules.not_a_node": {"zh": "{where} 不是该部分规则中的节点路径（如 then.of）", "en": "{where} is not the path of a node in that part's rule (such as then.of)"},
     "rules.difference_previous": {"zh": "difference 须与 previous 同用", "en": "difference needs previous (the level held before)"},
     "rules.same_previous": {"zh": "same: level 须与 previous 同用", "en": "same: level needs previous (the level held before)"},

@@ -59,7 +59,7 @@ def _measure() -> dict[str, Any]:
                    "properties": {"ref": text, "label": _nullable(_ref("I18n")),
                                   "part": _nullable({"type": "string"}),
                                   "at": {"type": "string"}, "node": _nullable(_ref("rule")),
-                                  "funding": _nullable({"enum": ["shared", "city_only"]})}}
+                                  "funding": _nullable({"enum": ["city_only"]})}}
     return {"type": "object", "additionalProperties": False,
             "required": ["id", "chapter", "clause", "title", "departments", "funding",
                          "funding_ref", "parameters", "parts", "inputs", "examples"],

@@ -164,6 +164,51 @@ def test_lookup_previous_same_tier_pays_nothing(one):
     assert run(catalog, {"grade": "CS3", "before": "none"}).award == D("200000.00")
 
 
+def test_lookup_previous_same_level_pays_a_new_higher_level_in_the_same_tier(one):
+    """``same: level`` (a literal "newly obtains CS5"): only the same or a higher level held
+    before pays nothing."""
+    table = {"input": "grade", "rows": [{"value": "CS3", "amount": "200000"},
+                                        {"value": "CS4", "amount": "1000000"},
+                                        {"value": "CS5", "amount": "1000000"}]}
+    grades = ["none", "CS3", "CS4", "CS5"]
+    catalog = one({"kind": "lookup", "table": table, "previous": "before", "same": "level",
+                   "ref": "g"}, [choice("grade", grades), choice("before", grades)])
+    assert run(catalog, {"grade": "CS5", "before": "CS4"}).award == D("1000000.00")
+    renewal = run(catalog, {"grade": "CS4", "before": "CS4"})
+    assert renewal.award == 0 and renewal.reasons[0]["en"] == (
+        "CS4 (en), the same or a higher level, was obtained before")
+    assert run(catalog, {"grade": "CS4", "before": "CS5"}).award == 0
+
+
+def test_require_otherwise_pays_the_other_case(one):
+    rule = {"kind": "require", "input": "paid", "equals": False, "ref": "q",
+            "then": {"kind": "fixed", "amount": "300", "ref": "f"},
+            "otherwise": {"kind": "fixed", "amount": "100", "ref": "o"}}
+    catalog = one(rule, [flag("paid")])
+    assert run(catalog, {"paid": "no"}).award == D("300.00")
+    other = run(catalog, {"paid": "yes"})
+    assert other.award == D("100.00")
+    assert other.steps[0]["en"] == ("The answer to “paid (en)” is “yes”, so the other case "
+                                    "applies")
+
+
+def test_differential_less_what_a_rule_computes_or_nothing_once_paid(one):
+    national = {"kind": "per_unit", "levels": [{"quantity": "minutes", "amount": "2500"}],
+                "ref": "n"}
+    regional = {"kind": "per_unit", "levels": [{"quantity": "minutes", "amount": "1500"}],
+                "ref": "r"}
+    top_up = {"kind": "differential", "of": cap(national, "500000"),
+              "less_rule": cap(regional, "500000"), "ref": "d"}
+    catalog = one(top_up, [minutes("minutes")])
+    assert run(catalog, {"minutes": "90"}).award == D("90000.00")
+    assert run(catalog, {"minutes": "300"}).award == D("50000.00")  # both within one cap
+    once = {"kind": "differential", "less": "got", "once": True, "ref": "d",
+            "of": {"kind": "lookup", "table": LEVELS, "ref": "l"}}
+    catalog = one(once, [choice("level", ["L1", "L2", "L3", "L4", "L5"]), money("got", "0")])
+    assert run(catalog, {"level": "L5"}).award == D("200000.00")
+    assert run(catalog, {"level": "L5", "got": "50000"}).award == 0
+
+
 def test_milestones_each_first_reached(one):
     rule = {"kind": "milestones", "value": "now", "previous": "best", "inclusive": True,
             "ref": "m", "rows": [{"threshold": "10000000", "amount": "100000"},
