@@ -14,7 +14,7 @@ earn nothing); when ``paid`` is not given they are derived from the amount recei
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any, ClassVar
 
 from ..fmt import Joined, Listing, Money
@@ -22,6 +22,7 @@ from ..inputs import InputDef, Phrase
 from .base import (
     MONEY,
     NUMERIC,
+    STEP,
     ZERO,
     Context,
     Field,
@@ -162,7 +163,7 @@ class PerUnit(Node):
         result = units * price
         code = "step.per_unit" if covered == 0 else "step.level_rest"
         ctx.step(code, self.ref, (figure(price),), label=item.label,
-                 quantity=item.shown(counted if covered == 0 else quantity),
+                 quantity=item.shown(counted),
                  units=item.shown(units), unit=unit, price=Money(price), result=Money(result))
         return result
 
@@ -177,7 +178,8 @@ class PerUnit(Node):
         given: Decimal | None = ctx.given(self.paid)
         if given:
             return given
-        units = received / self.paid_price
+        # to the hundredth, as a quantity is typed; down, so no unit is taken as paid that was not
+        units = (received / self.paid_price).quantize(STEP, rounding=ROUND_DOWN)
         paid = ctx.inputs[self.paid]
         ctx.step("step.units_derived", self.ref, (figure(self.paid_price),), label=paid.label,
                  received=Money(received), price=Money(self.paid_price),

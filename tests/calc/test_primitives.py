@@ -332,6 +332,8 @@ def test_units_paid_before_are_derived_from_the_amount_received_and_said(one):
     assert derived.steps[0]["figures"] == ["1500"]
     assert run(catalog, {"national": "400", "provincial": "400", "received": "450000",
                          "paid_minutes": "0"}).award == D("300000.00")  # 0 is not an answer
+    odd = run(catalog, {"national": "400", "provincial": "400", "received": "450001"})
+    assert odd.steps[0]["en"].endswith("covers 300 min")  # to the hundredth, never over
 
 
 def test_sum_then_shared_cap(one):
