@@ -45,7 +45,7 @@ def test_amounts_people_write(raw, expected):
     ("5万亿", "error.not_number"), ("万", "error.not_number"), ("1.2.3", "error.not_number"),
     ("1,23", "error.not_number"), ("0.001", "error.too_many_decimals"),
     ("2000亿", "error.too_large"), ("<script>alert(1)</script>", "error.not_number"),
-    (1.5, "error.float"), (True, "error.not_number"), (None, "error.not_number"),
+    (1.5, "error.float"), (True, "error.not_number"), (None, "error.missing"),
     (Decimal("NaN"), "error.not_number"), (Decimal("1E+999999999"), "error.too_long"),
     ("0x10", "error.not_number"), ("1_000", "error.not_number"), ("５万万", "error.not_number"),
 ])
