@@ -254,3 +254,14 @@ def test_an_invisible_character_in_a_value_is_named(raw, code):
     error = _answer(json.dumps(request))
     assert error["code"] == "error.invisible_char" and error["field"] == "fee"
     assert code in error["en"] and code in error["zh"]
+
+
+def test_an_answer_holding_a_lone_surrogate_is_still_valid_utf8(monkeypatch):
+    """Should one reach an answer after all (a str passed in from Python), it goes out as an
+    escape, never as a character no encoder accepts."""
+    import calc.api
+
+    monkeypatch.setattr(calc.api, "_dispatch", lambda request: {"echo": "\udc00"})
+    answer = handle('{"type": "list"}')
+    answer.encode("utf-8")
+    assert json.loads(answer) == {"ok": True, "result": {"echo": "\udc00"}}
