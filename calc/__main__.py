@@ -20,7 +20,8 @@ import sys
 from decimal import Decimal
 from typing import Any, NoReturn
 
-from . import describe, estimate, measures
+from . import describe, estimate, measures, use_bundle
+from .catalog import read_bundles
 from .errors import CalcError
 from .fmt import Money
 from .inputs import MAX_DEPTH
@@ -38,6 +39,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m calc", description=both("cli.description"))
+    parser.add_argument("--rules", action="append", metavar="FILE",
+                        help="compute with these rules bundles (data/<document>/rules.json, "
+                             "repeatable: amending documents are merged) instead of the packaged")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     listing = sub.add_parser("list", help="list the measures")
     listing.add_argument("--json", action="store_true")
@@ -87,6 +91,8 @@ def _print_estimate(result: dict[str, Any], langs: tuple[str, ...]) -> None:
 
 
 def _run(args: argparse.Namespace) -> None:
+    if args.rules:
+        use_bundle(read_bundles(args.rules))
     if args.command == "list":
         rows = measures()
         if args.json:

@@ -17,6 +17,7 @@ from .base import (
     Context,
     Field,
     InputInfo,
+    Named,
     Node,
     Path,
     Problem,
@@ -30,9 +31,9 @@ from .base import (
 )
 from .table import Table
 
-__all__ = ["ZERO", "Context", "Field", "InputInfo", "Node", "Path", "Problem", "Read", "Shape",
-           "Table", "check", "check_measure", "dotted", "figures", "kinds", "parse_amount",
-           "parse_rate", "walk"]
+__all__ = ["ZERO", "Context", "Field", "InputInfo", "Named", "Node", "Path", "Problem", "Read",
+           "Shape", "Table", "check", "check_measure", "dotted", "figures", "kinds",
+           "parse_amount", "parse_rate", "walk"]
 # One module per kind; importing a module registers its kind.
 KIND_MODULES = ("fixed", "rate", "per_unit", "lookup", "milestones", "cap", "threshold",
                 "require", "differential", "sum", "ceiling")
