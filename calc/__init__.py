@@ -17,7 +17,7 @@ from typing import Any
 from .alternatives import check_alternatives
 from .calendar import calendar_text
 from .catalog import FORMAT, Catalog, document_bundle, load_default, published
-from .documents import IN_FORCE, LEVELS, STATES, Window, timeline_json
+from .documents import IN_FORCE, LEVELS, STATES, Timeline, Window, timeline_json
 from .engine import Estimate, MeasureRules
 from .engine import estimate as _estimate
 from .errors import CalcError
@@ -39,16 +39,17 @@ from .inputs import parse_value
 from .messages import bilingual, both
 from .parameters import Dated, Source, Value, original, timelines
 from .parameters import bind as bind_parameters
+from .parameters import changes as parameter_changes
 from .parameters import read as read_parameters
 from .strings import STRINGS
 
 __all__ = ["FEN", "FORMAT", "IN_FORCE", "LEVELS", "STATES", "STRINGS", "Amount", "CalcError",
            "Catalog", "Dated", "Day", "Estimate", "Label", "Listing", "Localized", "MeasureRules",
-           "Money", "Percent", "Quantity", "Source", "Value", "Window", "article", "assess",
-           "bilingual", "bind_parameters", "both", "calendar_text", "catalog",
+           "Money", "Percent", "Quantity", "Source", "Timeline", "Value", "Window", "article",
+           "assess", "bilingual", "bind_parameters", "both", "calendar_text", "catalog",
            "check_alternatives", "describe", "document_bundle", "estimate", "measures",
-           "original", "parse_value", "plain", "published", "read_parameters", "timeline_json",
-           "timelines", "to_fen", "use_bundle"]
+           "original", "parameter_changes", "parse_value", "plain", "published",
+           "read_parameters", "timeline_json", "timelines", "to_fen", "use_bundle"]
 
 _catalog: Catalog | None = None
 

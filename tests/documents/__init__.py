@@ -23,3 +23,24 @@ def data_with(target: Path, *documents: str) -> Path:
     for name in documents or ALL:
         shutil.copytree(HERE / name, root / name)
     return root
+
+
+def build_site(target: Path, today: str | None = None) -> Path:
+    """``mkdocs build --strict`` of the real data and the fixtures into ``target/site``;
+    ``today``: the build day the pages' statuses are first shown for (QZ_TODAY)."""
+    import os
+    import subprocess
+    import sys
+
+    root = data_with(target)
+    site = target / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "QZ_POLICY_DATA": str(root)}
+    env.pop("QZ_TODAY", None)
+    if today:
+        env["QZ_TODAY"] = today
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f",
+                           str(REAL.parent / "mkdocs.yml"), "-d", str(site)],
+                          cwd=REAL.parent, env=env, capture_output=True, text=True, timeout=900,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return site
