@@ -89,6 +89,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "stack.exclusive_zero": {"zh": "不重复享受：已按 {measure} 测算 {award}，本条不再给予", "en": "not paid twice: {measure} already gives {award}, so this pays nothing"},
     "stack.highest_zero": {"zh": "就高不重复：按金额较高的 {measure}（{award}）给予，本条不再给予", "en": "highest only: the higher {measure} ({award}) is paid instead of this"},
     "stack.capped": {"zh": "与 {measure}（{award}）合计不超过 {cap}，本条按差额给予", "en": "with {measure} ({award}) at most {cap} together, so this pays the difference"},
+    # ---- a result that names its rules, and what changed since a link was made
+    "print.documents": {"zh": "依据文件", "en": "Documents applied"},
+    "print.document_item": {"zh": "{number}《{title}》", "en": "{number} “{title}”"},
+    "changed.notice": {"zh": "此链接生成后，测算所依据的政策数据已更新：链接保存的结果为 {stored}，按现行规则为 {award}。", "en": "The rules behind this link have changed since it was made: it showed {stored}; under the current rules it is {award}."},
+    "changed.parameter": {"zh": "{name}：{old} → {new}，自 {date} 起（{clause}）", "en": "{name}: {old} → {new}, from {date} ({clause})"},
     # ---- an amended figure: the clause it comes from, and its dated values
     "source.ref": {"zh": "《{title}》（{number}）{ref}", "en": "{title} ({number}) {ref}"},
     "timeline.prose": {"zh": "{first}（{changes}）", "en": "{first} ({changes})"},
@@ -732,6 +737,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "sc.ceilings_lead": {"zh": "下列措施没有计算公式，只列出最高金额，由主管部门评审确定。",
                          "en": "These measures have no formula; only their ceiling is shown, and the department decides the amount."},
     "sc.open": {"zh": "打开计算器（已预填）", "en": "Open the calculator (pre-filled)"},
+    "sc.levels": {"zh": "按文件层级合计（可能符合的措施）", "en": "Totals by level of document (measures you may qualify for)"},
+    "sc.level.total": {"zh": "{level}措施", "en": "{level} measures"},
+    "sc.level.with_upper": {"zh": "{amount}，另有上限合计 {upper}", "en": "{amount}, plus up to {upper}"},
+    "sc.level.group": {"zh": "{level}：{documents}", "en": "{level}: {documents}"},
     "sc.status.unanswered": {"zh": "未作答", "en": "Not answered"},
     # The result's headline, put together by web/selfcheck.js from the parts that are not zero.
     "sc.head.may": {"zh": "共 {may} 项措施可能符合", "en": "{may} measures may qualify"},

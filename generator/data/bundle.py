@@ -69,7 +69,9 @@ def document_data(document: Document) -> dict[str, Any]:
 
 
 def bundle(policies: list[Policy]) -> dict[str, Any]:
-    measures = [m for p in policies for m in p.measures]
+    # the root document's inputs define the profile's fields before any other document's
+    ordered = sorted(policies, key=lambda p: not p.document.default)
+    measures = [m for p in ordered for m in p.measures]
     return {"format": FORMAT, "documents": [{
         "document": document_data(p.document),
         "glossary": p.glossary.model_dump(mode="json"),

@@ -25,14 +25,14 @@ def data_with(target: Path, *documents: str) -> Path:
     return root
 
 
-def build_site(target: Path, today: str | None = None) -> Path:
-    """``mkdocs build --strict`` of the real data and the fixtures into ``target/site``;
-    ``today``: the build day the pages' statuses are first shown for (QZ_TODAY)."""
+def build_site(target: Path, today: str | None = None, documents: tuple[str, ...] = ALL) -> Path:
+    """``mkdocs build --strict`` of the real data and the fixtures (``documents``) into
+    ``target/site``; ``today``: the build day the statuses are first shown for (QZ_TODAY)."""
     import os
     import subprocess
     import sys
 
-    root = data_with(target)
+    root = data_with(target, *documents)
     site = target / "site"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "QZ_POLICY_DATA": str(root)}
     env.pop("QZ_TODAY", None)
