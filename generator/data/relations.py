@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import calc
+
 from .model import Change, Document, Measure, Parameter, ProfileSpec
 from .parameters import guard_change
 from .yaml_source import Problem, SourceDoc
@@ -48,16 +50,17 @@ def stray_files(root: Path, shown: Path) -> list[Problem]:
     with no ``document.yaml``: each would otherwise be silently ignored."""
     found: list[Problem] = []
     for path in sorted(root.rglob("*.yml")):
-        found.append(_file_problem(path, shown, "data.yml_file", name=path.name))
+        found.append(_file_problem(path, shown, "(file)", "data.yml_file", name=path.name))
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         if not (folder / "document.yaml").is_file():
-            found.append(_file_problem(folder, shown, "data.not_a_document",
+            found.append(_file_problem(folder, shown, "(folder)", "data.not_a_document",
                                        name=folder.name + "/"))
     return found
 
 
-def _file_problem(path: Path, shown: Path, code: str, **values: object) -> Problem:
-    return SourceDoc(str(path.relative_to(shown)), None).said((), code, **values)
+def _file_problem(path: Path, shown: Path, field: str, code: str, **values: object) -> Problem:
+    texts = calc.bilingual(code, **values)
+    return Problem(str(path.relative_to(shown)), 1, 1, field, texts["zh"], texts["en"])
 
 
 def check(loaded: list[Loaded]) -> list[Problem]:

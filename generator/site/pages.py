@@ -282,6 +282,9 @@ class Site:
             "chapter_label": lambda c: chapter_label(c, ui, lang),
             "ref": lambda r, own=None, en=None: clause_ref(r, lang, own, en),
             "document_link": lambda doc_id: link(self.place(doc_id)),
+            # an editor's message as the check prints it: English / Chinese (calc's table)
+            "message": lambda code, **values: " / ".join(
+                calc.bilingual(code, **values)[key] for key in ("en", "zh")),
             "terms_users": self.term_users(doc),
         }
 

@@ -254,3 +254,17 @@ def test_the_command_line_cites_the_amendment_from_its_date(fixture_bundle: Path
     ref = change["ref"] if lang == "zh" else change["ref_en"]
     assert f"{document['number']}" in shown[day] and str(ref) in shown[day]
     assert str(document["number"]) not in shown[day - dt.timedelta(days=1)]
+    applied = calc.STRINGS["print.documents"][lang]  # the documents applied, once amended
+    assert applied in shown[day] and applied not in shown[day - dt.timedelta(days=1)]
+
+
+def test_adding_a_document_leaves_the_root_documents_rules_and_hash_unchanged(
+        tmp_path: Path) -> None:
+    """A county's measure linking to a profile field the root document also defines must not
+    redefine it: the root's published rules (and the hash printouts name) stay as they were."""
+    import calc
+    from generator.data.bundle import bundle
+
+    alone = calc.Catalog(bundle(load_all(ROOT / "policy_data"))).rules_sha256[REAL]
+    beside = calc.Catalog(bundle(load_all(data_with(tmp_path)))).rules_sha256[REAL]
+    assert alone == beside
