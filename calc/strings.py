@@ -359,6 +359,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.missing_measure": {"zh": "文件 {id} 中没有措施 {measure}", "en": "document {id} has no measure {measure}"},
     "data.missing_parameter": {"zh": "措施 {measure} 没有参数 {name}（已有：{known}）", "en": "measure {measure} has no parameter {name} (it has: {known})"},
     "data.change_outside": {"zh": "修订自 {day} 起施行，不在被修订文件 {id} 的有效期 {start} 至 {end} 内", "en": "the change takes effect on {day}, outside the window of the amended document {id}, {start} to {end}"},
+    "data.end_not_in_clause": {"zh": "新的截止日 {day} 未出现在修订条文（第 {line} 行）中", "en": "the new end {day} is not in the amending clause (line {line})"},
     "data.change_kind_differs": {"zh": "参数 {name} 原值为 {value}：修订后的值须同为金额或同为比例", "en": "parameter {name} is {value}: the amended value must be of the same kind (an amount or a rate)"},
     "data.change_kind": {"zh": "每项修订须写 parameter 和 value（修改参数），或只写 end（修改有效期）", "en": "each change gives parameter and value (a new figure), or only end (a new end of the window)"},
     "data.replacement_named": {"zh": "被替代的文件须写 document（本库中的文件编号），或写 number 和 title（不在本库中的文件）", "en": "a replaced document is named by document (an id in policy_data/), or by number and title (one that is not)"},

@@ -129,7 +129,13 @@ def publish(site: Path, bundle: dict[str, Any], policies: list[Policy]) -> Path:
         body = _write(folder / document.id / "rules.json", document_bundle(bundle, entry))
         entries.append({"id": document.id, "number": document.number,
                         "title": document.title.model_dump(), "url": f"{document.id}/rules.json",
-                        "sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)})
+                        "sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body),
+                        # what a reuser needs to merge them: an amending document's bundle
+                        # belongs beside the one it amends (calc --rules takes both)
+                        "level": document.level, "window": document.window.model_dump(
+                            mode="json"),
+                        "amends": document.amends.document if document.amends else None,
+                        "replaces": [r.document for r in document.replaces if r.document]})
     _write(folder / SCHEMA, schema())
     _write(folder / INDEX, {"format": bundle["format"], "schema": SCHEMA, "documents": entries})
     return folder

@@ -165,8 +165,11 @@ def _amendment(item: Loaded, by_id: dict[str, Loaded]) -> Iterator[Problem]:
 
 def _change(doc: SourceDoc, at: tuple[str | int, ...], change: Change,
             measure: Measure) -> Iterator[Problem]:
+    if change.end is not None:  # a new end of the measure's window, stated by its clause
+        yield from _date_in_clause(doc, at, change)
+        return
     if change.parameter is None or change.value is None:
-        return  # a new end of the measure's window
+        return
     original = measure.parameters.get(change.parameter)
     if original is None:
         yield doc.said(at + ("parameter",), "data.missing_parameter", name=change.parameter,
@@ -179,6 +182,20 @@ def _change(doc: SourceDoc, at: tuple[str | int, ...], change: Change,
         return
     yield from guard_change(doc, at, change.parameter, amended, change.ref_en,
                             (change.text.zh, change.text.en))
+
+
+def _date_in_clause(doc: SourceDoc, at: tuple[str | int, ...],
+                    change: Change) -> Iterator[Problem]:
+    """A new end must be the date the amending clause states, in Chinese and in English."""
+    assert change.end is not None
+    day = change.end
+    for lang in ("zh", "en"):
+        forms = {calc.Day(day).local(lang), day.isoformat()}
+        text = getattr(change.text, lang)  # the Chinese text's spaces do not count
+        squeezed = "".join(text.split()) if lang == "zh" else " ".join(text.split())
+        if not any(form in squeezed for form in forms):
+            line = doc.position(at + ("text", lang))[0]
+            yield doc.said(at + ("end",), "data.end_not_in_clause", day=day, line=line)
 
 
 def _supplement(doc: SourceDoc, measure: Measure, own: str,

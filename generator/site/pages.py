@@ -166,7 +166,7 @@ def _change(target: DocumentSite, change: Any) -> Change:
     view = target.view(change.measure)
     measure: Measure | None = view.measure if view else None
     if change.parameter is None:
-        before: str | Decimal | dt.date = view.end if view else change.end
+        before: str | Decimal | dt.date = view.window.end if view else change.end
         return Change(view, change.measure, None, before, change.end, False, change.start,
                       change.ref, change.ref_en, change.text)
     parameter = measure.parameters.get(change.parameter) if measure else None

@@ -108,10 +108,11 @@ class MeasureView:
     key: str  # how calc names it: "3.1" in the root document, "doc-id/1.1" in another
     path: str  # site path without the language prefix, e.g. "measures/3.1/"
     start: dt.date
-    end: dt.date
+    end: dt.date  # as last amended
     window_ref: str
     ends_early: bool
     status: Status
+    window: calc.Window  # the ends as stated and as amended from a date
     most: tuple[tuple[dt.date | None, Decimal | None], ...]  # the most it pays, from each date
     part_most: tuple[tuple[I18n, Decimal | None], ...]  # per part, shown when there are several
     kinds: tuple[str, ...]
@@ -214,6 +215,7 @@ def measure_view(policy: Policy, measure: Measure, catalog: calc.Catalog, today:
         window_ref=engine.window_ref,
         ends_early=engine.window.ends_early,
         status=status_of(engine.window, today, successor),
+        window=engine.window,
         most=most_in_time(engine),
         part_most=tuple((p.title, facts.most(p.rule)) for p in measure.parts),
         kinds=kinds(measure),

@@ -268,3 +268,53 @@ def test_adding_a_document_leaves_the_root_documents_rules_and_hash_unchanged(
     alone = calc.Catalog(bundle(load_all(ROOT / "policy_data"))).rules_sha256[REAL]
     beside = calc.Catalog(bundle(load_all(data_with(tmp_path)))).rules_sha256[REAL]
     assert alone == beside
+
+
+# ---------------------------------------------------------------- an amended window
+
+EXTENSION = """\
+    - measure: "8.2"
+      end: {end}
+      from: 2026-12-01
+      ref: 二
+      ref_en: Art. 2
+      text:
+        zh: 二、八（二）的有效期延长至 2027 年 6 月 30 日。（示例条文，虚构）
+        en: 2. Article 8(2) stays in force until 30 June 2027. (Example clause, fictional)
+"""
+
+
+def _extended(tmp_path: Path, end: str) -> Path:
+    root = data_with(tmp_path)
+    path = root / AMENDMENT / "document.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + EXTENSION.format(end=end),
+                    encoding="utf-8")
+    return root
+
+
+def test_an_amended_window_end_counts_from_its_date(tmp_path: Path) -> None:
+    """An amendment that moves a measure's end: the estimate the day after the old end is no
+    longer refused once the change applies, and the end is the one the clause states."""
+    import datetime as dt
+
+    import calc
+    from generator.data.bundle import bundle
+
+    root = _extended(tmp_path, "2027-06-30")
+    catalog = calc.Catalog(bundle(load_all(root)))
+    measure = catalog.get("8.2")
+    ((_, first), (start, new)) = measure.window.ends
+    assert measure.status(first + dt.timedelta(days=1)) in calc.IN_FORCE
+    assert measure.status(new + dt.timedelta(days=1)) == "expired"
+    assert measure.window.end_on(start - dt.timedelta(days=1)) == first
+
+
+def test_an_amended_end_its_clause_does_not_state_fails_at_its_line(tmp_path: Path) -> None:
+    root = _extended(tmp_path, "2027-07-31")
+    done = _check(root)
+    path = root / AMENDMENT / "document.yaml"
+    line = _line(path, r"end: 2027-07-31")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{AMENDMENT}/document.yaml:{line}:" in done.stderr
+    assert "the new end 2027-07-31 is not in the amending clause" in done.stderr
+    assert "新的截止日 2027-07-31 未出现在修订条文" in done.stderr

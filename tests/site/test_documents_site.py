@@ -193,3 +193,17 @@ def test_the_repealed_2022_document_is_named_with_no_page_of_its_own(built: Buil
         cell = text_of(built.page(path))
         assert relation.number in cell and UI["zh"]["badge.repealed"] in cell
     assert not any(relation.number in p or "2022" in p for p in built.pages())
+
+
+def test_the_open_data_lists_every_document_with_its_relations(built: Build,
+                                                               catalog: calc.Catalog) -> None:
+    index = json.loads((built.site / "data" / "index.json").read_text(encoding="utf-8"))
+    listed = {entry["id"]: entry for entry in index["documents"]}
+    assert set(listed) == set(catalog.docs)
+    for doc_id, document in catalog.docs.items():
+        entry = listed[doc_id]
+        assert entry["level"] == document.level and entry["amends"] == document.amends
+        assert entry["replaces"] == list(document.replaces)
+        body = (built.site / "data" / entry["url"]).read_bytes()
+        assert calc.published(calc.document_bundle(catalog.bundle, catalog.documents[doc_id])) \
+            == body
