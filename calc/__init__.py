@@ -32,6 +32,7 @@ from .fmt import (
     Percent,
     Quantity,
     article,
+    award_texts,
     plain,
     to_fen,
 )
@@ -46,8 +47,8 @@ from .strings import STRINGS
 __all__ = ["FEN", "FORMAT", "IN_FORCE", "LEVELS", "STATES", "STRINGS", "Amount", "CalcError",
            "Catalog", "Dated", "Day", "Estimate", "Label", "Listing", "Localized", "MeasureRules",
            "Money", "Percent", "Quantity", "Source", "Timeline", "Value", "Window", "article",
-           "assess", "bilingual", "bind_parameters", "both", "calendar_text", "catalog",
-           "check_alternatives", "describe", "document_bundle", "estimate", "measures",
+           "assess", "award_texts", "bilingual", "bind_parameters", "both", "calendar_text",
+           "catalog", "check_alternatives", "describe", "document_bundle", "estimate", "measures",
            "original", "parameter_changes", "parse_value", "plain", "published",
            "read_parameters", "timeline_json", "timelines", "to_fen", "use_bundle"]
 

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import sys
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog
 from .documents import LEVELS
 from .engine import MeasureRules, estimate
 from .errors import CalcError
-from .fmt import Label, Money, money_texts
-from .inputs import InputDef, Phrase, parse_date, parse_json, parse_value
+from .fmt import Label, award_texts, money_texts
+from .inputs import InputDef, Phrase, parse_date, parse_json, parse_value, read_bounded
 from .messages import bilingual, render
 from .stacking import stack
 
@@ -104,6 +102,7 @@ def _row(measure: MeasureRules, document: dict[str, Any], key: str) -> dict[str,
         "upper_bound": any(p.upper for p in measure.parts),
         "formula": True,
         "award": None, "city": None, "county": None,
+        "entitled": None, "up_to": None,  # the award's standard and ceiling shares, by part
         "why": None,
         "warnings": [],
         "hints": [],  # what would qualify or reach the next tier
@@ -156,6 +155,7 @@ def _assess_one(measure: MeasureRules, spec: Spec, profile: dict[str, Any], clos
                     "why": bilingual("why.section_closed", section=title)}
         return {**row, "status": "needs_info", "why": _ask(spec, measure, error)}
     row.update(award=str(result.award), city=str(result.city), county=str(result.county),
+               entitled=str(result.entitled), up_to=str(result.up_to),
                upper_bound=result.upper_bound, formula=result.formula,
                warnings=list(result.warnings), hints=list(result.hints),
                alternatives=[a for a in result.alternatives if a["differs"]])
@@ -169,13 +169,14 @@ def _assess_one(measure: MeasureRules, spec: Spec, profile: dict[str, Any], clos
 
 
 def _totals(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Sums over the measures that may qualify and have a formula, each award counted by its
+    parts: its standard share among the entitlements, its ceiling share among the bounds."""
     counted = [r for r in rows if r["status"] == "may_qualify" and r["formula"]]
 
-    def total(key: str, keep: Any = lambda r: True) -> str:
-        return str(sum((Decimal(r[key]) for r in counted if keep(r)), Decimal("0.00")))
+    def total(key: str) -> str:
+        return str(sum((Decimal(r[key]) for r in counted), Decimal("0.00")))
 
-    return {"entitlements": total("award", lambda r: not r["upper_bound"]),
-            "upper_bounds": total("award", lambda r: r["upper_bound"]),
+    return {"entitlements": total("entitled"), "upper_bounds": total("up_to"),
             "city": total("city"), "county": total("county")}
 
 
@@ -203,7 +204,8 @@ def assess_with(catalog: Catalog, raw: Any, on: dt.date | str | None = None) -> 
     levels = list(dict.fromkeys(r["level"] for r in rows))
     by_level = {level: _totals([r for r in rows if r["level"] == level]) for level in levels}
     # The amounts written out in each language (calc/fmt.py): the page shows these.
-    shown = {"rows": {r["key"]: {k: money_texts(r[k]) for k in ("award", "city", "county")}
+    shown = {"rows": {r["key"]: {**{k: money_texts(r[k]) for k in ("award", "city", "county")},
+                                 "headline": award_texts(r["entitled"], r["up_to"])}
                       for r in rows if r["award"] is not None},
              "totals": {k: money_texts(v) for k, v in totals.items()},
              "by_level": {level: {k: money_texts(v) for k, v in found.items()}
@@ -225,7 +227,7 @@ def load_profile(path: str) -> Any:
     """The profile JSON from a file or stdin (``-``); duplicate keys, endless numbers and deep
     nesting are refused by :func:`calc.inputs.parse_json`."""
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        text = read_bounded(path)
     except (OSError, UnicodeDecodeError) as error:
         reason = type(error).__name__ if isinstance(error, UnicodeDecodeError) else \
             errno.errorcode.get(error.errno or 0, type(error).__name__)
@@ -252,9 +254,8 @@ def print_assessment(report: dict[str, Any], langs: tuple[str, ...]) -> None:
             status = render(f"status.{row['status']}", lang)
             amount = ""
             if row["status"] == "may_qualify":
-                upto = render("label.up_to", lang) + " " if row["upper_bound"] else ""
-                amount = f"{upto}{Money(Decimal(row['award'])).local(lang)}"
+                amount = report["shown"]["rows"][row["measure"]]["headline"][lang]
             why = f" — {row['why'][lang]}" if row["why"] else ""
             print(f"{row['measure']:>4}  {status}  {amount}{why}")
-        for key, value in report["totals"].items():
-            print(f"{render(f'total.{key}', lang)}: {Money(Decimal(value)).local(lang)}")
+        for key in report["totals"]:
+            print(f"{render(f'total.{key}', lang)}: {report['shown']['totals'][key][lang]}")

@@ -17,7 +17,7 @@ from typing import Any
 
 from .catalog import Catalog
 from .engine import MeasureRules, split
-from .fmt import Label, Money
+from .fmt import Label, Money, to_fen
 from .messages import bilingual
 from .parameters import values_on
 
@@ -75,7 +75,11 @@ def _set(row: dict[str, Any], measure: MeasureRules, award: Decimal, code: str,
     city, county = split(measure, award)
     why = bilingual(code, measure=_named(kept), award=Money(Decimal(kept_row["award"])),
                     **values)
-    row.update(award=str(award), city=str(city), county=str(county))
+    # the part of the award that is a ceiling keeps its share (the totals count it apart)
+    before, ceiling = Decimal(row["award"]), Decimal(row["up_to"])
+    up_to = to_fen(ceiling * award / before) if before else ZERO
+    row.update(award=str(award), city=str(city), county=str(county), up_to=str(up_to),
+               entitled=str(award - up_to))
     if award == 0:
         row.update(status="not_qualified", why=why, hints=[], alternatives=[])
     else:

@@ -157,8 +157,9 @@ def documents(count: int, target: Path) -> None:
         shutil.copytree(FIXTURE, folder)
         path = folder / "document.yaml"
         text = path.read_text("utf-8").replace(f"id: {FIXTURE.name}", f"id: {folder.name}", 1)
-        path.write_text(re.sub(r"^number: (.*)〔2026〕\d+号", rf"number: \1〔2026〕{100 + k}号",
-                               text, count=1, flags=re.M), "utf-8")
+        # a number of its own: the fixture's serial number (its last digits) replaced
+        path.write_text(re.sub(r"^(number: .*\D)\d+(\D)$", rf"\g<1>{100 + k}\2", text, count=1,
+                               flags=re.M), "utf-8")
 
 
 def check_seconds(data: Path, runs: int) -> list[tuple[float, float]]:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 import calc
 from calc import check_alternatives
 
-from . import bundle, crosscheck, parameters, relations
+from . import bundle, crosscheck, figures, parameters, relations
 from .model import Document, Glossary, Measure, Policy, ProfileSpec
 from .relations import Loaded
 from .yaml_source import Path_, Problem, SourceDoc, load
@@ -165,16 +165,36 @@ def _prepare(loaded: list[Loaded]) -> None:
         rates = {(m, n) for m, params in raw.items() for n, entry in params.items()
                  if str(entry.get("value")).strip().endswith("%")}
         window = _window(own)
+        unread = _unread(item.measure_docs)
         for doc in item.measure_docs:
             named = raw.get(_id(doc) or "", {})
             doc.problems += parameters.literals(doc)
             doc.problems += parameters.name_figures(doc, named)
             doc.problems += parameters.alternative_figures(doc, named)
             resolve = parameters.resolver(mine, rates, _id(doc), _window(doc.data) or window)
-            parameters.render(doc, resolve, example=resolve)
+            parameters.render(doc, _quiet_about(unread, resolve), example=resolve)
         for other in (item.document_doc, item.glossary_doc, item.profile_doc):
             if other is not None:
-                parameters.render(other, parameters.resolver(mine, rates, None, window))
+                resolve = parameters.resolver(mine, rates, None, window)
+                parameters.render(other, _quiet_about(unread, resolve))
+
+
+def _unread(docs: list[SourceDoc]) -> set[str]:
+    """The ids (file names) of the measures whose files could not be parsed at all."""
+    return {doc.file.rsplit("/", 1)[-1].removesuffix(".yaml") for doc in docs
+            if doc.data is None and doc.problems}
+
+
+def _quiet_about(unread: set[str], resolve: parameters.Resolver) -> parameters.Resolver:
+    """``resolve``, answering a reference into an unread measure with itself (no follow-on
+    problem; the build fails on the unread file anyway)."""
+    def quiet(key: str, lang: str, style: str | None) -> str | None:
+        found = resolve(key, lang, style)
+        if found is None and key.rpartition(".")[0] in unread:
+            return "{" + key + "}"
+        return found
+
+    return quiet if unread else resolve
 
 
 def _validate_folder(item: Loaded) -> Glossary | None:
@@ -222,6 +242,8 @@ def load_all(root: Path) -> list[Policy]:
         item, found = _read(folder, root.parent)
         loaded.append(item)
         problems += found
+        for doc in _sources(item):  # on the text as written, before references are rendered
+            doc.problems += figures.problems(doc)
     _prepare(loaded)
     glossaries = [_validate_folder(item) for item in loaded]
     problems += [p for item in loaded for s in _sources(item) for p in s.problems]
@@ -237,7 +259,7 @@ def load_all(root: Path) -> list[Policy]:
         problems += crosscheck.check_profile(root_item.profile_doc, root_item.profile, measures)
     policies = _policies(loaded, glossaries, {p.file for p in problems}, bool(problems))
     if problems:
-        raise DataError(problems, policies)
+        raise DataError(_causes_first(problems), policies)
     return policies
 
 
@@ -290,3 +312,10 @@ def _window(data: Any) -> tuple[dt.date, dt.date] | None:
                 dt.date.fromisoformat(str(window["end"])))
     except (TypeError, KeyError, ValueError):
         return None
+
+
+def _causes_first(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, those of whole files (a file YAML cannot read: ``(syntax)``,
+    ``(character)``, ``(file)``…) before the rest, which may follow from them."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: not p.field.startswith("("))

@@ -270,8 +270,8 @@ def _new_build(site: Path, target: Path) -> tuple[str, str]:
             page.write_text(text.replace(old, new), "utf-8")
             for sibling in (".br", ".gz"):
                 page.with_name(page.name + sibling).unlink(missing_ok=True)
-    for name in ("sw.js", "sw.js.br", "sw.js.gz"):
-        (target / name).unlink(missing_ok=True)  # the server would prefer a stale sibling
+    for name in ("sw.js", "sw.js.br", "sw.js.gz", service_worker.PAGES_JSON):
+        (target / name).unlink(missing_ok=True)  # stale siblings; links never written through
     service_worker.write(target, ["", "en/"], service_worker=True)
     return old, new
 
@@ -451,7 +451,7 @@ def test_after_instant_navigation_print_search_and_the_language_switch_work(
         page: Page, server: Server) -> None:
     Calc.open(page, server.url, measure("3.1"), "zh")
     page.evaluate("() => { window.__firstVisit = true; }")
-    _follow(page, "../7.1/#calc=7.1&tv_stations=national&tv_minutes=120&on=2026-06-01")
+    _follow(page, "../7.1/#calc=7.1&tv_national_minutes=120&on=2026-06-01")
     m = measure("7.1")
     calculator = Calc(page, page.locator('[data-qz-calc][data-measure="7.1"]'), m, "zh")
     calculator.wait_ready()
