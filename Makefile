@@ -90,6 +90,7 @@ bench: site browser-deps deploy-deps
 	$(PY) scripts/bench.py --json reports/browser-bench.json
 	$(PY) scripts/bench_net.py --json reports/net-bench.json
 	$(PY) scripts/bench_build.py --out reports/build-bench.json
+	$(PY) scripts/bench_build.py --documents 1,10,50 --runs 2 --out reports/documents-bench.json
 
 # nginx (deploy/nginx.conf) on 127.0.0.1 under 1,600 half-open connections from one address
 # while 1,000 keep-alive visitors browse: reports/nginx-load.json. Bounded in count and time.
