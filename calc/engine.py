@@ -271,9 +271,10 @@ def _moot(part: RulePart, ctx: Context, field: str | None) -> Context | None:
     if item is None or item.type not in ("bool", "choice"):
         return None
     first = None
+    read: set[str] = set()  # what the part reads once answered, whichever the answer
     for answer in (True, False) if item.type == "bool" else tuple(item.choices):
         probe = Context(ctx.inputs, {**ctx.values, item.name: answer}, ctx.limits,
-                        english=ctx.english)
+                        english=ctx.english, read=read)
         try:
             if part.rule.evaluate(probe) > 0:
                 return None
@@ -286,17 +287,27 @@ def _moot(part: RulePart, ctx: Context, field: str | None) -> Context | None:
 def _evaluate_part(part: RulePart, ctx: Context, lenient: bool,
                    missing: list[CalcError]) -> Decimal | None:
     """A part's amount; with ``lenient``, None (and the steps it wrote undone) when it lacks an
-    input that could change it, so the self-check can still count the parts it can compute."""
-    marks = len(ctx.steps), len(ctx.reasons)
+    input that could change it, so the self-check can still count the parts it can compute.
+    Every input it reads goes into ``ctx.read`` when it stops short of an answer."""
+    marks, seen = (len(ctx.steps), len(ctx.reasons)), set(ctx.read)
     try:
         return part.rule.evaluate(ctx)
     except CalcError as error:
-        if not lenient or error.code != "error.missing":
+        if error.code != "error.missing":
             raise
+        moot = _moot(part, ctx, error.field) if lenient else None
+        if moot is None:
+            # Stopped short of an answer: any input of the part may still count.
+            ctx.read |= {read.name for _, node in walk(part.rule) for read in node.reads()}
+            if not lenient:
+                raise
         del ctx.steps[marks[0]:], ctx.reasons[marks[1]:]
-        moot = _moot(part, ctx, error.field)
         if moot is not None:
             ctx.reasons += moot.reasons
+            # The question it lacked cannot change it; what else it reads still can.
+            ctx.read |= moot.read - {error.field}
+            if error.field not in seen:
+                ctx.read.discard(error.field or "")
             return ZERO
         missing.append(error)
         return None
@@ -353,12 +364,16 @@ def _warnings(measure: MeasureRules, ctx: Context, day: dt.date,
 
 
 def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | None = None,
-             *, lenient: bool = False) -> Estimate:
+             *, lenient: bool = False, read: set[str] | None = None) -> Estimate:
+    """The award for these inputs on ``day``. Given ``read``, the names of the inputs the
+    answer depends on are added to it (also when it raises for one it lacks): those the
+    evaluation, the hints and the alternatives shown asked for, not a question found moot."""
     day = parse_date(on)
     values = parse_inputs(measure, raw)
     check_window(measure, day)
     ctx = Context(measure.inputs, values, measure.limits,
-                  english=english(measure.parts_on(day)))
+                  english=english(measure.parts_on(day)),
+                  read=set() if read is None else read)
     missing: list[CalcError] = []
     exact = _computed(measure, day, ctx, lenient, missing)
     award = to_fen(sum((amount for _, amount, _ in exact), ZERO))
@@ -380,7 +395,7 @@ def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | Non
     if missing and not parts:
         raise missing[0]
     upper = any(p.upper_bound for p in parts)
-    alternatives = tuple(_alternative(measure, alt, day, values, (award, city))
+    alternatives = tuple(_alternative(measure, alt, day, values, (award, city), ctx.read)
                          for alt in measure.alternatives)
     return Estimate(
         measure=measure.id, on=day, award=award, city=city, county=county, upper_bound=upper,
@@ -388,7 +403,7 @@ def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | Non
         reasons=tuple(ctx.reasons), warnings=tuple(_warnings(measure, ctx, day, parts)),
         missing=tuple({"zh": e.zh, "en": e.en, "field": e.field or ""} for e in missing),
         alternatives=tuple(a for a in alternatives if a is not None),
-        hints=_hints(measure, day, values, award),
+        hints=_hints(measure, day, values, award, ctx.read),
     )
 
 
@@ -405,6 +420,7 @@ class _Quiet:
 
     award: Decimal
     up_to: Decimal
+    read: frozenset[str] = frozenset()  # the inputs it asked for
 
     def texts(self) -> dict[str, str]:
         return award_texts(self.award - self.up_to, self.up_to)
@@ -422,17 +438,18 @@ def _quiet(measure: MeasureRules, parts: tuple[RulePart, ...],
     award = to_fen(sum(exact, ZERO))
     shown = allocate(exact, award)
     up_to = sum((fen for part, fen in zip(parts, shown, strict=True) if part.upper), ZERO)
-    return _Quiet(award, to_fen(up_to))
+    return _Quiet(award, to_fen(up_to), frozenset(ctx.read))
 
 
 def _alternative(measure: MeasureRules, alt: Alternative, day: dt.date, values: dict[str, Any],
-                 primary: tuple[Decimal, Decimal]) -> dict[str, Any] | None:
+                 primary: tuple[Decimal, Decimal], read: set[str]) -> dict[str, Any] | None:
     """The award under one alternative reading (None when it needs an input not given): the
     same inputs, the same single rounding, one part's rule read the other way or the award
     split another way."""
     found = _quiet(measure, measure.alternative_parts(alt, day), values)
     if found is None:
         return None
+    read |= found.read
     city, county = split(measure, found.award, None if alt.funding is None else (1, 0))
     amount = Label(**found.texts())
     text = (bilingual("alt.award", label=alt.label, amount=amount) if alt.funding is None else
@@ -444,7 +461,7 @@ def _alternative(measure: MeasureRules, alt: Alternative, day: dt.date, values: 
 
 
 def _hints(measure: MeasureRules, day: dt.date, values: dict[str, Any],
-           primary: Decimal) -> tuple[dict[str, Any], ...]:
+           primary: Decimal, read: set[str]) -> tuple[dict[str, Any], ...]:
     """What would qualify or reach the next tier: each primitive proposes the smallest value of
     one of its inputs that would (a threshold's bound, the next milestone, the next level);
     those that raise the award are kept, with the award they would give."""
@@ -463,6 +480,7 @@ def _hints(measure: MeasureRules, day: dt.date, values: dict[str, Any],
         award = _quiet(measure, parts, {**values, name: value})
         if award is None or award.award <= primary:
             continue
+        read |= award.read
         item = measure.inputs[name]
         shown = Label(**award.texts())
         if item.type == "choice":

@@ -127,7 +127,10 @@ def _ask(spec: Spec, measure: MeasureRules, error: CalcError) -> dict[str, str]:
 
 
 def _assess_one(measure: MeasureRules, spec: Spec, profile: dict[str, Any], closed: set[str],
-                on: dt.date, document: dict[str, Any], key: str) -> dict[str, Any]:
+                on: dt.date, document: dict[str, Any], key: str,
+                read: set[str] | None = None) -> dict[str, Any]:
+    """The measure's row; given ``read``, the names of the inputs its answer depends on are
+    added to it (``calc.engine.estimate``)."""
     row = _row(measure, document, key)
     values, source = _inputs_for(measure, profile)
     row["inputs"] = {k: _serialize(v) for k, v in values.items()}
@@ -142,7 +145,7 @@ def _assess_one(measure: MeasureRules, spec: Spec, profile: dict[str, Any], clos
         return {**row, "status": "not_qualified",
                 "why": bilingual("why.section_closed", section=title)}
     try:
-        result = estimate(measure, values, on, lenient=True)
+        result = estimate(measure, values, on, lenient=True, read=read)
     except CalcError as error:
         if error.code in WINDOW_ERRORS:
             return {**row, "status": "not_qualified", "why": {"zh": error.zh, "en": error.en}}
@@ -166,6 +169,61 @@ def _assess_one(measure: MeasureRules, spec: Spec, profile: dict[str, Any], clos
         return {**row, "status": "needs_info", "why": result.missing[0]}
     why = result.reasons[0] if result.reasons else bilingual("why.zero")
     return {**row, "status": "not_qualified", "why": {"zh": why["zh"], "en": why["en"]}}
+
+
+def _linked(measure: MeasureRules) -> dict[str, str]:
+    """Each input of the measure that the profile answers, with the profile field it is."""
+    return {i["name"]: i["profile"]["field"] for i in measure.data["inputs"] if i.get("profile")}
+
+
+@dataclass(frozen=True)
+class _Check:
+    """One self-check: the measures, the profile and the sections it leaves closed."""
+
+    catalog: Catalog
+    spec: Spec
+    measures: list[MeasureRules]
+    profile: dict[str, Any]
+    closed: set[str]
+    day: dt.date
+
+    def row(self, measure: MeasureRules, asks: set[str], profile: dict[str, Any] | None = None,
+            closed: set[str] | None = None) -> dict[str, Any]:
+        """The measure's row; the profile fields its answer depends on are added to ``asks``."""
+        read: set[str] = set()
+        row = _assess_one(measure, self.spec, self.profile if profile is None else profile,
+                          self.closed if closed is None else closed, self.day,
+                          self.catalog.documents[measure.document]["document"],
+                          self.catalog.key(measure), read)
+        linked = _linked(measure)
+        asks |= {linked[name] for name in read if name in linked}
+        return row
+
+    def opened(self, section: dict[str, Any]) -> tuple[bool, set[str]]:
+        """A gated section as if its gate were answered yes: whether that can change the answer
+        (a measure with questions there then counts, or depends on them), and the questions
+        there it would then depend on."""
+        fields = set(section["fields"])
+        profile = {**self.profile, section["gate"]: True}
+        matters, asks = False, set()
+        for measure in self.measures:
+            if fields & set(_linked(measure).values()):
+                found: set[str] = set()
+                row = self.row(measure, found, profile, self.closed - {section["id"]})
+                matters = matters or row["status"] != "not_qualified" or bool(found & fields)
+                asks |= found & fields
+        return matters, asks
+
+    def asks(self, depends: set[str]) -> list[str]:
+        """The questions whose answer can change the check, by name: those the answers
+        ``depends`` on, the gates that matter and, in a closed section, those it would ask
+        once its gate is answered yes (so the page shows them at once)."""
+        found = set(depends)
+        for section in self.spec.sections:
+            if section.get("gate"):
+                matters, asks = self.opened(section)
+                found |= asks | ({section["gate"]} if matters else set())
+        return sorted(found)
 
 
 def _totals(rows: list[dict[str, Any]]) -> dict[str, str]:
@@ -194,10 +252,9 @@ def assess_with(catalog: Catalog, raw: Any, on: dt.date | str | None = None) -> 
     day = parse_date(on)
     measures = [catalog.get(f"{d}/{i}") for d in _documents(catalog, day) for i in catalog.ids(d)]
     profile = parse_profile(raw, spec, measures[0].limits)
-    closed = _closed(spec, profile)
-    rows = [_assess_one(m, spec, profile, closed, day,
-                        catalog.documents[m.document]["document"], catalog.key(m))
-            for m in measures]
+    check = _Check(catalog, spec, measures, profile, _closed(spec, profile), day)
+    depends: set[str] = set()
+    rows = [check.row(m, depends) for m in measures]
     stack(catalog, rows, day)
     ceilings = [r for r in rows if r["status"] == "may_qualify" and not r["formula"]]
     totals = _totals(rows)
@@ -211,7 +268,7 @@ def assess_with(catalog: Catalog, raw: Any, on: dt.date | str | None = None) -> 
              "by_level": {level: {k: money_texts(v) for k, v in found.items()}
                           for level, found in by_level.items()}}
     return {"on": day.isoformat(), "rows": rows, "totals": totals, "by_level": by_level,
-            "shown": shown, "documents": _listed(rows),
+            "shown": shown, "documents": _listed(rows), "asks": check.asks(depends),
             "ceilings": [{"measure": r["key"], "award": r["award"]} for r in ceilings]}
 
 

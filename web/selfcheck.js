@@ -10,15 +10,27 @@ const [{ onEachPage, sharedWorkerClient }, { WorkerForm, fill, isolateForPrint, 
   await Promise.all([config.client, config.form].map(
     (url) => import(new URL(url, document.baseURI).href)));
 
-const STATE_KEY = "sc"; // #sc=1&enterprise_types=ic_design,software&…&on=2026-06-01
-// A shared link also carries calc's token of the documents it was checked with and its total:
-// opened after the rules changed, calc says what changed (&rules=…&total=224000.00).
-const STORED = { rules: "rules", total: "total" };
+// The answers in the URL's fragment (never sent to a server). Today's format is
+// #sc=2&et9=dei.software&ord=1200w&…&on=2026-06-01: each field and answer by its short name
+// (the build's table, generator/data/link_keys.py), an answer a field gives by default left
+// out, the units of an amount as letters (the same table). The first format,
+// #sc=1&enterprise_types=data_enterprise,software&…, still opens. A shared link also carries
+// calc's token of the documents it was checked with and its total: opened after the rules
+// changed, calc says what changed.
+const STATE_KEY = "sc";
+const FORMATS = { 1: { rules: "rules", total: "total" }, 2: { rules: "r", total: "t" } };
+const WRITTEN = 2;
+// A fragment keeps ":" and "," as they are (RFC 3986), where URLSearchParams escapes them.
+const encode = (text) => encodeURIComponent(text).replace(/%3A|%2C/g, decodeURIComponent);
 
 class SelfCheck extends WorkerForm {
   constructor(root, client) {
     super(root, client, ".qz-sc-strings", "summary");
     this.links = JSON.parse(root.querySelector(".qz-sc-links").textContent);
+    this.keys = JSON.parse(root.querySelector(".qz-sc-keys").textContent);
+    this.names = Object.fromEntries(Object.entries(this.keys.fields).map(([n, k]) => [k, n]));
+    this.initial = this.defaults();
+    this.asks = null; // what calc says can still change the answer; until it says, everything
     // Column headings by column, for the cards a narrow screen shows instead of the table.
     this.headings = Object.fromEntries([...root.querySelectorAll("thead th[data-col]")]
       .map((th) => [th.dataset.col, th.textContent]));
@@ -30,12 +42,13 @@ class SelfCheck extends WorkerForm {
     this.form.hidden = false;
     this.result.hidden = false;
 
-    this.restore(new URLSearchParams(location.hash.slice(1)));
+    const restored = this.restore(new URLSearchParams(location.hash.slice(1)));
     if (!this.form.elements.on.value) this.form.elements.on.value = today();
-    this.applyGates();
+    this.applyAsks();
+    if (restored) this.resultsFirst(restored);
 
     this.listen(() => {
-      this.applyGates();
+      this.applyAsks();
       this.stored = null; // the link's total was for its own answers
     });
     // Answering yes on a gate opens questions further down: take the person to them.
@@ -49,6 +62,8 @@ class SelfCheck extends WorkerForm {
     on("print", "click", () => window.print());
     on("calendar", "click", () => this.exportCalendar());
     on("rest", "click", () => this.showRest(!this.restShown));
+    on("to-result", "click", () => this.toResult());
+    on("to-form", "click", () => this.toForm());
     this.restShown = false;
     // Instant navigation may have replaced this form: only the one on the page prints.
     window.addEventListener("beforeprint", () => this.root.isConnected && this.beforePrint());
@@ -61,11 +76,41 @@ class SelfCheck extends WorkerForm {
     return [...scope.querySelectorAll("input, select")].filter((el) => el.name);
   }
 
-  // A gate is asked at the top of its section: its questions open right below the answer.
-  applyGates() {
-    for (const section of this.form.querySelectorAll("[data-gate]")) {
-      section.hidden = this.form.elements[section.dataset.gate]?.value !== "yes";
+  // What the form shows. A gate is asked at the top of its section: its questions open right
+  // below a yes; a no makes the section one line, and so does calc saying that no answer
+  // there can change the result. A question calc says cannot change it is hidden (its answer
+  // kept, should it matter again).
+  applyAsks() {
+    const asked = (name) => this.asks === null || this.asks.has(name);
+    for (const box of this.form.querySelectorAll("[data-gate]")) {
+      const answer = this.form.elements[box.dataset.gate]?.value ?? "";
+      box.hidden = answer !== "yes";
+      box.closest("[data-gate-state]").dataset.gateState =
+        answer === "yes" || answer === "no" ? answer : asked(box.dataset.gate) ? "ask" : "moot";
     }
+    for (const field of this.form.querySelectorAll("[data-field]")) {
+      const name = field.dataset.field;
+      if (name !== "on" && !field.classList.contains("qz-sc__gate")) field.hidden = !asked(name);
+    }
+  }
+
+  // A link with answers (shared, or this page opened again) shows its result first, and says
+  // that the answers are below it.
+  resultsFirst(count) {
+    this.form.before(this.result);
+    this.slot("from-link-text").textContent = fill(this.strings.fromLink, { count });
+    this.slot("from-link").hidden = false;
+  }
+
+  toResult() {
+    const heading = this.result.querySelector("h2");
+    heading.scrollIntoView({ block: "start" });
+    heading.focus({ preventScroll: true });
+  }
+
+  toForm() {
+    this.form.scrollIntoView({ block: "start" });
+    this.form.querySelector("input:not([type=hidden])")?.focus({ preventScroll: true });
   }
 
   // The first question a yes opened, brought into view if the screen ends above it.
@@ -76,23 +121,40 @@ class SelfCheck extends WorkerForm {
     opened.querySelector("[data-field]")?.scrollIntoView({ block: "nearest" });
   }
 
-  // The controls a person can see: not those of a section whose gate is not answered yes.
-  shownControls() {
-    return this.controls().filter((el) => !el.closest("[hidden]"));
-  }
-
-  // The profile: the answered questions of the open sections (calc's own field names).
-  profile() {
+  // The profile: the answered questions of the open sections (calc's own field names). With
+  // `shown`, only those on screen: the link, the files and the printout leave out an answer
+  // calc says cannot change the result (calc gets it: the answer is the same either way).
+  profile(shown = false) {
     const profile = {};
-    for (const el of this.shownControls()) {
+    for (const el of this.asked(shown)) {
       if (el.name === "on") continue;
       if (el.type === "checkbox") {
         if (el.checked) (profile[el.name] ??= []).push(el.value);
+      } else if (el.type === "radio") {
+        if (el.checked) profile[el.name] = el.value;
       } else if (el.value.trim() !== "") {
         profile[el.name] = el.value.trim();
       }
     }
     return profile;
+  }
+
+  // The controls of the open sections; with `shown`, only those on screen.
+  asked(shown) {
+    return this.controls().filter((el) => !el.closest("[data-gate][hidden]")
+      && !(shown && el.closest("[data-field][hidden]")));
+  }
+
+  // What each field holds before any answer: the default the data gives it, if any.
+  defaults() {
+    const found = {};
+    for (const el of this.controls()) {
+      const chosen = el.type === "checkbox" || el.type === "radio";
+      if (chosen ? el.defaultChecked : el.defaultValue) {
+        (found[el.name] ??= []).push(chosen ? el.value : el.defaultValue);
+      }
+    }
+    return Object.fromEntries(Object.entries(found).map(([name, v]) => [name, v.join(",")]));
   }
 
   on() {
@@ -102,16 +164,45 @@ class SelfCheck extends WorkerForm {
   // The URL of the answers; a link to share (share) also names the rules and the total.
   save(share = false) {
     clearTimeout(this.saveTimer);
-    const params = new URLSearchParams({ [STATE_KEY]: "1" });
-    for (const [name, value] of Object.entries(this.profile())) {
-      params.set(name, Array.isArray(value) ? value.join(",") : value);
+    history.replaceState(history.state, "", `#${this.fragment(share)}`);
+  }
+
+  fragment(share) {
+    const stored = FORMATS[WRITTEN];
+    const pairs = [[STATE_KEY, String(WRITTEN)]];
+    const profile = this.profile(true);
+    // An answer a field gives by default is left out; one taken back is written empty.
+    for (const el of this.asked(true)) if (el.name in this.initial) profile[el.name] ??= "";
+    for (const [name, value] of Object.entries(profile)) {
+      const text = Array.isArray(value) ? value.join(",") : value;
+      if (this.initial[name] === text || (text === "" && !this.initial[name])) continue;
+      pairs.push([this.keys.fields[name] ?? name, this.short(name, text)]);
     }
-    params.set("on", this.on());
+    pairs.push(["on", this.on()]);
     if (share && this.answer) {
-      params.set(STORED.rules, this.answer.rules.token);
-      params.set(STORED.total, this.answer.totals.entitlements);
+      pairs.push([stored.rules, this.answer.rules.token],
+                 [stored.total, this.answer.totals.entitlements]);
     }
-    history.replaceState(history.state, "", `#${params}`);
+    return pairs.map(([key, value]) => `${key}=${encode(value)}`).join("&");
+  }
+
+  // An answer as a link writes it, and back: choices by their short names ("." between
+  // several), the units of an amount as letters.
+  short(name, text) {
+    const codes = this.keys.values[name];
+    if (!codes) {
+      return Object.entries(this.keys.units).reduce((t, [unit, c]) => t.replaceAll(unit, c), text);
+    }
+    return text === "" ? "" : text.split(",").map((v) => codes[v] ?? v).join(".");
+  }
+
+  long(name, text) {
+    const codes = this.keys.values[name];
+    if (!codes) {
+      return Object.entries(this.keys.units).reduce((t, [unit, c]) => t.replaceAll(c, unit), text);
+    }
+    const values = Object.fromEntries(Object.entries(codes).map(([v, code]) => [code, v]));
+    return text === "" ? "" : text.split(".").map((code) => values[code] ?? code).join(",");
   }
 
   // Values by field name (a list or a comma-separated string for checkboxes) into the form;
@@ -123,6 +214,9 @@ class SelfCheck extends WorkerForm {
       if (el.type === "checkbox") {
         const chosen = Array.isArray(value) ? value : String(value ?? "").split(",");
         el.checked = chosen.includes(el.value);
+      } else if (el.type === "radio") {
+        const answer = value === true ? "yes" : value === false ? "no" : String(value ?? "");
+        el.checked = el.value === answer;
       } else if (value === true || value === false) {
         el.value = value ? "yes" : "no";
       } else {
@@ -131,15 +225,23 @@ class SelfCheck extends WorkerForm {
     }
   }
 
+  // The answers of a link into the form (either format); how many it gave.
   restore(params) {
-    if (params.get(STATE_KEY) !== "1") return;
-    if (params.has(STORED.rules)) {
-      this.stored = { rules: params.get(STORED.rules),
-                      totals: { entitlements: params.get(STORED.total) } };
+    const format = params.get(STATE_KEY);
+    const stored = FORMATS[format];
+    if (!stored) return 0;
+    if (params.has(stored.rules)) {
+      this.stored = { rules: params.get(stored.rules),
+                      totals: { entitlements: params.get(stored.total) } };
     }
     const values = {};
-    for (const [name, value] of params) if (name !== STATE_KEY) values[name] = value;
+    for (const [key, value] of params) {
+      if (key === STATE_KEY || key === stored.rules || key === stored.total) continue;
+      const name = format === "1" || key === "on" ? key : this.names[key];
+      if (name) values[name] = format === "1" || key === "on" ? value : this.long(name, value);
+    }
     this.setValues(values);
+    return Object.keys(values).filter((name) => name !== "on").length;
   }
 
   // ---- asking the worker
@@ -160,6 +262,7 @@ class SelfCheck extends WorkerForm {
     this.answer = null;
     if (answer === null || !answer.ok) {
       this.root.querySelector('[data-action="calendar"]').hidden = true;
+      this.slot("bar").hidden = true;
       this.slot("figures").hidden = true;
       this.slot("pending").hidden = true;
       const error = answer?.error;
@@ -178,6 +281,8 @@ class SelfCheck extends WorkerForm {
     }
     const report = answer.result;
     this.answer = report;
+    this.asks = new Set(report.asks);
+    this.applyAsks();
     this.rulesPrint(report.rules);
     this.showChanged(report.changed);
     this.root.querySelector('[data-action="calendar"]').hidden =
@@ -186,9 +291,11 @@ class SelfCheck extends WorkerForm {
       // Nothing answered yet: no verdicts, only the invitation to answer.
       this.slot("pending").hidden = false;
       this.slot("figures").hidden = true;
+      this.slot("bar").hidden = true;
       this.slot("summary").textContent = "";
       return;
     }
+    this.showBar(report);
     this.slot("pending").hidden = true;
     this.slot("figures").hidden = false;
     for (const [key, value] of Object.entries(report.totals)) {
@@ -235,6 +342,26 @@ class SelfCheck extends WorkerForm {
     this.slot("ceilings").replaceChildren(...ceilings);
     this.slot("ceilings-box").hidden = ceilings.length === 0;
     this.announce(this.headline(report));
+  }
+
+  // The running total at the foot of the screen: how many measures may qualify, the sum by
+  // the fixed standards and the "up to" sum, as calc wrote them (no zero sum).
+  showBar(report) {
+    const s = this.strings;
+    const may = report.rows.filter((row) => row.status === "may_qualify").length;
+    const items = [["count", may ? fill(s.barCount, { count: may }) : s.barNone]];
+    for (const [key, template] of [["entitlements", s.barEntitled], ["upper_bounds", s.barUpper]]) {
+      if (Number(report.totals[key]) !== 0) {
+        items.push([key, fill(template, { amount: report.shown.totals[key][this.lang] })]);
+      }
+    }
+    this.slot("bar-figures").replaceChildren(...items.map(([key, text]) => {
+      const span = document.createElement("span");
+      span.dataset.bar = key;
+      span.textContent = text;
+      return span;
+    }));
+    this.slot("bar").hidden = false;
   }
 
   // A shared link opened after its rules changed: calc's notice and each parameter changed.
@@ -407,7 +534,7 @@ class SelfCheck extends WorkerForm {
   }
 
   exportJSON() {
-    const text = `${JSON.stringify(this.profile(), null, 2)}\n`;
+    const text = `${JSON.stringify(this.profile(true), null, 2)}\n`;
     this.download(`${this.strings.filename}.json`, "application/json", text);
   }
 
@@ -435,7 +562,7 @@ class SelfCheck extends WorkerForm {
     const on = this.form.elements.on.value;
     this.form.reset(); // the file replaces the whole profile; the date stays
     this.setValues({ on, ...data });
-    this.applyGates();
+    this.applyAsks();
     this.save();
     this.update();
     status.textContent = this.strings.imported;
@@ -486,12 +613,20 @@ class SelfCheck extends WorkerForm {
   }
 
   // The answers of the open sections as "question: answer" rows of the printout.
+  // The answers the link carries, each as its question and the answer on screen.
   printAnswers() {
     const rows = [];
+    const given = this.profile(true);
     for (const field of this.form.querySelectorAll("[data-field]")) {
-      if (field.dataset.field === "on" || field.closest("[hidden]")) continue;
+      const name = field.dataset.field;
+      const answer = [given[name] ?? ""].flat().join(",");
+      if (name === "on" || field.closest("[hidden]") || answer === (this.initial[name] ?? "")) {
+        continue;
+      }
       const shown = [...field.querySelectorAll("input, select")].flatMap((el) => {
-        if (el.type === "checkbox") return el.checked ? [el.parentElement.textContent.trim()] : [];
+        if (el.type === "checkbox" || el.type === "radio") {
+          return el.checked ? [el.parentElement.textContent.trim()] : [];
+        }
         if (el.tagName === "SELECT") return el.value ? [el.selectedOptions[0].textContent] : [];
         const unit = field.querySelector(".qz-calc__unit")?.textContent ?? "";
         return el.value.trim() ? [`${el.value.trim()} ${unit}`.trim()] : [];

@@ -76,6 +76,9 @@ class Context:
     reasons: list[dict[str, str]] = field(default_factory=list)
     formula: bool = True
     english: dict[str, str] = field(default_factory=dict)  # a rule's ref → its ref_en
+    # Every input the evaluation asked for (one it lacked included): an input not among them
+    # cannot change what it found, whatever its value (the self-check asks only those).
+    read: set[str] = field(default_factory=set)
 
     def english_ref(self, ref: str) -> str:
         """The clause reference in English: the rule's own ``ref_en``, else the clause label
@@ -88,11 +91,13 @@ class Context:
     def given(self, name: str) -> Any:
         """The value of an input the visitor gave (or that has a default), else None: for a
         figure that may be derived when it is not known (never taken as 0)."""
+        self.read.add(name)
         if name not in self.values and self.inputs[name].default is None:
             return None
         return self.get(name)
 
     def get(self, name: str) -> Any:
+        self.read.add(name)
         if name not in self.values:
             item = self.inputs[name]
             if item.default is None:

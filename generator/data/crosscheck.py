@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from calc import rules
 from calc.rules import InputInfo
 
+from .link_keys import RESERVED, clashes
 from .model import Document, Glossary, Input, Measure, ProfileSpec
 from .yaml_source import Path_, Problem, SourceDoc
 
@@ -94,6 +95,20 @@ def profile_fields(profile: ProfileSpec, measures: list[Measure]) -> dict[str, I
     return fields
 
 
+def _check_link_keys(profile: ProfileSpec, fields: dict[str, Input], c: _Checker) -> None:
+    """Each field and each answer of a field has a short name in share links of its own."""
+    where = {name: ("sections", s, "fields", i) for s, section in enumerate(profile.sections)
+             for i, name in enumerate(section.fields)}
+    for name, key, other in clashes([n for n in where if n in fields], RESERVED):
+        c.say(where[name], "data.link_key", name=repr(name), key=key, other=repr(other))
+    for name in where:
+        item = fields.get(name)
+        choices = [ch.value for ch in item.choices] if item is not None else []
+        for value, key, other in clashes(choices):
+            c.say(where[name], "data.link_value", name=repr(name), value=repr(value), key=key,
+                  other=repr(other))
+
+
 def check_profile(doc: SourceDoc, profile: ProfileSpec,
                   measures: list[tuple[SourceDoc, Measure]]) -> list[Problem]:
     """Sections name defined fields once each; every input's link lands in a section."""
@@ -110,6 +125,7 @@ def check_profile(doc: SourceDoc, profile: ProfileSpec,
                 c.say(("sections", s, "fields", i), "data.field_placed", name=repr(name),
                       section=placed[name])
             placed.setdefault(name, section.id)
+    _check_link_keys(profile, fields, c)
     problems = c.problems
     for mdoc, measure in measures:
         m = _Checker(mdoc)

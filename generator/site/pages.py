@@ -20,6 +20,7 @@ from jinja2 import Environment
 
 import calc
 from generator.data.crosscheck import profile_fields
+from generator.data.link_keys import link_keys
 from generator.data.model import (
     Chapter,
     I18n,
@@ -239,7 +240,8 @@ class Site:
 
     def _selfcheck(self) -> PageSpec:
         """The self-check form: each profile section with its fields' definitions (the root
-        document's profile, its fields defined by the inputs of every document's measures)."""
+        document's profile, its fields defined by the inputs of every document's measures),
+        and their short names in share links."""
         profile = self.policy.profile
         assert profile is not None
         defined = profile_fields(profile, [v.measure for v in self.views])
@@ -248,7 +250,7 @@ class Site:
         return PageSpec("selfcheck", "self-check/", "selfcheck.md",
                         {lang: self.ui[lang]["nav.selfcheck"] for lang in LANGS},
                         {lang: self.ui[lang]["sc.description"] for lang in LANGS},
-                        {"sections": sections, "doc": self.root})
+                        {"sections": sections, "doc": self.root, "keys": link_keys(defined)})
 
     def place(self, doc_id: str) -> str:
         """A document's site path: "" for the root document, documents/<id>/ for the others."""

@@ -51,9 +51,9 @@ def test_the_self_check_keeps_its_answers_in_english(page: Page, server: Server)
     page.wait_for_function("() => location.hash.includes('on=2026-06-01')")
     state = page.url.split("#", 1)[1]
     switch_language(page, "en")
-    page.wait_for_url("**/en/self-check/#sc=1*")
+    page.wait_for_url("**/en/self-check/#sc=2*")
     assert page.url.split("#", 1)[1] == state
-    expect(page.locator('[data-qz-selfcheck] form [name="cs_grade"]')).to_have_value("CS3")
+    expect(page.locator('[data-qz-selfcheck] form [name="cs_grade"][value="CS3"]')).to_be_checked()
 
 
 def test_without_a_state_the_switch_adds_no_fragment(page: Page, server: Server) -> None:

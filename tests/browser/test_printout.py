@@ -125,7 +125,7 @@ def test_the_self_check_printout_is_verifiable(page: Page, server: Server, built
         document.documentElement.clientWidth]""")
     assert edges[0] <= 1 and edges[1] <= edges[2], edges
     href = check.root.locator('[data-slot="print-link"]').inner_text().strip()
-    assert "#sc=1&" in href, href
+    assert "#sc=2&" in href, href
 
     again = page.context.new_page()
     try:

@@ -16,7 +16,7 @@ from calc.selfcheck import assess_with
 from generator.serve.static_server import Server
 
 from .calcpage import LANGS, catalog, ui
-from .test_selfcheck import SelfCheck, gates
+from .test_selfcheck import SelfCheck, gates, link_keys
 
 pytestmark = pytest.mark.browser
 
@@ -121,8 +121,9 @@ def test_a_gate_answered_yes_opens_its_questions_right_below_it(page: Page, serv
     check = SelfCheck(page, server.url, "zh")
     opened = check.root.locator(f'[data-gate="{gate}"]')
     expect(opened).to_be_hidden()
-    check.control(gate).scroll_into_view_if_needed()
-    check.control(gate).select_option("yes")
+    yes = check.root.locator(f'form label:has(> [name="{gate}"][value="yes"])')
+    yes.scroll_into_view_if_needed()
+    yes.click()
     expect(opened).to_be_visible()
     where = page.evaluate(REVEALED, gate)
     # the first new question follows the gate's own field, not a screen or more further down
@@ -142,14 +143,14 @@ def test_the_printout_has_answers_link_reasons_and_one_date(page: Page, server: 
     expect(answers).to_be_visible()
     expect(answers).to_contain_text("CS3")
     # one line per answer the link carries (the marker, the date, and the rules it was checked
-    # with and the total it showed aside)
+    # with and the total it showed aside), each by its short name
     answered = [k for k, _ in parse_qsl(urlsplit(page.url).fragment)
-                if k not in ("sc", "on", "rules", "total")]
-    assert set(OWNER) <= set(answered)
+                if k not in ("sc", "on", "r", "t")]
+    assert {link_keys()["fields"][name] for name in OWNER} <= set(answered)
     expect(answers.locator("tr")).to_have_count(len(answered))
     link = check.root.locator('[data-slot="print-link"]')
     expect(link).to_be_visible()
-    expect(link).to_contain_text("#sc=1&")
+    expect(link).to_contain_text("#sc=2&")
     # the day printed differs from the day checked: both lines; the same day: one line
     expect(check.root.locator('[data-slot="print-made-row"]')).to_be_visible()
     rest = check.root.locator('[data-slot="rest-print"]')

@@ -1,5 +1,5 @@
 """The calculator and the self-check driven through WebDriver as a person uses them: keys typed
-into text fields, options and boxes clicked. Only the date is set by script, because what a
+into text fields, options, buttons and boxes clicked. Only the date is set by script, because what a
 date control accepts from the keyboard differs between engines and locales."""
 
 from __future__ import annotations
@@ -43,12 +43,13 @@ form.elements.on.dispatchEvent(new Event("change", {bubbles: true}));
 # Back to the initial state (reset fires neither input nor change; the date set next does).
 RESET = 'document.querySelector(arguments[0]).querySelector("form").reset();'
 
-# What a field holds: the values of its checked boxes, or its value.
+# What a field holds: the values of its checked boxes, the value of its checked button, or its
+# value.
 HELD = """
 const form = document.querySelector(arguments[0]).querySelector("form");
 const els = [...form.querySelectorAll(`[name="${arguments[1]}"]`)];
 return els[0].type === "checkbox" ? els.filter((e) => e.checked).map((e) => e.value)
-  : els[0].value;
+  : els[0].type === "radio" ? (els.find((e) => e.checked)?.value ?? "") : els[0].value;
 """
 
 KIND = """
@@ -100,6 +101,11 @@ class Form:
             [option] = self.engine.find_all(f'{css} option[value="{meant}"]')
             self._settle(select)  # an option has no box of its own to scroll to
             option.click()
+        elif kind == "radio":  # a row of buttons (the self-check's yes/no and choices)
+            meant = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+            [button] = self.engine.find_all(f'{css}[value="{meant}"]')
+            self._settle(button)
+            button.click()
         else:
             meant = str(value)
             [box] = self.engine.find_all(css)  # keys go to the element: nothing to settle
