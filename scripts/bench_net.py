@@ -43,7 +43,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +57,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 from bench import NAIVE_PAGE_JS as NAIVE_PAGE  # noqa: E402 - the naive page and worker, once
 from bench import NAIVE_WORKER  # noqa: E402
-from cpulimit import cpu_limited, load_average, throttling  # noqa: E402
+from cpulimit import cpu_limited, load_average  # noqa: E402
 from netlink import Link  # noqa: E402
 
 from generator.serve import preview  # noqa: E402
@@ -112,6 +112,7 @@ class Visit:
     stages: dict[str, int]  # DOMContentLoaded, the project's boot stages: ms after navigation
     engine: str | None  # the project's worker: how it started (core, snapshot, full)
     began: float = 0.0  # epoch ms of the navigation
+    cpu_ms: float | None = None  # CPU time the browser used (the phone CPU profile's cgroup)
 
 
 def _overlay(site: Path, www: Path, files: dict[str, bytes]) -> None:
@@ -231,13 +232,14 @@ def _emulate(cdp: CDPSession, link: tuple[float, int] | None) -> None:
 
 
 def _visit(page: Page, log: AccessLog, url: str, naive: bool, field: str, value: str,
-           at_once: bool = False) -> Visit:
+           at_once: bool = False, cpu: Callable[[], int] | None = None) -> Visit:
     """Navigation → first result; ``at_once``: straight from the page before (a visitor going
     on), not from a blank page after a pause."""
     if not at_once:
         page.goto("about:blank")
         time.sleep(0.5)
     log.mark()
+    used = cpu() if cpu else 0
     page.goto(url, timeout=180_000)
     if naive:
         page.fill(f'[data-qz-calc] [name="{field}"]', value)  # the first input starts Python
@@ -248,6 +250,7 @@ def _visit(page: Page, log: AccessLog, url: str, naive: bool, field: str, value:
       const start = performance.getEntriesByName('{mark}')[0].startTime;
       return [start, performance.timeOrigin + start];
     }}""")
+    cpu_ms = (cpu() - used) / 1e6 if cpu else None
     time.sleep(0.2)  # nginx writes its log line as the last byte goes
     requests = log.since_mark(until_ms=float(epoch))
     if os.environ.get("QZ_BENCH_TRACE"):
@@ -261,7 +264,7 @@ def _visit(page: Page, log: AccessLog, url: str, naive: bool, field: str, value:
     stages: dict[str, int] = page.evaluate(STAGES)
     engine = None if naive else page.get_attribute("[data-qz-calc]", "data-engine")
     return Visit(float(ms), sum(size for _, _, size in requests), files, stages, engine,
-                 float(epoch) - float(ms))
+                 float(epoch) - float(ms), cpu_ms)
 
 
 KEPT = """async (snapshot) => navigator.serviceWorker.controller !== null
@@ -296,6 +299,8 @@ def _summary(got: list[Visit], link: tuple[float, int] | None, naive: bool) -> d
     }
     if not naive:
         entry["engine"] = sorted({str(v.engine) for v in got})
+    if got[0].cpu_ms is not None:  # the browser's CPU time: what the machine's load leaves alone
+        entry["cpu_median_ms"] = statistics.median(v.cpu_ms or 0.0 for v in got)
     entry["stages_median_ms"] = {k: statistics.median(v.stages[k] for v in got if k in v.stages)
                                  for k in got[0].stages}
     if link is not None:
@@ -330,7 +335,8 @@ def _next_page_url(url: str) -> str:
 def measure_profile(pw: Playwright, log: AccessLog, work: Path, base: str, name: str,
                     link: tuple[float, int] | None, runs: int, variants: tuple[str, ...],
                     field: str, value: str, no_snapshot: bool = False,
-                    emulation: str = "proxy") -> dict[str, Any]:
+                    emulation: str = "proxy",
+                    cpu: Callable[[], int] | None = None) -> dict[str, Any]:
     """``runs`` rounds, each: every variant cold then warm in a fresh profile. The variants
     alternate so that the load of a shared machine weighs on both alike. The project's cold
     visit is followed at once by another page (``next``), then the warm visit comes once the
@@ -357,7 +363,7 @@ def measure_profile(pw: Playwright, log: AccessLog, work: Path, base: str, name:
                     if kind == "cold":
                         since = log.path.stat().st_size if log.path.exists() else 0
                     visit = _visit(page, log, _next_page_url(url) if at_once else url, naive,
-                                   field, value, at_once=at_once)
+                                   field, value, at_once, cpu)
                     visits[variant][kind].append(visit)
                     extra = ""
                     if kind == "next":
@@ -373,7 +379,8 @@ def measure_profile(pw: Playwright, log: AccessLog, work: Path, base: str, name:
                                  f"{total[-1] / 1e6:.2f} MB in all; the service worker "
                                  f"controls {controlled[-1]:.0f} ms after the first visit "
                                  "began")
-                    print(f"{name:9} {variant:7} run {i + 1} {kind}: {visit.ms:8.0f} ms "
+                    used = "" if visit.cpu_ms is None else f" ({visit.cpu_ms:.0f} ms CPU)"
+                    print(f"{name:9} {variant:7} run {i + 1} {kind}: {visit.ms:8.0f} ms{used} "
                           f"{visit.bytes / 1e6:6.2f} MB{extra} {visit.engine or ''} "
                           f"{visit.stages or ''}", flush=True)
             finally:
@@ -441,8 +448,8 @@ def _cpu_profile(args: argparse.Namespace, nginx: preview.Nginx, log: AccessLog,
     before = load_average()
     with cpu_limited(cpus) as group, sync_playwright() as pw:
         out = measure_profile(pw, log, work, nginx.url, name, None, args.runs, variants,
-                              args.field, args.value, args.no_snapshot)
-        out["cgroup"] = throttling(group)  # the quota bound: most periods were cut short
+                              args.field, args.value, args.no_snapshot, cpu=group.used_ns)
+        out["cgroup"] = group.throttling()  # the quota bound: most periods were cut short
     out["cpus"] = cpus
     out["load_average"] = {"before": before, "after": load_average()}
     return out
@@ -551,12 +558,13 @@ def stage_table(r: dict[str, Any], name: str = PHONE_CPU[0]) -> str:
     rows = [("project cold", p["ours"]["cold"]), ("project warm", p["ours"]["warm"])]
     rows += [(f"naive {kind}", p["naive"][kind]) for kind in ("cold", "warm") if "naive" in p]
     names = list(dict.fromkeys(k for _, e in rows for k in e["stages_median_ms"]))
-    lines = [f"| {name} | {' | '.join(names)} | first result |",
-             "|---" * (len(names) + 2) + "|"]
+    lines = [f"| {name} | {' | '.join(names)} | first result | CPU used |",
+             "|---" * (len(names) + 3) + "|"]
     for label, entry in rows:
         stages = entry["stages_median_ms"]
         cells = [f"{stages[k]:.0f}" if k in stages else "" for k in names]
-        lines.append(f"| {label} | {' | '.join(cells)} | {entry['median_ms']:.0f} |")
+        lines.append(f"| {label} | {' | '.join(cells)} | {entry['median_ms']:.0f} | "
+                     f"{entry.get('cpu_median_ms', float('nan')):.0f} |")
     return "\n".join(lines)
 
 
