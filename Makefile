@@ -10,7 +10,7 @@ PORT ?= 8000
 PREVIEW_PORT ?= 8080
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test setup bundle site lint check browser-deps deploy-deps java-deps preview bench nginx-load lighthouse clean
+.PHONY: serve test setup bundle site release lint check browser-deps deploy-deps java-deps preview bench nginx-load lighthouse clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -56,6 +56,12 @@ check: setup
 # site/.complete stamp): a failed or killed build leaves the previous site/ untouched.
 site: bundle
 	$(PY) -m generator.serve.atomic_build site
+
+# A release of site/ in releases/<time>-<tree>/, carrying the hashed files (runtime, scripts) of
+# the two releases before it, so pages loaded before the switch still find theirs; then
+# releases/current points at it (deploy/README.md).
+release: site
+	$(PY) -m generator.serve.release site releases
 
 # The production server locally: deploy/nginx.conf over a fresh build (PREVIEW_PORT, default 8080);
 # refuses a site/ that does not match its .complete stamp.

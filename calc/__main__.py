@@ -61,6 +61,8 @@ def _pairs(values: list[str]) -> dict[str, str]:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise CalcError("error.bad_argument", None, raw=item)
+        if name.strip() in result:  # `fee=6万 fee=7万`: which one was meant? (the API refuses too)
+            raise CalcError("error.duplicate_argument", name.strip(), name=name.strip())
         result[name.strip()] = value
     return result
 

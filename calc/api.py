@@ -57,7 +57,19 @@ def _dispatch(request: Any) -> Any:
 
 
 def _failure(error: CalcError) -> str:
-    return json.dumps({"ok": False, "error": error.as_dict()}, ensure_ascii=False)
+    return _encodable({"ok": False, "error": error.as_dict()})
+
+
+def _encodable(answer: dict[str, Any]) -> str:
+    """The answer as JSON that is valid UTF-8 whatever it holds: a lone surrogate that reached
+    it (requests with one are refused, but a str passed in from Python may carry one) is
+    written as a ``\\u`` escape instead of a character no encoder accepts."""
+    text = json.dumps(answer, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(answer, ensure_ascii=True)
+    return text
 
 
 def handle(request_json: str) -> str:
@@ -66,7 +78,7 @@ def handle(request_json: str) -> str:
     try:
         try:
             result = _dispatch(parse_json(request_json))
-            return json.dumps({"ok": True, "result": result}, ensure_ascii=False)
+            return _encodable({"ok": True, "result": result})
         except CalcError as error:
             return _failure(error)
         except RecursionError:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -35,6 +37,10 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_DEPTH = 32
 _JSON_TOKEN = re.compile(r'\\.|["\[\]{}]', re.DOTALL)
 _UNIT_WORDS = ("元", "yuan", "rmb", "cny", "¥")
+# Characters no one sees (zero-width space, BOM, joiners, direction marks, controls): pasted
+# from a web page or a document, they make a number unreadable and cannot be shown in a message.
+_INVISIBLE = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
+MAX_FILE_BYTES = 1 << 20  # a profile is a few hundred bytes; /dev/zero must not fill the memory
 _TRUE = {"true", "yes", "y", "1", "是", "on"}
 _FALSE = {"false", "no", "n", "0", "否", "off"}
 
@@ -148,6 +154,13 @@ def parse_number(raw: Any, item: InputDef, largest: Decimal, *, fen: bool) -> De
     return value
 
 
+def invisible(text: str) -> str | None:
+    """The first character of ``text`` nobody can see, as ``U+200B``; None if there is none."""
+    found = next((c for c in text if unicodedata.category(c) in _INVISIBLE
+                  and not c.isspace()), None)  # tabs and line ends are spaces, trimmed
+    return None if found is None else f"U+{ord(found):04X}"
+
+
 def _english(text: str) -> Decimal | None:
     """``60k``, ``1.5m``, ``1.5 million``; None when the text has no English multiplier."""
     match = _ENGLISH.match(text)
@@ -237,7 +250,12 @@ def parse_choices(raw: Any, item: InputDef) -> tuple[str, ...]:
 
 
 def parse_value(raw: Any, item: InputDef, limits: dict[str, Decimal]) -> Any:
-    """Parse one raw value by the input's declared type."""
+    """Parse one raw value by the input's declared type; ``None`` (JSON's null) is no value."""
+    if raw is None:
+        raise CalcError("error.missing", item.name, label=item.label)
+    hidden = invisible(raw) if isinstance(raw, str) else None
+    if hidden is not None:
+        raise CalcError("error.invisible_char", item.name, label=item.label, char=hidden)
     if item.type == "money":
         return parse_number(raw, item, limits["max_amount"], fen=True)
     if item.type == "number":
@@ -291,14 +309,52 @@ def _too_deep(text: str | bytes) -> bool:
 
 def parse_json(text: str | bytes) -> Any:
     """A request or profile as JSON, or a bilingual refusal: bad syntax (with line and column),
-    a duplicate key, an endless number, nesting deep enough to exhaust the stack."""
+    a duplicate key, an endless number, nesting deep enough to exhaust the stack, a lone
+    surrogate (text that is no text: no answer echoing it could be encoded). A leading byte
+    order mark (Notepad saves one) is not part of the JSON and is skipped."""
+    if isinstance(text, str):
+        text = text.removeprefix("\ufeff")
+    elif isinstance(text, bytes):
+        text = text.removeprefix(b"\xef\xbb\xbf")
     if isinstance(text, (str, bytes)) and _too_deep(text):
         raise CalcError("error.too_deep", None, depth=MAX_DEPTH)
     try:
-        return json.loads(text, object_pairs_hook=_object, parse_int=_json_int)
+        value = json.loads(text, object_pairs_hook=_object, parse_int=_json_int)
     except json.JSONDecodeError as error:
         raise CalcError("error.bad_json", None, line=error.lineno, column=error.colno) from None
     except UnicodeDecodeError:
         raise CalcError("error.bad_json", None, line=1, column=1) from None
     except RecursionError:
         raise CalcError("error.too_deep", None, depth=MAX_DEPTH) from None
+    _refuse_surrogates(value)
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogates(value: Any) -> None:
+    """A lone surrogate (``"\\udc00"`` in JSON) in any key or string is refused, by code point."""
+    texts = [value] if isinstance(value, str) else \
+        [*value, *value.values()] if isinstance(value, dict) else \
+        value if isinstance(value, list) else []
+    for item in texts:
+        if isinstance(item, str):
+            found = _SURROGATE.search(item)
+            if found is not None:
+                raise CalcError("error.surrogate", None, char=f"U+{ord(found.group()):04X}")
+        elif isinstance(item, (dict, list)):
+            _refuse_surrogates(item)
+
+
+def read_bounded(path: str, limit: int = MAX_FILE_BYTES) -> str:
+    """A UTF-8 text file (``-``: stdin) of at most ``limit`` bytes, a byte order mark dropped;
+    a larger one (or an endless one, ``/dev/zero``) is refused after reading ``limit`` + 1."""
+    if path == "-":
+        data = sys.stdin.buffer.read(limit + 1)
+    else:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise CalcError("error.file_too_large", None, path=path, kb=limit // 1024)
+    return data.decode("utf-8-sig")

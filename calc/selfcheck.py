@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import sys
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog
 from .engine import MeasureRules, estimate
 from .errors import CalcError
 from .fmt import Label, Money, money_texts
-from .inputs import InputDef, Phrase, parse_date, parse_json, parse_value
+from .inputs import InputDef, Phrase, parse_date, parse_json, parse_value, read_bounded
 from .messages import bilingual, render
 
 WINDOW_ERRORS = {"error.expired", "error.not_yet"}
@@ -191,7 +189,7 @@ def load_profile(path: str) -> Any:
     """The profile JSON from a file or stdin (``-``); duplicate keys, endless numbers and deep
     nesting are refused by :func:`calc.inputs.parse_json`."""
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        text = read_bounded(path)
     except (OSError, UnicodeDecodeError) as error:
         reason = type(error).__name__ if isinstance(error, UnicodeDecodeError) else \
             errno.errorcode.get(error.errno or 0, type(error).__name__)

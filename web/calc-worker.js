@@ -229,7 +229,8 @@ async function boot(config) {
   wasm.then(wasmIn, wasmIn); // without the byte counter: once compiled, its bytes are in
   const snapshotURL = config.snapshot ? url(config.snapshot) : null;
   // 3.5 MB for a faster start: not for a visitor who asked the browser to save data.
-  const mayFetchSnapshot = Boolean(snapshotURL) && !self.navigator.connection?.saveData;
+  const saveData = config.saveData ?? self.navigator.connection?.saveData;
+  const mayFetchSnapshot = Boolean(snapshotURL) && !saveData;
   const saved = snapshotURL
     ? quiet(savedSnapshot(snapshotURL).catch(() => null).then((data) => {
       stage("snapshot");

@@ -19,6 +19,12 @@
 //   the fallback stdlib, the wheel) are kept only once asked for. Activate deletes what older
 //   builds kept: a page of this build never meets another build's runtime, and a new runtime
 //   replaces the old one.
+// - Each unhashed file is kept only if its bytes are this build's (BUILD.digests): a deploy that
+//   lands during the install serves the next build's pages, and an install that met one fails
+//   whole and leaves nothing behind (the next visit installs the new build's worker). A cache
+//   never holds two builds' pages.
+// - The memory snapshot (BUILD.unkept) is never kept here: the calculator's worker keeps its own
+//   copy (qz-calc-snapshot), and fetches none for a visitor with Save-Data.
 //
 // - A hashed file whose download broke off (connection lost, or the page gave up on a stall)
 //   keeps what had arrived; the next request asks for the rest with a Range request. nginx's
@@ -37,6 +43,8 @@ const absolute = (path) => new URL(path, scope).href;
 const immutable = new Set(BUILD.immutable.map(absolute));
 const later = new Set((BUILD.later ?? []).map(absolute)); // kept once asked for, not at install
 const precached = new Set(BUILD.precache.map(absolute));
+const unkept = new Set((BUILD.unkept ?? []).map(absolute)); // to the network, never kept
+const digests = new Map(Object.entries(BUILD.digests ?? {}).map(([p, d]) => [absolute(p), d]));
 const sizes = new Map(Object.entries(BUILD.sizes ?? {}).map(([path, n]) => [absolute(path), n]));
 const HASHED = /\.[0-9a-f]{8,}\.|\/\d+\.\d+\.\d+-[0-9a-f]{10}\//; // as the build's rule
 const MATCH = { ignoreVary: true };
@@ -49,16 +57,47 @@ async function keep(cache, href) {
   await cache.put(href, response);
 }
 
+// Is `response` (not read) this build's file `href`? Only unhashed files have a digest; a hashed
+// file's name is its content.
+async function ofThisBuild(href, response) {
+  const want = digests.get(href);
+  if (want === undefined) return true;
+  const digest = await crypto.subtle.digest("SHA-256", await response.clone().arrayBuffer());
+  const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return hex.startsWith(want);
+}
+
+async function keepOfThisBuild(cache, href) {
+  const response = await fetch(href);
+  if (!response.ok) throw new Error(`${href}: HTTP ${response.status}`);
+  if (!(await ofThisBuild(href, response))) {
+    throw new Error(`${href}: the server has another build's (deployed during the install)`);
+  }
+  await cache.put(href, response);
+}
+
+// The whole build or nothing: when any file fails (or is another build's), this install's
+// pages are dropped once every download has settled, and the install fails.
+async function installBuild() {
+  const hashed = await caches.open(IMMUTABLE);
+  const missing = [];
+  for (const href of immutable) {
+    if (!later.has(href) && !(await hashed.match(href, MATCH))) missing.push(href);
+  }
+  const pages = await caches.open(PAGES);
+  const done = await Promise.allSettled([
+    ...missing.map((href) => keep(hashed, href)),
+    ...BUILD.precache.map((path) => keepOfThisBuild(pages, absolute(path)))]);
+  const failed = done.find((outcome) => outcome.status === "rejected");
+  if (failed) {
+    await caches.delete(PAGES);
+    throw failed.reason;
+  }
+}
+
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
-    const hashed = await caches.open(IMMUTABLE);
-    const missing = [];
-    for (const href of immutable) {
-      if (!later.has(href) && !(await hashed.match(href, MATCH))) missing.push(href);
-    }
-    const pages = await caches.open(PAGES);
-    await Promise.all([...missing.map((href) => keep(hashed, href)),
-                       ...BUILD.precache.map((path) => keep(pages, absolute(path)))]);
+    await installBuild();
     await self.skipWaiting();
   })());
 });
@@ -178,11 +217,21 @@ async function cacheFirst(event) {
 }
 
 // This build's copy, kept at install; the network only if it is missing (an install that was
-// cut short never activates, so this is rare: a cache the browser evicted).
+// cut short never activates, so this is rare: a cache the browser evicted), kept again only if
+// the server still has this build's.
 async function fromBuild(event) {
   const cache = await caches.open(PAGES);
   const hit = await cache.match(event.request, { ...MATCH, ignoreSearch: true });
-  return hit ?? networkFirst(event);
+  if (hit) return hit;
+  const url = new URL(event.request.url);
+  const href = url.origin + url.pathname;
+  const response = await fetch(event.request);
+  if (response.ok && response.type === "basic" && !response.redirected) {
+    const copy = response.clone(); // read (and kept) beside the page's own reading
+    event.waitUntil(ofThisBuild(href, copy).then((same) => same && cache.put(href, copy))
+      .catch(() => {}));
+  }
+  return response;
 }
 
 async function networkFirst(event) {
@@ -203,7 +252,7 @@ async function networkFirst(event) {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || request.headers.has("range")) return;
-  if (!request.url.startsWith(scope.href)) return;
+  if (!request.url.startsWith(scope.href) || unkept.has(request.url)) return;
   const url = new URL(request.url);
   const hashed = immutable.has(request.url) || HASHED.test(url.pathname);
   const page = precached.has(url.origin + url.pathname);

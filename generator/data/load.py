@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 import calc
 from calc import check_alternatives
 
-from . import bundle, crosscheck, parameters
+from . import bundle, crosscheck, figures, parameters
 from .model import Document, Glossary, Measure, Policy, ProfileSpec
 from .yaml_source import Path_, Problem, SourceDoc, load
 
@@ -109,9 +109,12 @@ def _measure_files(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]
 
 
 def _prepare(measure_docs: list[SourceDoc], others: list[SourceDoc | None],
-             window: tuple[dt.date, dt.date] | None) -> dict[str, list[tuple[Path_, str]]]:
+             window: tuple[dt.date, dt.date] | None,
+             unread: set[str]) -> dict[str, list[tuple[Path_, str]]]:
     """Bind named parameters into the rules and render every file's prose references
-    (``generator.data.parameters``), before validation; returns where each rule took a parameter."""
+    (``generator.data.parameters``), before validation; returns where each rule took a parameter.
+    A reference to a measure whose file could not be read (``unread``) is not reported: it
+    follows from that file's own error, which is."""
     day = dt.date.today()
     raw = parameters.collect(measure_docs)
     bindings: dict[str, list[tuple[Path_, str]]] = {}
@@ -121,13 +124,32 @@ def _prepare(measure_docs: list[SourceDoc], others: list[SourceDoc | None],
         doc.problems += parameters.alternative_figures(doc, own)
         found = parameters.bind(doc, own, day)
         resolve = parameters.resolver(raw, _id(doc), day, _window(doc.data) or window)
-        parameters.render(doc, resolve, example=resolve)
+        parameters.render(doc, _quiet_about(unread, resolve), example=resolve)
         if found and _id(doc):
             bindings[str(_id(doc))] = found
     for other in others:
         if other is not None:
-            parameters.render(other, parameters.resolver(raw, None, day, window))
+            resolve = parameters.resolver(raw, None, day, window)
+            parameters.render(other, _quiet_about(unread, resolve))
     return bindings
+
+
+def _unread(docs: list[SourceDoc], paths: list[Path]) -> set[str]:
+    """The ids (file names) of the measures whose files could not be parsed at all."""
+    return {path.stem for doc, path in zip(docs, paths, strict=True) if doc.data is None
+            and doc.problems}
+
+
+def _quiet_about(unread: set[str], resolve: parameters.Resolver) -> parameters.Resolver:
+    """``resolve``, answering a reference into an unread measure with itself (no follow-on
+    problem; the build fails on the unread file anyway)."""
+    def quiet(key: str, lang: str, style: str | None) -> str | None:
+        found = resolve(key, lang, style)
+        if found is None and key.rpartition(".")[0] in unread:
+            return "{" + key + "}"
+        return found
+
+    return quiet if unread else resolve
 
 
 def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem], Policy | None]:
@@ -144,9 +166,11 @@ def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem],
                    if (folder / "profile.yaml").is_file() else None)
     paths, problems = _measure_files(folder / "measures", root)
     measure_docs = [load(path, root) for path in paths]
-    bindings = _prepare(measure_docs, [document_doc, glossary_doc, profile_doc],
-                        _window(document_doc.data))
     sources = [document_doc, glossary_doc, *([profile_doc] if profile_doc else []), *measure_docs]
+    for doc in sources:  # on the text as written, before references are rendered
+        doc.problems += figures.problems(doc)
+    bindings = _prepare(measure_docs, [document_doc, glossary_doc, profile_doc],
+                        _window(document_doc.data), _unread(measure_docs, paths))
     document = validate(document_doc, Document)
     glossary = validate(glossary_doc, Glossary)
     profile = validate(profile_doc, ProfileSpec) if profile_doc is not None else None
@@ -222,5 +246,12 @@ def load_all(root: Path) -> list[Policy]:
         if usable is not None:
             partial.append(usable)
     if problems:
-        raise DataError(problems, partial)
+        raise DataError(_causes_first(problems), partial)
     return policies
+
+
+def _causes_first(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, those of whole files (a file YAML cannot read: ``(syntax)``,
+    ``(character)``, ``(file)``…) before the rest, which may follow from them."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: not p.field.startswith("("))

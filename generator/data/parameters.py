@@ -267,7 +267,20 @@ def _fill(doc: SourceDoc, text: str, lang: str, path: Path_, resolve: Resolver) 
             return match.group(0)
         return found
 
+    _unmatched_brace(doc, text, path)
     return PLACEHOLDER.sub(one, text)
+
+
+_STRAY_BRACE = re.compile(r"\{[^\s{}]{0,24}|[^\s{}]{0,24}\}")
+
+
+def _unmatched_brace(doc: SourceDoc, text: str, path: Path_) -> None:
+    """A brace that is no part of a reference (``{annual_cap`` left open, ``annual_cap}``)
+    would be published as it is: the first one in a text is a problem."""
+    stray = _STRAY_BRACE.search(PLACEHOLDER.sub(" ", text))
+    if stray is not None:
+        doc.problems.append(doc.said(path, "data.unclosed_reference",
+                                     text=f"“{stray.group(0)}”"))
 
 
 # ---------------------------------------------------------------- guard against the law

@@ -196,15 +196,44 @@ def _anchors(shown: str, text: str) -> list[Problem]:
     return list(found.values())
 
 
+# What YAML refuses to read (its printable set, less what the reader folds): C0 controls but
+# tab, line feed and carriage return; DEL; C1 controls but NEL; surrogates; U+FFFE and U+FFFF.
+_UNREADABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd"
+                         "\U00010000-\U0010ffff]")
+
+
+def _control_characters(shown: str, text: str) -> list[Problem]:
+    """Each character YAML cannot read (a BEL or NUL pasted from another program), at its line
+    and column, named by its code point: invisible in an editor, so the message must say it."""
+    found: dict[int, Problem] = {}
+    for match in _UNREADABLE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        code = f"U+{ord(match.group()):04X}"
+        found.setdefault(line, Problem(shown, line, column, "(character)",
+                                       *_text("data.control_character", char=code)))
+    return list(found.values())
+
+
+def _reader_problem(shown: str, error: yaml.YAMLError) -> Problem:
+    """Any other complaint of PyYAML's, as a problem at its mark (never a traceback)."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Problem(shown, line, column, "(syntax)", *_text("data.yaml_syntax", reason=error))
+
+
 def load(path: Path, root: Path | None = None) -> SourceDoc:
-    """Parse one YAML file; syntax errors, anchors, aliases and duplicate keys become problems,
-    not exceptions."""
+    """Parse one YAML file; unreadable characters, syntax errors, anchors, aliases and duplicate
+    keys become problems, not exceptions."""
     shown = str(path.relative_to(root)) if root else str(path)
     doc = SourceDoc(shown, None)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         doc.problems.append(Problem(shown, 1, 1, "(file)", *_text("data.unreadable", error=error)))
+        return doc
+    doc.problems += _control_characters(shown, text)
+    if doc.problems:
         return doc
     try:
         doc.problems += _anchors(shown, text)
@@ -213,6 +242,9 @@ def load(path: Path, root: Path | None = None) -> SourceDoc:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
         doc.problems.append(_syntax_problem(shown, text, error))
+        return doc
+    except yaml.YAMLError as error:
+        doc.problems.append(_reader_problem(shown, error))
         return doc
     doc.data = _convert(node, doc, ()) if node is not None else None
     return doc

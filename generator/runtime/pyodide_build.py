@@ -5,8 +5,9 @@ imported, which a page fetches after its first result, for later visits.
 
 Every step is cached under ``.cache/qz-pyodide/`` by a hash of what it reads, so a rebuild that
 changed nothing costs a few hashes; each output is written atomically (a failed step leaves no
-half file) with the sha256 of every file it holds (``SHA256SUMS``), checked on every use: an
-entry that does not match is a miss, rebuilt with one warning line. The result is a
+half file) with its own key and the sha256 of every file it holds (``SHA256SUMS``), checked on
+every use: an entry that does not match (damaged, or a sound step copied under another key) is a
+miss, rebuilt with one warning line. The result is a
 :class:`Runtime`: file names and cached paths, hashed into one directory name so the site can
 serve them as immutable; :func:`install` copies them (never links: a site must not change when
 the cache does). Their ``.br`` and ``.gz`` siblings come from the same pipeline as every other
@@ -25,9 +26,12 @@ import struct
 import subprocess
 import sys
 import tempfile
+import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 # A damaged cache entry is a miss, not a failure: its one warning line must not abort a
@@ -48,7 +52,7 @@ NODE_SCRIPT = WEB / "build" / "pyodide-build.mjs"
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 STDLIB = "python_stdlib.zip"  # the full stdlib, precompiled: loaded only if the core lacks a module
 CORE = "calc_stdlib.zip"  # what a page starts with: calc and the stdlib modules it needs
-SUMS = "SHA256SUMS"  # in every cached step's folder: name → sha256 of each file it holds
+SUMS = "SHA256SUMS"  # in every cached step's folder: its key, and each file's sha256
 LOCK = "pyodide-lock.json"
 SNAPSHOT = "snapshot.bin"
 EPOCH = "315532800"  # 1980-01-01: wheel entries get fixed timestamps, so equal input, equal bytes
@@ -113,14 +117,47 @@ def _run(step: str, command: list[str], **env: str) -> str:
     return done.stdout
 
 
-def _intact(folder: Path) -> bool:
-    """Every file the step wrote is there with the sha256 it had when it was written."""
+def _sums(folder: Path) -> Any:
     try:
-        sums = json.loads((folder / SUMS).read_text(encoding="utf-8"))
-        return isinstance(sums, dict) and bool(sums) and all(
-            sha256(folder / name) == digest for name, digest in sums.items()) and {
-            p.name for p in folder.iterdir()} == {*sums, SUMS}
+        return json.loads((folder / SUMS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return None
+
+
+def _older(folder: Path) -> bool:
+    """A step folder of the previous format (``SHA256SUMS`` a bare name → sha256 table, bound
+    to no key): rebuilt without a warning, it is not damage."""
+    sums = _sums(folder)
+    return isinstance(sums, dict) and bool(sums) and all(
+        isinstance(v, str) for v in sums.values()) and "files" not in sums
+
+
+def _zips_sound(folder: Path, names: Iterable[str]) -> bool:
+    """Every zip and wheel of the step passes its own CRC check."""
+    try:
+        for name in names:
+            if name.endswith((".zip", ".whl")):
+                with zipfile.ZipFile(folder / name) as archive:
+                    if archive.testzip() is not None:
+                        return False
+    except (OSError, zipfile.BadZipFile, zlib.error):
+        return False
+    return True
+
+
+def _intact(folder: Path) -> bool:
+    """The folder is its key's step (``SHA256SUMS`` names it, so a sound step copied under
+    another key fails) and every file the step wrote is there with the sha256 it had when it
+    was written, each zip passing its CRC check."""
+    sums = _sums(folder)
+    if not isinstance(sums, dict) or sums.get("step") != folder.name:
+        return False
+    files = sums.get("files")
+    try:
+        return isinstance(files, dict) and bool(files) and all(
+            sha256(folder / name) == digest for name, digest in files.items()) and {
+            p.name for p in folder.iterdir()} == {*files, SUMS} and _zips_sound(folder, files)
+    except OSError:
         return False
 
 
@@ -130,8 +167,9 @@ def _cached(cache: Path, kind: str, key: str) -> Path:
     go."""
     folder = cache / f"{kind}-{key}"
     if folder.exists() and not _intact(folder):
-        cache_log.warning(f"qz-pyodide: cached {kind} step {folder.name} is damaged; "
-                          "rebuilding it")
+        if not _older(folder):
+            cache_log.warning(f"qz-pyodide: cached {kind} step {folder.name} is damaged or "
+                              "another key's step; rebuilding it")
         if folder.is_dir():
             shutil.rmtree(folder, ignore_errors=True)
         else:
@@ -143,9 +181,10 @@ def _cached(cache: Path, kind: str, key: str) -> Path:
 
 
 def _publish(tmp: Path, folder: Path) -> Path:
-    """Record the sha256 of each file, then move the finished step into place in one rename
-    (another build may have won the race: its folder is kept if intact)."""
-    sums = {p.name: sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()}
+    """Record the step's key and the sha256 of each file, then move the finished step into
+    place in one rename (another build may have won the race: its folder is kept if intact)."""
+    files = {p.name: sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()}
+    sums = {"step": folder.name, "files": files}
     (tmp / SUMS).write_text(json.dumps(sums, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     try:
         tmp.rename(folder)

@@ -25,7 +25,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority, get_plugin_logger
 
-from generator.runtime.pyodide_build import STDLIB
+from generator.runtime.pyodide_build import SNAPSHOT, STDLIB
 
 log = get_plugin_logger(__name__)
 
@@ -45,6 +45,13 @@ SKIPPED = re.compile(r"\.map$|^assets/javascripts/lunr/|^404\.html$")
 # wheel (for other Pyodide integrations). Kept at install, they cost a phone 2.6 MB after its
 # first visit for nothing.
 ON_DEMAND = re.compile(rf"(^|/)({re.escape(STDLIB)}|[^/]+\.whl)$")
+# Hashed files the service worker never keeps: the memory snapshot, which the calculator's worker
+# keeps in its own cache (qz-calc-snapshot) and restores only from there, and downloads only for
+# a visitor without Save-Data. Kept here too, it was stored twice and downloaded by every install.
+UNKEPT = re.compile(rf"(^|/){re.escape(SNAPSHOT)}$")
+# The first hex digits of each unhashed file's SHA-256, in the manifest: the install keeps a file
+# only if the server sent this build's bytes (a deploy during the install sends the next one's).
+DIGEST_CHARS = 16
 
 _command: list[str] = []
 
@@ -99,18 +106,29 @@ def pages_by_language(files: list[str], roots: list[str]) -> dict[str, list[str]
 
 def manifest(site: Path, files: list[str]) -> dict[str, Any]:
     """What the service worker keeps: hashed files (never revalidated; those in ``later`` only
-    once asked for) and the rest."""
-    immutable = [f for f in files if HASHED.search(f)]
-    precache = [_page(f) if _page(f) is not None else f for f in files if not HASHED.search(f)]
+    once asked for, those in ``unkept`` never) and the rest, each with its digest."""
+    hashed = [f for f in files if HASHED.search(f)]
+    immutable = [f for f in hashed if not UNKEPT.search(f)]
+    unhashed = {f: hashlib.sha256((site / f).read_bytes()) for f in files
+                if not HASHED.search(f)}
+    precache = [_url(f) for f in unhashed]
     digest = hashlib.sha256(SOURCE.read_bytes())
     for relative in files:  # hashed names carry their content; the rest is read
         digest.update(relative.encode() + b"\0")
-        if not HASHED.search(relative):
-            digest.update(hashlib.sha256((site / relative).read_bytes()).digest())
+        if relative in unhashed:
+            digest.update(unhashed[relative].digest())
     sizes = {f: (site / f).stat().st_size for f in immutable}  # for resuming a broken download
     later = [f for f in immutable if ON_DEMAND.search(f)]
+    digests = {_url(f): d.hexdigest()[:DIGEST_CHARS] for f, d in unhashed.items()}
     return {"version": digest.hexdigest()[:16], "immutable": immutable, "later": later,
-            "precache": precache, "sizes": sizes}
+            "unkept": [f for f in hashed if UNKEPT.search(f)], "precache": precache,
+            "digests": digests, "sizes": sizes}
+
+
+def _url(relative: str) -> str:
+    """What the service worker asks for: a page's URL, any other file's path."""
+    page = _page(relative)
+    return relative if page is None else page
 
 
 def _language_roots(config: MkDocsConfig) -> list[str]:

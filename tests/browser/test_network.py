@@ -271,8 +271,8 @@ def _new_build(site: Path, target: Path) -> tuple[str, str]:
             page.write_text(text.replace(old, new), "utf-8")
             for sibling in (".br", ".gz"):
                 page.with_name(page.name + sibling).unlink(missing_ok=True)
-    for name in ("sw.js", "sw.js.br", "sw.js.gz"):
-        (target / name).unlink(missing_ok=True)  # the server would prefer a stale sibling
+    for name in ("sw.js", "sw.js.br", "sw.js.gz", service_worker.PAGES_JSON):
+        (target / name).unlink(missing_ok=True)  # stale siblings; links never written through
     service_worker.write(target, ["", "en/"], service_worker=True)
     return old, new
 

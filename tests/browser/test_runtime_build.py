@@ -162,6 +162,60 @@ def test_a_damaged_cache_entry_is_rebuilt_with_one_warning(
         assert (rebuilt / name).stat().st_nlink == 1, name
 
 
+def _rewrite_sums(folder: Path) -> None:
+    """Make ``SHA256SUMS`` agree with the folder's files again, as a tool that "repairs"
+    checksums would: the folder then passes every check but the one against its contents."""
+    sums = json.loads((folder / pb.SUMS).read_text(encoding="utf-8"))
+    sums["files"] = {name: pb.sha256(folder / name) for name in sums["files"]}
+    (folder / pb.SUMS).write_text(json.dumps(sums), encoding="utf-8")
+
+
+def _break_crc(folder: Path) -> None:
+    """Change one byte of the wheel's rules.json data: the zip's CRC no longer matches."""
+    [wheel] = folder.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        info = archive.getinfo("calc/rules.json")
+    blob = bytearray(wheel.read_bytes())
+    name_len, extra_len = struct.unpack("<HH", blob[info.header_offset + 26:
+                                                    info.header_offset + 30])
+    data = info.header_offset + 30 + name_len + extra_len
+    blob[data + info.compress_size // 2] ^= 0xFF
+    wheel.write_bytes(bytes(blob))
+    _rewrite_sums(folder)
+
+
+def _other_keys_step(cache: Path, folder: Path, inputs: pb.Inputs) -> None:
+    """Put the sound wheel step of other rules (another key) in ``folder``'s place."""
+    other = pb.build_wheel(inputs, _rules_json().replace("泉州", "示例", 1)).parent
+    assert other != folder
+    shutil.rmtree(folder)
+    shutil.copytree(other, folder)
+
+
+@pytest.mark.parametrize("fault", ["another key's step", "a zip failing its CRC"])
+def test_a_sound_looking_wrong_step_is_rebuilt_with_one_warning(
+        cache_copy: Path, tmp_path: Path, fault: str, capfd: pytest.CaptureFixture[str],
+) -> None:
+    cache = tmp_path / "qz-pyodide"
+    shutil.copytree(cache_copy, cache)
+    inputs = pb.Inputs(root=pb.ROOT, cache=cache, optimize=2, snapshot=False)
+    rules = _rules_json()
+    wheel = pb.build_wheel(inputs, rules)
+    expected = pb.sha256(wheel)
+    if fault == "another key's step":
+        _other_keys_step(cache, wheel.parent, inputs)
+    else:
+        _break_crc(wheel.parent)
+    capfd.readouterr()
+    again = pb.build_wheel(inputs, rules)
+    warnings = [line for line in capfd.readouterr().err.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1 and wheel.parent.name in warnings[0], warnings
+    assert pb.sha256(again) == expected
+    with zipfile.ZipFile(again) as archive:
+        assert archive.testzip() is None
+        assert archive.read("calc/rules.json").decode("utf-8") == rules
+
+
 def test_pages_name_the_core_zip_with_its_sha256(built_site: Path) -> None:
     """The worker fetches the core zip with this SRI hash: other bytes are refused."""
     html = (built_site / "measures" / "3.1" / "index.html").read_text(encoding="utf-8")

@@ -69,6 +69,9 @@ def test_list_and_describe(capsys):
     (["estimate", "3.1", "fee=10⁵", "--on", "2026-06-01"], "“⁵” is not a plain digit"),
     (["estimate", "3.1", "fee=1万20000", "--on", "2026-06-01"], "cannot tell what amount"),
     (["estimate", "3.1", "fee=+++60000", "--on", "2026-06-01"], "must be a number"),
+    (["estimate", "3.1", "fee=6万", "fee=7万", "--on", "2026-06-01"],
+     "the input fee is given more than once"),
+    (["estimate", "3.1", "fee=6\u200b万", "--on", "2026-06-01"], "invisible character U+200B"),
 ])
 def test_bad_input_exits_2_with_both_languages(capsys, args, fragment):
     assert main(args) == 2
@@ -150,6 +153,27 @@ def test_duplicate_profile_keys_are_refused_by_name(tmp_path):
 
 def test_unreadable_profile_file_is_a_clear_error(tmp_path):
     _refused(_calc(f"assess {tmp_path}/missing.json"), "无法读取企业画像文件", "ENOENT")
+
+
+def test_a_profile_saved_with_a_byte_order_mark_is_read(tmp_path):
+    """Notepad saves UTF-8 with a BOM: the same profile, the same answer."""
+    profile = json.dumps({"enterprise_types": ["animation_game"], "has_animation_matters": "yes",
+                          "character_licensing_revenue": "400万"}, ensure_ascii=False)
+    plain, marked = tmp_path / "plain.json", tmp_path / "marked.json"
+    plain.write_text(profile, encoding="utf-8")
+    marked.write_text(profile, encoding="utf-8-sig")
+    assert marked.read_bytes().startswith(b"\xef\xbb\xbf")
+    args = "assess {} --on 2026-06-01 --json"
+    want, got = _calc(args.format(plain)), _calc(args.format(marked))
+    assert want.returncode == got.returncode == 0, got.stderr
+    assert got.stdout == want.stdout
+    assert _calc("assess - --on 2026-06-01 --json", "\ufeff" + profile).stdout == want.stdout
+
+
+def test_an_endless_profile_is_refused_after_a_bounded_read():
+    proc = subprocess.run(["bash", "-c", f"ulimit -v 1000000; {sys.executable} -m calc assess "
+                           "/dev/zero"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    _refused(proc, "文件 /dev/zero 过大", "/dev/zero is too large")
 
 
 def test_a_huge_unknown_field_is_not_echoed_whole():

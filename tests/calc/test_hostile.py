@@ -216,3 +216,52 @@ def test_nesting_is_bounded_before_parsing_but_brackets_in_text_are_fine():
     request = {"type": "estimate", "measure": "3.1", "on": "2026-06-01",
                "inputs": {"fee": "[" * 40 + "\\\"{" * 8}}
     assert json.loads(handle(json.dumps(request)))["error"]["code"] == "error.not_number"
+
+
+@pytest.mark.parametrize("request_json", [
+    '{"type": "\\udc00"}',
+    '{"type": "estimate", "measure": "\\ud800"}',
+    '{"type": "estimate", "measure": "3.1", "inputs": {"\\udc00": "1"}}',
+    '{"type": "estimate", "measure": "3.1", "inputs": {"fee": "6\\udc00"}}',
+    '{"type": "assess", "profile": {"enterprise_types": ["\\udfff"]}}',
+    '{"type": "estimate", "measure": "\udc00"}',  # the character itself, from Python
+])
+def test_a_lone_surrogate_is_refused_by_code_point_in_an_answer_that_encodes(request_json):
+    answer = handle(request_json)
+    answer.encode("utf-8")  # raised UnicodeEncodeError when the surrogate was echoed
+    error = json.loads(answer)["error"]
+    assert error["code"] == "error.surrogate"
+    assert "U+D" in error["en"] and "U+D" in error["zh"]
+
+
+def test_a_surrogate_pair_is_text_and_is_read():
+    """An escaped pair (an emoji) is one character, not a lone surrogate."""
+    error = _answer('{"type": "estimate", "measure": "3.1", "inputs": {"fee": "\\ud83d\\ude00"}}')
+    assert error["code"] == "error.not_number"
+
+
+def test_null_is_no_value():
+    error = _answer('{"type": "estimate", "measure": "3.1", "inputs": {"fee": null}, '
+                    '"on": "2026-06-01"}')
+    assert error["code"] == "error.missing" and error["field"] == "fee"
+    assert "None" not in error["en"] + error["zh"]
+
+
+@pytest.mark.parametrize(("raw", "code"), [("6\u200b0000", "U+200B"), ("\ufeff60000", "U+FEFF"),
+                                           ("60000\u2060", "U+2060"), ("6\u200e万", "U+200E")])
+def test_an_invisible_character_in_a_value_is_named(raw, code):
+    request = {"type": "estimate", "measure": "3.1", "inputs": {"fee": raw}, "on": "2026-06-01"}
+    error = _answer(json.dumps(request))
+    assert error["code"] == "error.invisible_char" and error["field"] == "fee"
+    assert code in error["en"] and code in error["zh"]
+
+
+def test_an_answer_holding_a_lone_surrogate_is_still_valid_utf8(monkeypatch):
+    """Should one reach an answer after all (a str passed in from Python), it goes out as an
+    escape, never as a character no encoder accepts."""
+    import calc.api
+
+    monkeypatch.setattr(calc.api, "_dispatch", lambda request: {"echo": "\udc00"})
+    answer = handle('{"type": "list"}')
+    answer.encode("utf-8")
+    assert json.loads(answer) == {"ok": True, "result": {"echo": "\udc00"}}

@@ -45,7 +45,7 @@ def test_amounts_people_write(raw, expected):
     ("5万亿", "error.not_number"), ("万", "error.not_number"), ("1.2.3", "error.not_number"),
     ("1,23", "error.not_number"), ("0.001", "error.too_many_decimals"),
     ("2000亿", "error.too_large"), ("<script>alert(1)</script>", "error.not_number"),
-    (1.5, "error.float"), (True, "error.not_number"), (None, "error.not_number"),
+    (1.5, "error.float"), (True, "error.not_number"), (None, "error.missing"),
     (Decimal("NaN"), "error.not_number"), (Decimal("1E+999999999"), "error.too_long"),
     ("0x10", "error.not_number"), ("1_000", "error.not_number"), ("５万万", "error.not_number"),
 ])
@@ -190,3 +190,19 @@ def test_dates_that_are_dates():
     assert parse_date(" 2026-06-01 ") == dt.date(2026, 6, 1)
     assert parse_date(dt.datetime(2026, 6, 1, 12, 30)) == dt.date(2026, 6, 1)
     assert parse_date(None) == dt.date.today()
+
+
+def test_files_are_read_bounded_and_without_their_byte_order_mark(tmp_path, monkeypatch):
+    import io
+    import sys
+
+    from calc.inputs import read_bounded
+
+    marked = tmp_path / "profile.json"
+    marked.write_bytes("\ufeff{\"a\": \"是\"}".encode())
+    assert read_bounded(str(marked)) == '{"a": "是"}'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\xef\xbb\xbf[1]")))
+    assert read_bounded("-") == "[1]"
+    with pytest.raises(CalcError) as error:
+        read_bounded(str(marked), limit=8)
+    assert error.value.code == "error.file_too_large" and str(marked) in error.value.en

@@ -319,6 +319,61 @@ def test_yaml_syntax_errors_read_in_chinese_too(tmp_path):
     assert "YAML syntax error" in found and "制表符" in found
 
 
+@pytest.mark.parametrize(("char", "code"), [("\x07", "U+0007"), ("\x00", "U+0000"),
+                                           ("\x1b", "U+001B")])
+def test_a_control_character_is_named_at_its_line_and_column(tmp_path, char, code):
+    (found,) = problems(tmp_path, "  zh: 摘要", f"  zh: 摘{char}要")
+    assert found.startswith(f"policy_data/qz-2025-18/measures/9.1.yaml:{line_of('  zh: 摘要')}:8: ")
+    assert f"control character {code}" in found and f"控制字符 {code}" in found
+
+
+@pytest.mark.parametrize("written", ["最多 {cap", "最多 {cap。", "最多 cap}", "最多 {cap:bare"])
+def test_an_unclosed_reference_in_prose_is_refused(tmp_path, written):
+    (found,) = problems(tmp_path, "  zh: 摘要", f"  zh: 摘要，{written}")
+    assert f"9.1.yaml:{line_of('  zh: 摘要')}:" in found and "summary.zh: " in found
+    assert "unmatched brace in “" in found and "花括号未配对" in found
+
+
+@pytest.mark.parametrize(("old", "new", "figure"), [
+    ("  zh: 摘要", "  zh: 摘要，最高 20 万元", "“20 万元”"),
+    ("  en: Summary", "  en: Summary, at most CNY 200,000", "“CNY 2”"),
+    ("    en: Project investment", "    en: Project investment (30%)", "“30%”"),
+])
+def test_a_figure_typed_into_prose_is_refused_at_its_line(tmp_path, old, new, figure):
+    (found,) = problems(tmp_path, old, new)
+    assert f"9.1.yaml:{line_of(old)}:" in found
+    assert f"the figure {figure} is typed into prose" in found and "手写了数字" in found
+
+
+def test_a_file_that_cannot_be_read_is_named_first_without_its_follow_on_errors(tmp_path):
+    """The glossary refers to 3.1's parameters: with 3.1.yaml unreadable, those references are
+    no mistakes of their own. A real mistake elsewhere is still reported, after the cause."""
+    root = tmp_path / "policy_data"
+    shutil.copytree(REAL.parent, root)
+    measure = root / REAL.name / "measures" / "3.1.yaml"
+    measure.write_text(measure.read_text("utf-8").replace("title:\n  zh: ", "title:\n zh: ", 1),
+                       encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        load_all(root)
+    (cause,) = [str(p) for p in error.value.problems]
+    assert cause.startswith("policy_data/qz-2025-18/measures/3.1.yaml:6:5: (syntax): ")
+
+    glossary = root / REAL.name / "glossary.yaml"
+    text = glossary.read_text("utf-8")
+    assert "        CMM 指" in text
+    glossary.write_text(text.replace("        CMM 指", "        CMM {capp} 指", 1), "utf-8")
+    with pytest.raises(DataError) as error:
+        load_all(root)
+    cause, other = (str(p) for p in error.value.problems)
+    assert cause.startswith("policy_data/qz-2025-18/measures/3.1.yaml:6:5: (syntax): ")
+    assert other.startswith("policy_data/qz-2025-18/glossary.yaml:") and "{capp}" in other
+
+
+def test_the_same_problem_is_reported_once(tmp_path):
+    (found,) = problems(tmp_path, "  zh: 摘要", "  zh: 摘要 {capp}，{capp}")
+    assert "unknown reference {capp}" in found
+
+
 def test_failed_examples_give_file_line_and_count_from_one(tmp_path):
     second = MEASURE.split("examples:\n", 1)[1].replace("30000.00", "30000.02", 1)
     data = make_data(tmp_path, MEASURE + second)
@@ -362,7 +417,12 @@ EDITS = {"endless_int": ("value: 200000", "value: " + "9" * 5000, "number too lo
          "full_width": ("value: 200000", "value： 200000", "full-width colon",
                         line_of("value: 200000")),
          "failed_example": ('award: "30000.00"', 'award: "30000.01"', "example 1",
-                            line_of("examples:") + 1)}
+                            line_of("examples:") + 1),
+         "bel": ("  zh: 摘要", "  zh: 摘\x07要", "U+0007", line_of("  zh: 摘要")),
+         "nul": ("  zh: 摘要", "  zh: 摘\x00要", "U+0000", line_of("  zh: 摘要")),
+         "typed_figure": ("  zh: 摘要", "  zh: 最高 20 万元", "typed into prose",
+                          line_of("  zh: 摘要")),
+         "unclosed": ("  zh: 摘要", "  zh: 最多 {cap", "unmatched brace", line_of("  zh: 摘要"))}
 
 
 @pytest.mark.parametrize("case", ["billion_laughs", "self_alias", "bad_name", *EDITS])

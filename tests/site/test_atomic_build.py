@@ -1,10 +1,13 @@
 """``make site`` (generator/serve/atomic_build.py) publishes a build only when it is whole: a build
 killed at any point leaves the previous site byte for byte as it was, a complete build replaces
 it with a stamped site, and ``check`` (what ``make preview`` and the deploy README run) refuses a
-partial or altered one."""
+partial or altered one, or one whose compressed siblings or zips are wrong. A killed build's
+scratch folders go with the next build, decided by its lock, not by whether its pid is taken;
+a Ctrl+C says truly whether the site was replaced."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import shutil
@@ -13,13 +16,15 @@ import subprocess
 import sys
 import threading
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import brotli  # type: ignore[import-untyped]
 import pytest
 
-from generator.serve import atomic_build, preview
+from generator.serve import atomic_build, preview, site_check
 from generator.serve.atomic_build import STAMP, Incomplete, check, publish, recover
 
 from .conftest import DATA, DOCUMENT, ROOT, edit
@@ -185,6 +190,145 @@ def test_check_refuses_a_partial_or_altered_site(tmp_path: Path) -> None:
     (site / STAMP).write_text("{half", encoding="utf-8")
     with pytest.raises(Incomplete, match="no valid"):
         check(site)
+
+
+def small_site(site: Path) -> dict[str, bytes]:
+    """A page and a script with their siblings, and a zip, as the build writes them."""
+    files = {"index.html": "<p>泉州市数字经济</p>\n".encode() * 100,
+             "search/search_index.json": b'{"docs": []}' * 100}
+    for name, data in files.items():
+        path = site / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        path.with_name(path.name + ".br").write_bytes(brotli.compress(data))
+        path.with_name(path.name + ".gz").write_bytes(gzip.compress(data, mtime=0))
+    with zipfile.ZipFile(site / "calc_stdlib.zip", "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("calc/__init__.py", "VALUE = 'ok'\n" * 50)
+    return files
+
+
+def test_check_refuses_a_sibling_that_is_another_files_or_a_zip_failing_its_crc(
+        tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    small_site(site)
+    atomic_build.stamp(site, DATA)
+    check(site, DATA)
+    home = site / "index.html.br"
+    good = home.read_bytes()
+    home.write_bytes((site / "search" / "search_index.json.br").read_bytes())
+    atomic_build.stamp(site, DATA)  # stamped as it is: the stamp alone cannot tell
+    with pytest.raises(Incomplete, match=r"index\.html\.br does not decompress to index\.html"):
+        check(site, DATA)
+    home.write_bytes(good)
+    blob = bytearray((site / "calc_stdlib.zip").read_bytes())
+    blob[blob.index(b"VALUE") + 3] ^= 0x20  # a stored member's data: its CRC no longer fits
+    (site / "calc_stdlib.zip").write_bytes(bytes(blob))
+    atomic_build.stamp(site, DATA)
+    with pytest.raises(Incomplete, match=r"calc_stdlib\.zip fails its CRC check"):
+        check(site, DATA)
+    assert atomic_build.main(["check", str(site)]) == 1
+
+
+def test_siblings_without_their_file_or_that_do_not_decompress_are_named(
+        tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    small_site(site)
+    assert list(site_check.problems(site)) == []
+    (site / "index.html.gz").write_bytes(b"\x1f\x8b not gzip")
+    (site / "gone.js.br").write_bytes(brotli.compress(b"x"))
+    assert [p.split(" ", 1)[0] for p in site_check.problems(site)] == ["gone.js.br",
+                                                                        "index.html.gz"]
+
+
+def _fake_mkdocs(monkeypatch: pytest.MonkeyPatch, pages: dict[str, bytes]) -> None:
+    """``mkdocs build`` writing ``pages`` into the site dir it is given, in this process."""
+    from mkdocs.__main__ import cli
+
+    def main(args: list[str], prog_name: str) -> None:
+        target = Path(args[args.index("--site-dir") + 1])
+        for name, data in pages.items():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).write_bytes(data)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli, "main", main)
+
+
+def _previous_site(root: Path) -> Path:
+    site = root / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous", encoding="utf-8")
+    return site
+
+
+def test_a_build_whose_sibling_is_wrong_is_not_published(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    site = _previous_site(tmp_path)
+    page = "<p>新</p>".encode() * 200
+    _fake_mkdocs(monkeypatch, {"index.html": page, "index.html.br": brotli.compress(b"other")})
+    assert atomic_build.build(site, []) == 1
+    assert "index.html.br does not decompress" in capsys.readouterr().err
+    assert (site / "index.html").read_text(encoding="utf-8") == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_ctrl_c_just_after_the_swap_says_the_site_was_replaced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    site = _previous_site(tmp_path)
+    _fake_mkdocs(monkeypatch, {"index.html": b"new"})
+    exchange = atomic_build._exchange
+
+    def exchange_then_interrupt(a: Path, b: Path) -> bool:
+        swapped = exchange(a, b)
+        assert swapped, "this file system cannot exchange two folders"
+        os.kill(os.getpid(), signal.SIGINT)  # the user's Ctrl+C, the moment the swap is done
+        time.sleep(0.1)
+        return swapped
+
+    monkeypatch.setattr(atomic_build, "_exchange", exchange_then_interrupt)
+    assert atomic_build.main([str(site)]) == 130
+    assert (site / "index.html").read_text(encoding="utf-8") == "new"
+    assert f"interrupted: {site}/ replaced by the new build" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # the previous one removed
+
+
+def test_a_killed_builds_scratch_goes_even_while_its_pid_is_taken(tmp_path: Path) -> None:
+    """A SIGKILLed build not yet reaped (a zombie) keeps its pid, and so may an unrelated
+    process that got the same number: its lock is what tells."""
+    site = tmp_path / "site"
+    site.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; "
+         "from generator.serve import atomic_build as a; site = Path(sys.argv[1]); "
+         "ctx = a._locked(site); ctx.__enter__(); a._scratch(site, 'build').mkdir(); "
+         "(a._scratch(site, 'build') / 'big').write_bytes(bytes(1 << 20)); "
+         "print('ready', flush=True); time.sleep(600)", str(site)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        scratch = tmp_path / f".site.build-{holder.pid}"
+        recover(site)
+        assert scratch.is_dir()  # its build is alive and holds the lock: left alone
+        os.kill(holder.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # dead, not reaped: a zombie with its pid
+            with open(f"/proc/{holder.pid}/stat", encoding="ascii") as stat:
+                if stat.read().split(") ", 1)[1].startswith("Z"):
+                    break
+            time.sleep(0.01)
+        os.kill(holder.pid, 0)  # the pid is still taken
+        recover(site)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
+    (tmp_path / f".site.build-{os.getpid()}").mkdir()  # a live pid that never took a lock
+    recover(site)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
 def test_swapping_in_a_build_and_recovering_from_an_interrupted_fallback(

@@ -1,6 +1,7 @@
 """Every build cache entry is verified on use: a truncated or altered entry of the compressed-file
-cache or of the template bytecode cache is a miss that is rebuilt, with one warning line, and the
-output is what it would be without the cache. An unwritable cache folder means building without
+cache or of the template bytecode cache, or a sound one copied onto another key's name, is a
+miss that is rebuilt, with one warning line, and the output is what it would be without the
+cache. An unwritable cache folder means building without
 it (one warning), never an exception. The site's compressed siblings are copies, not links into
 the cache. (The segmentation cache: tests/site/test_segment_cache.py; a whole build with damaged
 caches: test_a_build_over_damaged_caches_ships_correct_files.)"""
@@ -21,7 +22,7 @@ import jinja2
 import pytest
 
 from generator import cache_check
-from generator.serve import precompress
+from generator.serve import precompress, site_check
 from generator.site.jinja_cache import PATTERN
 from generator.site.render import TEMPLATES, bytecode_cache
 
@@ -110,6 +111,47 @@ def test_a_damaged_compressed_entry_is_rebuilt_with_one_warning(
     assert warnings_of(caplog) == []
 
 
+def test_a_sound_compressed_entry_copied_onto_another_key_is_rebuilt_with_one_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A backup restore or a merged CI cache puts one file's entry under another's name: it
+    is whole and sealed, but the page's sibling must not become the script's bytes."""
+    cache = tmp_path / "qz-precompress"
+    monkeypatch.setattr(precompress, "CACHE", cache)
+    pages = small_site(tmp_path / "first")
+    precompress.precompress(tmp_path / "first")
+    home, script = (cache / f"{hashlib.sha256(data).hexdigest()}.br" for data in pages.values())
+    home.write_bytes(script.read_bytes())
+
+    second = small_site(tmp_path / "second")
+    with caplog.at_level(logging.WARNING, logger="qz.cache"):
+        precompress.precompress(tmp_path / "second")
+    assert_siblings_right(second)
+    warnings = warnings_of(caplog)
+    assert len(warnings) == 1 and str(home) in warnings[0], warnings
+    assert "another key" in warnings[0]
+
+
+def test_an_entry_of_the_previous_format_is_rebuilt_silently(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Entries sealed before keys were bound in (``QZC1``) are not damage: the first build after
+    the upgrade replaces them without a warning per file."""
+    cache = tmp_path / "qz-precompress"
+    monkeypatch.setattr(precompress, "CACHE", cache)
+    pages = small_site(tmp_path / "site")
+    for data in pages.values():
+        digest = hashlib.sha256(data).hexdigest()
+        packed = brotli.compress(data)
+        cache.mkdir(exist_ok=True)
+        (cache / f"{digest}.br").write_bytes(b"QZC1" + hashlib.sha256(packed).digest() + packed)
+    with caplog.at_level(logging.WARNING, logger="qz.cache"):
+        precompress.precompress(tmp_path / "site")
+    assert_siblings_right(pages)
+    assert warnings_of(caplog) == []
+    assert all(p.read_bytes().startswith(cache_check.MAGIC) for p in cache.iterdir())
+
+
 def test_siblings_are_copies_so_a_damaged_cache_cannot_reach_a_built_site(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "qz-precompress"
@@ -176,6 +218,27 @@ def test_a_damaged_compiled_template_is_compiled_again_with_one_warning(
     assert warnings_of(caplog) == []
 
 
+def test_a_compiled_template_copied_onto_another_templates_key_is_compiled_again(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.html").write_text(TEMPLATE, encoding="utf-8")
+    (templates / "other.html").write_text("<p>{{ name }} · 其他 MARKER-OTHER</p>",
+                                          encoding="utf-8")
+    cache = tmp_path / "qz-jinja"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)),
+                             bytecode_cache=bytecode_cache(cache))
+    env.get_template("other.html")
+    [other] = list(cache.iterdir())
+    assert render_with(cache, templates).endswith("MARKER-AAAA</p>")
+    [page] = [p for p in cache.iterdir() if p != other]
+    page.write_bytes(other.read_bytes())  # whole and sealed, but another template's code
+    with caplog.at_level(logging.WARNING, logger="qz.cache"):
+        assert render_with(cache, templates) == "<p>泉州 · 首轮流片 MARKER-AAAA</p>"
+    warnings = warnings_of(caplog)
+    assert len(warnings) == 1 and str(page) in warnings[0], warnings
+
+
 def test_an_unwritable_template_cache_compiles_every_time_with_one_warning(
         tmp_path: Path, caplog: pytest.LogCaptureFixture, unwritable: Path) -> None:
     templates = tmp_path / "templates"
@@ -199,9 +262,15 @@ CACHE = ROOT / ".cache"
 
 @pytest.mark.slow
 def test_a_build_over_damaged_caches_ships_correct_files(site: Build, tmp_path: Path) -> None:
-    """The session's build filled the caches; damage one entry of each kind, build again."""
+    """The session's build filled the caches; damage one entry of each kind, copy one sound
+    entry onto another key (the English page's compressed bytes as the Chinese page's), build
+    again: every damaged or misplaced entry is reported once and no wrong byte ships."""
     home = (site.site / "index.html").read_bytes()
     entry = CACHE / "qz-precompress" / f"{hashlib.sha256(home).hexdigest()}.br"
+    page, english = (CACHE / "qz-precompress" / f"{hashlib.sha256(
+        (site.site / name).read_bytes()).hexdigest()}.br"
+        for name in ("measures/3.1/index.html", "en/measures/3.1/index.html"))
+    page.write_bytes(english.read_bytes())
     template = bytecode_cache(CACHE / "qz-jinja")
     key = template.get_cache_key("measure.md", os.path.normpath(TEMPLATES / "measure.md"))
     compiled = CACHE / "qz-jinja" / (PATTERN % key)
@@ -219,12 +288,13 @@ def test_a_build_over_damaged_caches_ships_correct_files(site: Build, tmp_path: 
     assert again.page("measures/3.1/") == site.page("measures/3.1/")
     index = "search/search_index.json"  # the segmentation's output
     assert (again.site / index).read_bytes() == (site.site / index).read_bytes()
+    assert list(site_check.problems(again.site)) == []  # every sibling, every zip
     reported = [line.split("cache: ", 1)[1].split(" is damaged")[0]
                 for line in again.output.splitlines() if "is damaged" in line]
-    assert len(reported) == 3, again.output
-    assert str(entry) in reported and str(compiled) in reported
-    assert [Path(path).parent for path in reported if path not in (str(entry), str(compiled))
-            ] == [CACHE / "qz-segments"]
+    assert len(reported) == 4, again.output
+    assert str(entry) in reported and str(compiled) in reported and str(page) in reported
+    assert [Path(path).parent for path in reported
+            if path not in (str(entry), str(compiled), str(page))] == [CACHE / "qz-segments"]
 
 
 @pytest.mark.slow

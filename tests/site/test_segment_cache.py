@@ -18,7 +18,7 @@ TEXT = "按照就高不重复原则给予首轮流片费用奖励"
 
 
 def stored(path: Path) -> object:
-    payload = cache_check.unseal(path.read_bytes())
+    payload = cache_check.unseal(path.read_bytes(), cache_check.key_of(path))
     assert payload is not None, f"{path} fails its own check"
     return json.loads(payload)
 
@@ -98,6 +98,26 @@ def test_a_damaged_cache_file_is_reported_once_and_segmented_afresh(
     assert len(warnings) == 1 and str(first.path) in warnings[0] and "damaged" in warnings[0]
     assert damaged.save() is True  # repaired: the next build reads it without a warning
     assert stored(first.path) == {TEXT: expected}
+
+
+def test_another_glossarys_cache_file_copied_in_its_place_is_reported_and_not_used(
+        user_dict: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The file of an older glossary, restored under the current glossary's name: sealed and
+    whole, but its tokens were cut with other words; it must not be read as this one."""
+    older = tmp_path / "older.txt"
+    older.write_text("流片\n", encoding="utf-8")
+    first = CachedSegmenter(older, tmp_path / "cache")
+    first.cut(TEXT)
+    first.save()
+    current = CachedSegmenter(user_dict, tmp_path / "cache")
+    assert current.path != first.path
+    current.path.write_bytes(first.path.read_bytes())
+    with caplog.at_level(logging.WARNING, logger="qz.cache"):
+        copied = CachedSegmenter(user_dict, tmp_path / "cache")
+        copied.cut(TEXT)
+    assert copied.misses == 1
+    warnings = [r.getMessage() for r in caplog.records if r.name == "qz.cache"]
+    assert len(warnings) == 1 and str(current.path) in warnings[0], warnings
 
 
 def test_an_unwritable_cache_folder_costs_one_warning_never_an_exception(
