@@ -108,6 +108,33 @@ def wait_for_service_worker(page: Page) -> None:
                            timeout=READY_MS)
 
 
+SNAPSHOT_KEPT = """async () => (await (await caches.open("qz-calc-snapshot")).keys())
+                    .some((r) => r.url.endsWith("/snapshot.bin"))"""
+
+
+def wait_for_the_snapshot(page: Page) -> None:
+    """Until the calculator's worker has kept the snapshot for later visits. (Polled here:
+    Playwright's wait_for_function takes an async function's promise for a truthy answer.)"""
+    deadline = time.monotonic() + READY_MS / 1000
+    while not page.evaluate(SNAPSHOT_KEPT):
+        assert time.monotonic() < deadline, "the snapshot was not kept"
+        page.wait_for_timeout(250)
+
+
+def wait_until_settled(page: Page) -> None:
+    """Until the first visit's background work is done, as a returning visitor finds it: the
+    service worker installed, then the snapshot kept by the calculator's worker."""
+    wait_for_service_worker(page)
+    wait_for_the_snapshot(page)
+
+
+def _with_service_worker(site: Path) -> None:
+    """A new sw.js for ``site``, whose pages were changed: its manifest names their digests."""
+    for name in ("sw.js", "sw.js.br", "sw.js.gz"):
+        (site / name).unlink(missing_ok=True)  # a hard link, or the server's stale sibling
+    service_worker.write(site, ["", "en/"], service_worker=True)
+
+
 # ------------------------------------------------------------------ slow, stalled, blocked
 
 
@@ -382,7 +409,7 @@ def test_a_repeat_visit_starts_from_the_cache_with_no_round_trip(
         handler = server.RequestHandlerClass.func  # type: ignore[attr-defined]
         page = guard.open_page(context)
         Calc.open(page, server.url, measure("3.1"), "zh")
-        wait_for_service_worker(page)
+        wait_until_settled(page)
         page.goto("about:blank")
         # Not the HTTP cache: only what the service worker kept.
         context.new_cdp_session(page).send("Network.clearBrowserCache")
@@ -423,16 +450,13 @@ def test_the_snapshot_is_kept_after_the_service_worker_installed_not_beside_it(
     # As on a phone link: the first visit starts without the snapshot (a fast link fetches it
     # before its first answer, then nothing is left for later).
     with_config(served, "measures/3.1", r'"earlySnapshotMs":\d+', '"earlySnapshotMs":0')
+    _with_service_worker(served)
     with serving(served, handler=_TimingHandler, ends=[]) as server:
         handler = server.RequestHandlerClass.func  # type: ignore[attr-defined]
         page = guard.open_page(context)
         Calc.open(page, server.url, measure("3.1"), "zh")
         answered = time.time()
-        wait_for_service_worker(page)
-        deadline = time.monotonic() + READY_MS / 1000
-        while time.monotonic() < deadline and not page.evaluate(
-                """async () => (await (await caches.open("qz-calc-snapshot")).keys()).length"""):
-            page.wait_for_timeout(200)
+        wait_until_settled(page)
         # The install: the pages asked for after the first answer (the runtime it keeps comes
         # from the browser's cache).
         install = [(end, path) for path, end in handler.ends if end >= answered

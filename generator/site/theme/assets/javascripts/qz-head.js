@@ -340,26 +340,29 @@
   // Settles once this build's service worker has installed, or cannot: the calculator's worker
   // downloads the memory snapshot only then (web/worker-client.js), so the install's downloads
   // and the snapshot's never share a phone's link — a page opened meanwhile waits behind one.
+  // Settles to false when the worker installing is a newer build's: this page's snapshot would
+  // be for a build no later visit starts.
   var installed;
   window.qzServiceWorkerInstalled = new Promise(function (resolve) { installed = resolve; });
 
   function whenInstalled(registration) {
     var worker = registration.installing || registration.waiting;
-    if (!worker) return installed();
+    if (!worker) return installed(true);
+    var newer = Boolean(registration.active);
     worker.addEventListener("statechange", function () {
-      if (worker.state !== "installing") installed();
+      if (worker.state !== "installing") installed(!newer);
     });
   }
 
   function registerServiceWorker() {
-    if (!("serviceWorker" in navigator) || !navigator.serviceWorker) return installed();
+    if (!("serviceWorker" in navigator) || !navigator.serviceWorker) return installed(true);
     // register() returns an existing registration as it is: update() asks for sw.js again, so
     // a new build's worker (and with it the new runtime) is installed on this visit.
     navigator.serviceWorker.register(new URL("sw.js", root).href).then(function (registration) {
       whenInstalled(registration);
       return registration.active ? registration.update() : undefined;
     }).catch(function (error) {
-      installed();
+      installed(true);
       console.warn("qz: no service worker", error); // the site works without one
     });
   }
