@@ -34,6 +34,7 @@ the served files differs from the build.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -60,7 +61,7 @@ from bench import NAIVE_WORKER  # noqa: E402
 from cpulimit import cpu_limited, load_average  # noqa: E402
 from netlink import Link  # noqa: E402
 
-from generator.serve import preview  # noqa: E402
+from generator.serve import preview, service_worker  # noqa: E402
 from generator.serve.precompress import precompress  # noqa: E402
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
@@ -134,6 +135,22 @@ def _overlay(site: Path, www: Path, files: dict[str, bytes]) -> None:
         (www / rel).write_bytes(data)
 
 
+def _sealed_service_worker(site: Path, changed: dict[str, bytes]) -> bytes:
+    """The site's sw.js with the digests of the pages the benchmark changed: its install keeps
+    a page only if its bytes are the manifest's (generator/serve/service_worker.py)."""
+    source = (site / service_worker.SW_NAME).read_text(encoding="utf-8")
+    found = service_worker.BUILD_LINE.search(source)
+    if not found:
+        sys.exit(f"{site}/sw.js: no build manifest")
+    build = json.loads(found[0].removeprefix("const BUILD = ").removesuffix(";"))
+    for relative, data in changed.items():
+        url = relative.removesuffix("index.html")
+        if url in build.get("digests", {}):
+            build["digests"][url] = hashlib.sha256(data).hexdigest()[:service_worker.DIGEST_CHARS]
+    line = "const BUILD = " + json.dumps(build, ensure_ascii=False, separators=(",", ":")) + ";"
+    return (source[:found.start()] + line + source[found.end():]).encode()
+
+
 def build_root(site: Path, measure: str, work: Path, snapshot: bool = True) -> Path:
     """The folder nginx serves: the site, the naive integration, the test-only watchdog (and,
     with ``snapshot=False``, a page that never keeps the snapshot: to see what it is worth)."""
@@ -174,6 +191,7 @@ def build_root(site: Path, measure: str, work: Path, snapshot: bool = True) -> P
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json"):
         files[f"{NAIVE_DIR}/pyodide/{name}"] = (stock / name).read_bytes()
+    files["sw.js"] = _sealed_service_worker(site, files)
     www = work / "www"
     _overlay(site, www, files)
     # The same .br/.gz treatment the build gives the site (generator/serve/precompress.py, cached).
