@@ -58,7 +58,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 from bench import NAIVE_PAGE_JS as NAIVE_PAGE  # noqa: E402 - the naive page and worker, once
 from bench import NAIVE_WORKER  # noqa: E402
-from cpulimit import cpu_limited, load_average  # noqa: E402
+from cpulimit import cpu_limited, load_average, unavailable  # noqa: E402
 from netlink import Link  # noqa: E402
 
 from generator.serve import preview, service_worker  # noqa: E402
@@ -485,7 +485,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         with nginx_with_timed_log(www) as nginx:
             log = AccessLog(nginx.scratch / "access.log")
             results["profiles"] = _network_profiles(args, nginx, log, work)
-            if not args.profiles or PHONE_CPU[0] in args.profiles:
+            why = unavailable()
+            if (not args.profiles or PHONE_CPU[0] in args.profiles) and why:
+                print(f"{PHONE_CPU[0]}: skipped, {why}", file=sys.stderr)
+            elif not args.profiles or PHONE_CPU[0] in args.profiles:
                 results["profiles"][PHONE_CPU[0]] = _cpu_profile(args, nginx, log, work)
         shutil.rmtree(www, ignore_errors=True)
     return summarize(results)

@@ -53,6 +53,20 @@ class Group:
                 "throttled_ns": int(stat["throttled_time"])}
 
 
+CONTROLLERS = ("cpu", "cpuacct")
+
+
+def unavailable(root: Path = CGROUPS) -> str | None:
+    """Why this machine cannot limit the CPU (no cgroup v1 cpu/cpuacct, not writable), or None."""
+    for controller in CONTROLLERS:
+        folder = root / controller
+        if not (folder / "cgroup.procs").is_file():
+            return f"no cgroup v1 {controller} controller under {root}"
+        if not os.access(folder, os.W_OK):
+            return f"{folder} is not writable (run as root)"
+    return None
+
+
 def _own_group(root: Path, controller: str) -> Path:
     """The cgroup of ``controller`` this process is in now (``/proc/self/cgroup``)."""
     for line in Path("/proc/self/cgroup").read_text().splitlines():
@@ -89,11 +103,10 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 def cpu_limited(cpus: float, name: str = "qz-phone", root: Path = CGROUPS) -> Iterator[Group]:
     """This process in a new cgroup capped at ``cpus`` CPUs (0.25: a quarter of one core) for
     the block; the group is gone afterwards."""
-    controllers = ("cpu", "cpuacct")
-    for controller in controllers:
-        if not (root / controller / "cgroup.procs").is_file():
-            raise RuntimeError(f"no cgroup v1 {controller} controller under {root}: "
-                               "cannot limit the CPU")
+    controllers = CONTROLLERS
+    why = unavailable(root)
+    if why:
+        raise RuntimeError(f"{why}: cannot limit the CPU")
     homes = {c: _own_group(root / c, c) for c in controllers}
     groups = {c: root / c / f"{name}-{os.getpid()}" for c in controllers}
     made: list[str] = []
