@@ -55,6 +55,9 @@ def _event(catalog: Catalog, measure_id: str, lang: str) -> list[str]:
               "departments": Listing(tuple(Label.of(doc["departments"][d])
                                            for d in measure.data["departments"]))}
     last = measure.end
+    # "the responsible department" or "departments", as many as the measure names
+    description = "ics.description" if len(measure.data["departments"]) > 1 else \
+        "ics.description_one"
     return [
         "BEGIN:VEVENT",
         f"UID:{measure.document}.{measure.id}.end.{last:%Y%m%d}@calc",
@@ -64,7 +67,7 @@ def _event(catalog: Catalog, measure_id: str, lang: str) -> list[str]:
         f"DTSTART;VALUE=DATE:{last:%Y%m%d}",
         f"DTEND;VALUE=DATE:{last + dt.timedelta(days=1):%Y%m%d}",
         f"SUMMARY:{escape(render('ics.summary', lang, **values))}",
-        f"DESCRIPTION:{escape(render('ics.description', lang, **values))}",
+        f"DESCRIPTION:{escape(render(description, lang, **values))}",
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
     ]
@@ -77,7 +80,10 @@ def calendar_text(catalog: Catalog, measure_ids: Any, lang: Any) -> str:
     if not isinstance(measure_ids, list) or not all(isinstance(m, str) for m in measure_ids):
         raise CalcError("error.bad_request", "measures", name="measures",
                         expected=Phrase("expected.list"))
-    number = catalog.documents[catalog.default]["document"]["number"]
+    # Named after the documents of its measures (the root document's when it has none).
+    ids = dict.fromkeys(catalog.get(m).document for m in measure_ids) or {catalog.default: None}
+    number = Listing(tuple(Label(*(str(catalog.documents[d]["document"]["number"]),) * 2)
+                           for d in ids))
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//{catalog.default}//calc//{lang.upper()}",
              "CALSCALE:GREGORIAN",
              f"X-WR-CALNAME:{escape(render('ics.calendar', lang, number=number))}"]

@@ -14,15 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (
+    ChoiceLoader,
+    DictLoader,
     Environment,
     FileSystemLoader,
     StrictUndefined,
+    TemplateError,
     pass_context,
 )
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from calc import STRINGS, Amount, Money, Percent, Quantity
+from calc import STRINGS, Amount, Money, Percent, Quantity, rules
 from generator import cache_check
 
 from .jinja_cache import VerifiedBytecodeCache
@@ -68,7 +71,7 @@ def date_text(day: dt.date, ui: Mapping[str, str]) -> str:
 
 @pass_context
 def _amount(ctx: Context, value: Decimal) -> str:
-    return amount_text(Decimal(value), ctx["lang"])
+    return _in_time(ctx, value, amount_text(Decimal(value), ctx["lang"]))
 
 
 @pass_context
@@ -79,7 +82,33 @@ def _money(ctx: Context, value: Decimal) -> str:
 
 @pass_context
 def _rate(ctx: Context, value: Decimal) -> str:
-    return Percent(Decimal(value)).local(ctx["lang"])
+    return _in_time(ctx, value, Percent(Decimal(value)).local(ctx["lang"]))
+
+
+def _in_time(ctx: Context, value: Decimal, shown: str) -> str:
+    """A figure a rule takes from a parameter, with every later value calc merged into it:
+    ``30 万元；自 2027年1月1日 起 40 万元（示例〔2026〕1号 一）``, the amending document linked.
+    A figure without amendments is just ``shown``."""
+    name = getattr(value, "param", None)
+    view = ctx.get("view")
+    figure = view.figures.get(name) if view is not None and name else None
+    if figure is None or len(figure.values) == 1:
+        return shown
+    lang, ui = ctx["lang"], ctx["ui"]
+    text = escape(shown)
+    for later in figure.values[1:]:
+        number = Decimal(later.value)
+        new = Percent(number).local(lang) if figure.rate else amount_text(number, lang)
+        source = later.source
+        cited: Markup = escape("")
+        if source is not None:
+            label = (source.ref if lang == "zh" else source.ref_en).split("“")[0].strip()
+            cited = (Markup('<a href="{}">{}</a> ').format(ctx["document_link"](source.document),
+                                                          source.number) + label)
+        text += escape(ui["timeline.figure"]).format(date=date_text(later.start, ui)
+                                                     if later.start else "", value=new,
+                                                     source=cited)
+    return Markup(text)
 
 
 @pass_context
@@ -110,9 +139,28 @@ def bytecode_cache(folder: Path = BYTECODE) -> VerifiedBytecodeCache:
     return VerifiedBytecodeCache(folder)  # entries verified on use (generator/site/jinja_cache.py)
 
 
+class MissingSentence(TemplateError):
+    """A rule kind that says nothing of itself on the measure pages."""
+
+
+def rule_sentences() -> dict[str, str]:
+    """Each rule kind's page sentence as a template ``rule/<kind>.html`` (the kind's ``page``,
+    beside its code in calc/rules/): a kind without one stops the build."""
+    found = {f"rule/{kind}.html": cls.page.rstrip("\n") + "\n"
+             for kind, cls in sorted(rules.kinds().items())}
+    missing = [name[5:-5] for name, page in found.items() if not page.strip()]
+    if missing:
+        raise MissingSentence(
+            "; ".join(f"rule kind {kind!r} has no page sentence: give its class in "
+                      f"calc/rules/{kind}.py a `page` (what the measure page says of it)"
+                      for kind in missing))
+    return found
+
+
 def environment(folder: Path = TEMPLATES, cache: bool = False) -> Environment:
     # Comments are {## ##}: Markdown headings use {#id} (attr_list), which Jinja would swallow.
-    env = Environment(loader=FileSystemLoader(str(folder)), undefined=StrictUndefined,
+    loader = ChoiceLoader([FileSystemLoader(str(folder)), DictLoader(rule_sentences())])
+    env = Environment(loader=loader, undefined=StrictUndefined,
                       autoescape=True, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True, comment_start_string="{##",
                       comment_end_string="##}",
