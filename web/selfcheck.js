@@ -20,6 +20,7 @@ const [{ onEachPage, sharedWorkerClient }, { WorkerForm, fill, isolateForPrint, 
 const STATE_KEY = "sc";
 const FORMATS = { 1: { rules: "rules", total: "total" }, 2: { rules: "r", total: "t" } };
 const WRITTEN = 2;
+const GAP_PX = 8; // between a question brought into view and the running total below it
 // A fragment keeps ":" and "," as they are (RFC 3986), where URLSearchParams escapes them.
 const encode = (text) => encodeURIComponent(text).replace(/%3A|%2C/g, decodeURIComponent);
 
@@ -113,12 +114,18 @@ class SelfCheck extends WorkerForm {
     this.form.querySelector("input:not([type=hidden])")?.focus({ preventScroll: true });
   }
 
-  // The first question a yes opened, brought into view if the screen ends above it.
+  // The first question a yes opened, brought into view if the screen ends above it (above the
+  // running total, which covers the foot of the screen).
   followGate(control) {
-    if (control.tagName !== "SELECT" || control.value !== "yes") return;
+    if (control.type !== "radio" || !control.checked || control.value !== "yes") return;
     const opened = this.form.querySelector(`[data-gate="${CSS.escape(control.name)}"]`);
-    if (!opened || opened.hidden) return;
-    opened.querySelector("[data-field]")?.scrollIntoView({ block: "nearest" });
+    const first = opened?.hidden ? null : opened?.querySelector("[data-field]:not([hidden])");
+    if (!first) return;
+    first.scrollIntoView({ block: "nearest" });
+    const bar = this.slot("bar");
+    const covered = bar.hidden ? 0
+      : first.getBoundingClientRect().bottom + GAP_PX - bar.getBoundingClientRect().top;
+    if (covered > 0) window.scrollBy(0, Math.ceil(covered));
   }
 
   // The profile: the answered questions of the open sections (calc's own field names). With
