@@ -81,7 +81,7 @@ lint: setup
 TEST_WORKERS ?= auto
 test: setup browser-deps deploy-deps java-deps bundle lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder --cov=calc \
-	  --cov-report=term-missing --cov-fail-under=95
+	  --cov-report=term-missing --cov-fail-under=95 --durations=25
 
 # The benchmarks, reports under reports/: the calculator in the browser (loopback, and behind
 # deploy/nginx.conf on emulated phone networks), and build scaling.
