@@ -54,6 +54,7 @@ class Site:
                  env: Environment) -> None:
         self.policy = policy
         self.env = env
+        self.today = today
         self.ui = {lang: strings(ui, lang) for lang in LANGS}
         self.views = [measure_view(policy, m, catalog, today) for m in policy.measures]
         self.chapters = [(ch, [v for v in self.views if v.measure.chapter == ch.id])
@@ -122,6 +123,7 @@ class Site:
             "chapter_label": lambda c: chapter_label(c, ui, lang),
             "ref": lambda r, own=None, en=None: clause_ref(r, lang, own, en),
             "terms_users": self.term_users,
+            "this_year": self.today.year,  # a form's date starts as today (the script follows it)
         }
 
     @cached_property  # once per build: every page's context holds it
