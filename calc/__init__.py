@@ -30,6 +30,7 @@ from .fmt import (
     Percent,
     Quantity,
     article,
+    award_texts,
     plain,
     to_fen,
 )
@@ -39,9 +40,9 @@ from .strings import STRINGS
 
 __all__ = ["FEN", "FORMAT", "STRINGS", "Amount", "CalcError", "Catalog", "Estimate", "Label",
            "Listing", "Localized", "MeasureRules", "Money", "Percent", "Quantity", "article",
-           "assess", "bilingual", "both", "calendar_text", "catalog", "check_alternatives",
-           "describe", "document_bundle", "estimate", "measures", "parse_value", "plain",
-           "published", "to_fen", "use_bundle"]
+           "assess", "award_texts", "bilingual", "both", "calendar_text", "catalog",
+           "check_alternatives", "describe", "document_bundle", "estimate", "measures",
+           "parse_value", "plain", "published", "to_fen", "use_bundle"]
 
 _catalog: Catalog | None = None
 

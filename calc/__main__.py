@@ -22,7 +22,6 @@ from typing import Any, NoReturn
 
 from . import describe, estimate, measures
 from .errors import CalcError
-from .fmt import Money
 from .inputs import MAX_DEPTH
 from .messages import both, render
 
@@ -72,16 +71,25 @@ def _langs(choice: str | None) -> tuple[str, ...]:
 
 
 def _print_estimate(result: dict[str, Any], langs: tuple[str, ...]) -> None:
-    labels = {"award": "example.award", "city": "sc.col.city", "county": "sc.col.county"}
+    shown = result["shown"]
+    # "up to" as calc wrote it: on the award by its parts' bounds (both shares when mixed), on
+    # the shares only when all of the award is a ceiling.
+    upper = Decimal(result["up_to"]) > 0 and Decimal(result["entitled"]) == 0
     for lang in langs:
-        for key, label in labels.items():
-            upto = render("label.up_to", lang) + " " if result["upper_bound"] else ""
-            print(f"{render(label, lang)}: {upto}{Money(Decimal(result[key])).local(lang)}")
+        print(f"{render('example.award', lang)}: {shown['headline'][lang]}")
+        for key in ("city", "county"):
+            upto = render("label.up_to", lang) + " " if upper else ""
+            print(f"{render(f'sc.col.{key}', lang)}: {upto}{shown[key][lang]}")
         for step in result["steps"]:
             ref = step["ref_en"] if lang == "en" else step["ref"]
             print(f"  - {render('cli.step', lang, step=step[lang], ref=ref)}")
-        for note in result["reasons"] + result["warnings"]:
+        for note in result["warnings"]:
             print(f"  ! {note[lang]}")
+        if result["reasons"]:  # under a positive award: the parts that pay nothing, and why
+            title = "calc.reasons_partial" if result["eligible"] else "example.why"
+            print(f"  {render(title, lang)}:")
+            for reason in result["reasons"]:
+                print(f"    · {reason[lang]}")
         for other in (a for a in result["alternatives"] if a["differs"]):
             print(f"  ~ {render('cli.step', lang, step=other[lang], ref=other['ref'])}")
         for hint in result["hints"]:

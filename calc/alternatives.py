@@ -6,10 +6,13 @@ reading: …" beside the primary award.
 Bundle form of a measure's ``alternatives``::
 
     [{"ref": "A-3.1b", "label": {"zh": …, "en": …} | null, "part": "main",
-      "at": "then.of", "node": {"kind": "rate", …}}]
+      "at": "then.of", "node": {"kind": "rate", …}, "funding": null},
+     {"ref": "A-8.2b", "label": null, "part": null, "at": "", "node": null,
+      "funding": "city_only"}]
 
 ``at`` is a dotted path of fields and list indexes below the part's rule (``""`` is the rule
-itself); figures in ``node`` name the measure's parameters like the rule's own.
+itself); figures in ``node`` name the measure's parameters like the rule's own. A reading with
+``funding`` and no ``node`` keeps the amount and has another pay it (``city_only``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from typing import Any
 
 from .rules import Node, Path, Problem, check, inputs_of, references
 from .rules import _zeroed as zeroed
+
+FUNDING = ("city_only",)  # who pays under a reading: so far, only the city alone
 
 
 def steps(at: str) -> Path:
@@ -75,6 +80,10 @@ def check_alternatives(data: Mapping[str, Any], path: Path = ()) -> list[Problem
         at = path + ("alternatives", i)
         if not isinstance(alt, Mapping):
             found.append(Problem.of(at, "rules.not_mapping"))
+            continue
+        if alt.get("node") is None:  # a reading that only splits the award another way
+            if alt.get("funding") not in FUNDING:
+                found.append(Problem.of(at + ("funding",), "rules.alt_funding"))
             continue
         rule = part_rule(data, str(alt.get("part")))
         if rule is None:

@@ -55,6 +55,9 @@ def _event(catalog: Catalog, measure_id: str, lang: str) -> list[str]:
               "departments": Listing(tuple(Label.of(doc["departments"][d])
                                            for d in measure.data["departments"]))}
     last = measure.end
+    # "the responsible department" or "departments", as many as the measure names
+    description = "ics.description" if len(measure.data["departments"]) > 1 else \
+        "ics.description_one"
     return [
         "BEGIN:VEVENT",
         f"UID:{measure.document}.{measure.id}.end.{last:%Y%m%d}@calc",
@@ -64,7 +67,7 @@ def _event(catalog: Catalog, measure_id: str, lang: str) -> list[str]:
         f"DTSTART;VALUE=DATE:{last:%Y%m%d}",
         f"DTEND;VALUE=DATE:{last + dt.timedelta(days=1):%Y%m%d}",
         f"SUMMARY:{escape(render('ics.summary', lang, **values))}",
-        f"DESCRIPTION:{escape(render('ics.description', lang, **values))}",
+        f"DESCRIPTION:{escape(render(description, lang, **values))}",
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
     ]

@@ -9,7 +9,7 @@ from typing import Any
 
 from .alternatives import patched
 from .errors import CalcError
-from .fmt import FEN, Label, Money, money_texts, to_fen
+from .fmt import FEN, Label, Money, award_texts, money_texts, to_fen
 from .inputs import InputDef, parse_date, parse_value
 from .messages import bilingual
 from .parameters import Dated, bind, values_on
@@ -19,12 +19,14 @@ from .rules import ZERO, Context, Node, walk
 
 @dataclass(frozen=True)
 class Alternative:
-    """An alternative reading that changes one part's rule (bundle ``alternatives``)."""
+    """An alternative reading that changes one part's rule, or who pays (bundle
+    ``alternatives``)."""
 
     ref: str
     label: Label
-    part: str
+    part: str | None
     rule: Any  # the part's raw rule tree with the patch applied, parameters still named
+    funding: str | None = None  # "city_only": the reading has the city pay it all
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class MeasureRules:
 
     def alternative_parts(self, alt: Alternative, day: dt.date) -> tuple[RulePart, ...]:
         """The parts in force on ``day`` with one part's rule read the alternative way."""
+        if alt.rule is None:
+            return self.parts_on(day)
         values = values_on(self.parameters, day)
         return tuple(RulePart(p.id, p.title, p.upper, Node.build(bind(alt.rule, values)))
                      if p.id == alt.part else p for p in self.parts_on(day))
@@ -110,8 +114,9 @@ class MeasureRules:
 def _alternatives(data: dict[str, Any]) -> tuple[Alternative, ...]:
     rules = {p["id"]: p["rule"] for p in data["parts"]}
     default = bilingual("alt.reading")
-    return tuple(Alternative(a["ref"], Label.of(a.get("label") or default), a["part"],
-                             patched(rules[a["part"]], a["at"], a["node"]))
+    return tuple(Alternative(a["ref"], Label.of(a.get("label") or default), a.get("part"),
+                             patched(rules[a["part"]], a["at"], a["node"])
+                             if a.get("node") is not None else None, a.get("funding"))
                  for a in data.get("alternatives") or [])
 
 
@@ -130,7 +135,9 @@ class PartResult:
 
 @dataclass(frozen=True)
 class Estimate:
-    """The answer: amounts are ``Decimal`` rounded to the fen; texts are bilingual."""
+    """The answer: amounts are ``Decimal`` rounded to the fen; texts are bilingual.
+    ``entitled`` + ``up_to`` = ``award``: the parts computed by a standard, and those the
+    policy states as a ceiling ("不超过/最高"), split the way the parts' subtotals are."""
 
     measure: str
     on: dt.date
@@ -141,12 +148,20 @@ class Estimate:
     eligible: bool
     formula: bool
     parts: tuple[PartResult, ...]
-    steps: tuple[dict[str, str], ...]
-    reasons: tuple[dict[str, str], ...]
+    steps: tuple[dict[str, Any], ...]
+    reasons: tuple[dict[str, Any], ...]
     warnings: tuple[dict[str, str], ...]
     missing: tuple[dict[str, str], ...] = ()
     alternatives: tuple[dict[str, Any], ...] = ()
     hints: tuple[dict[str, Any], ...] = ()  # what would qualify or reach the next tier
+
+    @property
+    def up_to(self) -> Decimal:
+        return to_fen(sum((p.award for p in self.parts if p.upper_bound), ZERO))
+
+    @property
+    def entitled(self) -> Decimal:
+        return self.award - self.up_to
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: amounts as decimal strings."""
@@ -154,6 +169,8 @@ class Estimate:
             "measure": self.measure,
             "on": self.on.isoformat(),
             "award": str(self.award),
+            "entitled": str(self.entitled),
+            "up_to": str(self.up_to),
             "city": str(self.city),
             "county": str(self.county),
             "upper_bound": self.upper_bound,
@@ -167,8 +184,11 @@ class Estimate:
             "missing": list(self.missing),
             "alternatives": list(self.alternatives),
             "hints": list(self.hints),
-            # The amounts written out in each language (calc/fmt.py): the page shows these.
-            "shown": {key: money_texts(getattr(self, key)) for key in ("award", "city", "county")},
+            # The amounts written out in each language (calc/fmt.py): the page shows these;
+            # ``headline`` is the award as its parts' bounds state it ("up to", or both shares).
+            "shown": {**{key: money_texts(getattr(self, key))
+                         for key in ("award", "entitled", "up_to", "city", "county")},
+                      "headline": award_texts(self.entitled, self.up_to)},
         }
 
 
@@ -190,9 +210,12 @@ def parse_inputs(measure: MeasureRules, raw: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def split(measure: MeasureRules, award: Decimal) -> tuple[Decimal, Decimal]:
-    """City share rounded to the fen; the county gets the rest, so the two always add up."""
-    city = to_fen(award * measure.city_share)
+def split(measure: MeasureRules, award: Decimal,
+          ratio: tuple[int, int] | None = None) -> tuple[Decimal, Decimal]:
+    """City share rounded to the fen; the county gets the rest, so the two always add up
+    (``ratio``: another reading's split, city : county)."""
+    city_share = measure.city_share if ratio is None else Decimal(ratio[0]) / sum(ratio)
+    city = to_fen(award * city_share)
     return city, award - city
 
 
@@ -208,10 +231,30 @@ def allocate(amounts: list[Decimal], total: Decimal) -> list[Decimal]:
     return floors
 
 
+def _moot(part: RulePart, ctx: Context, field: str | None) -> Context | None:
+    """An unanswered yes/no or single-choice question this part cannot pay with, whatever the
+    answer (1.4's "is the winning project in use?" when no award was won): the evaluation with
+    its first answer, whose reasons say why nothing is paid; None when an answer matters."""
+    item = ctx.inputs.get(field or "")
+    if item is None or item.type not in ("bool", "choice"):
+        return None
+    first = None
+    for answer in (True, False) if item.type == "bool" else tuple(item.choices):
+        probe = Context(ctx.inputs, {**ctx.values, item.name: answer}, ctx.limits,
+                        english=ctx.english)
+        try:
+            if part.rule.evaluate(probe) > 0:
+                return None
+        except CalcError:  # another question unanswered: this one may matter
+            return None
+        first = first or probe
+    return first
+
+
 def _evaluate_part(part: RulePart, ctx: Context, lenient: bool,
                    missing: list[CalcError]) -> Decimal | None:
     """A part's amount; with ``lenient``, None (and the steps it wrote undone) when it lacks an
-    input, so the self-check can still count the parts it can compute."""
+    input that could change it, so the self-check can still count the parts it can compute."""
     marks = len(ctx.steps), len(ctx.reasons)
     try:
         return part.rule.evaluate(ctx)
@@ -219,8 +262,61 @@ def _evaluate_part(part: RulePart, ctx: Context, lenient: bool,
         if not lenient or error.code != "error.missing":
             raise
         del ctx.steps[marks[0]:], ctx.reasons[marks[1]:]
+        moot = _moot(part, ctx, error.field)
+        if moot is not None:
+            ctx.reasons += moot.reasons
+            return ZERO
         missing.append(error)
         return None
+
+
+def _computed(measure: MeasureRules, day: dt.date, ctx: Context, lenient: bool,
+           missing: list[CalcError]) -> list[tuple[RulePart, Decimal, int]]:
+    """Each part computed: (part, exact amount, where its subtotal step goes). With several
+    parts, each reason says which part it is about."""
+    several = len(measure.parts) > 1
+    exact = []
+    for part in measure.parts_on(day):
+        mark = len(ctx.reasons)
+        found = _evaluate_part(part, ctx, lenient and several, missing)
+        if several:
+            for reason in ctx.reasons[mark:]:
+                reason.update(bilingual("why.part", title=part.title,
+                                        why=Label(reason["zh"], reason["en"])))
+        if found is not None:
+            exact.append((part, found, len(ctx.steps)))
+    return exact
+
+
+def _subtotals(measure: MeasureRules, ctx: Context, exact: list[tuple[RulePart, Decimal, int]],
+               shown: list[Decimal], award: Decimal) -> None:
+    """Each part's subtotal, citing the clause that states its amount (the node holding its
+    figures, not a condition that gates it)."""
+    for (part, _, at), fen in reversed(list(zip(exact, shown, strict=True))):
+        source = part.rule.amount_node()
+        ctx.steps.insert(at, ctx.note("step.part", source.ref,
+                                      tuple(source.amount_figures()), title=part.title,
+                                      amount=Money(fen)))
+    if shown != [to_fen(amount) for _, amount, _ in exact]:
+        ctx.step("step.parts_allocated", measure.clause, amount=Money(award))
+
+
+def _warnings(measure: MeasureRules, ctx: Context, day: dt.date,
+              parts: list[PartResult]) -> list[dict[str, str]]:
+    up_to = sum((p.award for p in parts if p.upper_bound), ZERO)
+    entitled = sum((p.award for p in parts if not p.upper_bound), ZERO)
+    found = []
+    if not ctx.formula:
+        found.append({**bilingual("warn.no_formula"), "ref": measure.clause,
+                      "ref_en": ctx.english_ref(measure.clause)})
+    elif any(p.upper_bound for p in parts):
+        bound = (bilingual("warn.upper_bound") if entitled == 0 else
+                 bilingual("warn.upper_bound_part", up_to=Money(up_to), entitled=Money(entitled)))
+        found.append({**bound, "ref": measure.clause, "ref_en": ctx.english_ref(measure.clause)})
+    if (measure.end - day).days <= measure.warn_days:
+        found.append({**bilingual("warn.expires", end=measure.end), "ref": measure.window_ref,
+                      "ref_en": ctx.english_ref(measure.window_ref)})
+    return found
 
 
 def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | None = None,
@@ -230,23 +326,14 @@ def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | Non
     check_window(measure, day)
     ctx = Context(measure.inputs, values, measure.limits,
                   english=english(measure.parts_on(day)))
-    exact: list[tuple[RulePart, Decimal, int]] = []  # part, exact amount, where its subtotal goes
     missing: list[CalcError] = []
-    for part in measure.parts_on(day):
-        found = _evaluate_part(part, ctx, lenient and len(measure.parts) > 1, missing)
-        if found is not None:
-            exact.append((part, found, len(ctx.steps)))
+    exact = _computed(measure, day, ctx, lenient, missing)
     award = to_fen(sum((amount for _, amount, _ in exact), ZERO))
     shown = allocate([amount for _, amount, _ in exact], award)
     parts = [PartResult(part.id, part.title, fen, part.upper and amount > 0)
              for (part, amount, _), fen in zip(exact, shown, strict=True)]
     if len(measure.parts) > 1:
-        for (part, _, at), fen in reversed(list(zip(exact, shown, strict=True))):
-            ctx.steps.insert(at, {**bilingual("step.part", title=part.title, amount=Money(fen)),
-                                  "ref": part.rule.ref,
-                                  "ref_en": ctx.english_ref(part.rule.ref)})
-        if shown != [to_fen(amount) for _, amount, _ in exact]:
-            ctx.step("step.parts_allocated", measure.clause, amount=Money(award))
+        _subtotals(measure, ctx, exact, shown, award)
     city, county = split(measure, award)
     ctx.step("step.total", measure.clause, amount=Money(award))
     if award > 0:
@@ -258,22 +345,12 @@ def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | Non
     if missing and not parts:
         raise missing[0]
     upper = any(p.upper_bound for p in parts)
-    warnings = []
-    if not ctx.formula:
-        warnings.append({**bilingual("warn.no_formula"), "ref": measure.clause,
-                         "ref_en": ctx.english_ref(measure.clause)})
-    elif upper:
-        warnings.append({**bilingual("warn.upper_bound"), "ref": measure.clause,
-                         "ref_en": ctx.english_ref(measure.clause)})
-    if (measure.end - day).days <= measure.warn_days:
-        warnings.append({**bilingual("warn.expires", end=measure.end), "ref": measure.window_ref,
-                         "ref_en": ctx.english_ref(measure.window_ref)})
-    alternatives = tuple(_alternative(measure, alt, day, values, award)
+    alternatives = tuple(_alternative(measure, alt, day, values, (award, city))
                          for alt in measure.alternatives)
     return Estimate(
         measure=measure.id, on=day, award=award, city=city, county=county, upper_bound=upper,
         eligible=award > 0, formula=ctx.formula, parts=tuple(parts), steps=tuple(ctx.steps),
-        reasons=tuple(ctx.reasons), warnings=tuple(warnings),
+        reasons=tuple(ctx.reasons), warnings=tuple(_warnings(measure, ctx, day, parts)),
         missing=tuple({"zh": e.zh, "en": e.en, "field": e.field or ""} for e in missing),
         alternatives=tuple(a for a in alternatives if a is not None),
         hints=_hints(measure, day, values, award),
@@ -286,39 +363,49 @@ def english(parts: tuple[RulePart, ...]) -> dict[str, str]:
             if node.ref_en}
 
 
-def _total(measure: MeasureRules, parts: tuple[RulePart, ...],
-           values: dict[str, Any]) -> Decimal | None:
+@dataclass(frozen=True)
+class _Quiet:
+    """An award computed without explanation (another reading, a hint): its total and the
+    share of it the policy states as a ceiling, split like an estimate's parts."""
+
+    award: Decimal
+    up_to: Decimal
+
+    def texts(self) -> dict[str, str]:
+        return award_texts(self.award - self.up_to, self.up_to)
+
+
+def _quiet(measure: MeasureRules, parts: tuple[RulePart, ...],
+           values: dict[str, Any]) -> _Quiet | None:
     """The rounded award of these parts for these values, without explanation (None when they
     cannot be computed, e.g. an input they need was not given)."""
     ctx = Context(measure.inputs, dict(values), measure.limits)
-    total = ZERO
     try:
-        for part in parts:
-            total += part.rule.evaluate(ctx)
+        exact = [part.rule.evaluate(ctx) for part in parts]
     except CalcError:  # an input not given (the primary award was computed without it)
         return None
-    return to_fen(total)
-
-
-def _shown(measure: MeasureRules, award: Decimal) -> Label:
-    """An award as a sentence shows it: "up to" where the measure states a ceiling."""
-    if any(p.upper for p in measure.parts) and award > 0:
-        return Label(**bilingual("amount.up_to", amount=Money(award)))
-    return Label(Money(award).local("zh"), Money(award).local("en"))
+    award = to_fen(sum(exact, ZERO))
+    shown = allocate(exact, award)
+    up_to = sum((fen for part, fen in zip(parts, shown, strict=True) if part.upper), ZERO)
+    return _Quiet(award, to_fen(up_to))
 
 
 def _alternative(measure: MeasureRules, alt: Alternative, day: dt.date, values: dict[str, Any],
-                 primary: Decimal) -> dict[str, Any] | None:
+                 primary: tuple[Decimal, Decimal]) -> dict[str, Any] | None:
     """The award under one alternative reading (None when it needs an input not given): the
-    same inputs, the same single rounding and split, one part's rule read the other way."""
-    award = _total(measure, measure.alternative_parts(alt, day), values)
-    if award is None:
+    same inputs, the same single rounding, one part's rule read the other way or the award
+    split another way."""
+    found = _quiet(measure, measure.alternative_parts(alt, day), values)
+    if found is None:
         return None
-    city, county = split(measure, award)
+    city, county = split(measure, found.award, None if alt.funding is None else (1, 0))
+    amount = Label(**found.texts())
+    text = (bilingual("alt.award", label=alt.label, amount=amount) if alt.funding is None else
+            bilingual("alt.award_split", label=alt.label, amount=amount, city=Money(city),
+                      county=Money(county)))
     return {"ref": alt.ref, "label": {"zh": alt.label.zh, "en": alt.label.en},
-            "award": str(award), "city": str(city), "county": str(county),
-            "differs": award != primary,
-            **bilingual("alt.award", label=alt.label, amount=_shown(measure, award))}
+            "award": str(found.award), "city": str(city), "county": str(county),
+            "differs": (found.award, city) != primary, **text}
 
 
 def _hints(measure: MeasureRules, day: dt.date, values: dict[str, Any],
@@ -338,15 +425,16 @@ def _hints(measure: MeasureRules, day: dt.date, values: dict[str, Any],
                 continue
     found = []
     for name, value in proposed.items():
-        award = _total(measure, parts, {**values, name: value})
-        if award is None or award <= primary:
+        award = _quiet(measure, parts, {**values, name: value})
+        if award is None or award.award <= primary:
             continue
         item = measure.inputs[name]
+        shown = Label(**award.texts())
         if item.type == "choice":
             text = bilingual("hint.choice", label=item.label, choice=item.choices[value],
-                             award=_shown(measure, award))
+                             award=shown)
         else:
             text = bilingual("hint.value", label=item.label, value=item.shown(value),
-                             award=_shown(measure, award))
-        found.append({"input": name, "value": str(value), "award": str(award), **text})
+                             award=shown)
+        found.append({"input": name, "value": str(value), "award": str(award.award), **text})
     return tuple(found)

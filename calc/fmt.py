@@ -41,6 +41,24 @@ def money_texts(value: Decimal | str) -> dict[str, str]:
     return {"zh": money.local("zh"), "en": money.local("en")}
 
 
+def award_texts(entitled: Decimal | str, up_to: Decimal | str) -> dict[str, str]:
+    """An award as each language states it, by its parts' bounds: the amount when it is all
+    a standard amount, "up to" it when all of it is a ceiling, and both shares when it is
+    mixed (1.4: a standard 30 % and an award of at most …). What every page shows."""
+    exact, upper = Decimal(entitled), Decimal(up_to)
+    texts = {}
+    for lang in ("zh", "en"):
+        total = Money(exact + upper).local(lang)
+        if upper == 0:
+            texts[lang] = total
+        elif exact == 0:
+            texts[lang] = STRINGS["amount.up_to"][lang].format(amount=total)
+        else:
+            texts[lang] = STRINGS["amount.mixed"][lang].format(
+                amount=total, entitled=Money(exact).local(lang), up_to=Money(upper).local(lang))
+    return texts
+
+
 _WAN = Decimal(10_000)
 _YI = Decimal(100_000_000)
 
@@ -103,6 +121,18 @@ class Listing:
 
     def local(self, lang: str) -> str:
         return STRINGS["list.sep"][lang].join(i.local(lang) for i in self.items)
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Amounts written into a pattern of ``{0}``, ``{1}``… (``{0} + {2}``), each in the
+    language asked for."""
+
+    pattern: str
+    parts: tuple[Money, ...]
+
+    def local(self, lang: str) -> str:
+        return self.pattern.format(*(p.local(lang) for p in self.parts))
 
 
 NUMERALS = "一二三四五六七八九"

@@ -15,7 +15,7 @@ from typing import Any
 from .catalog import Catalog
 from .engine import MeasureRules, estimate
 from .errors import CalcError
-from .fmt import Label, Money, money_texts
+from .fmt import Label, award_texts, money_texts
 from .inputs import InputDef, Phrase, parse_date, parse_json, parse_value, read_bounded
 from .messages import bilingual, render
 
@@ -92,6 +92,7 @@ def _row(measure: MeasureRules, document: dict[str, Any]) -> dict[str, Any]:
         "upper_bound": any(p.upper for p in measure.parts),
         "formula": True,
         "award": None, "city": None, "county": None,
+        "entitled": None, "up_to": None,  # the award's standard and ceiling shares, by part
         "why": None,
         "warnings": [],
         "hints": [],  # what would qualify or reach the next tier
@@ -144,6 +145,7 @@ def _assess_one(measure: MeasureRules, spec: Spec, profile: dict[str, Any], clos
                     "why": bilingual("why.section_closed", section=title)}
         return {**row, "status": "needs_info", "why": _ask(spec, measure, error)}
     row.update(award=str(result.award), city=str(result.city), county=str(result.county),
+               entitled=str(result.entitled), up_to=str(result.up_to),
                upper_bound=result.upper_bound, formula=result.formula,
                warnings=list(result.warnings), hints=list(result.hints),
                alternatives=[a for a in result.alternatives if a["differs"]])
@@ -157,13 +159,14 @@ def _assess_one(measure: MeasureRules, spec: Spec, profile: dict[str, Any], clos
 
 
 def _totals(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Sums over the measures that may qualify and have a formula, each award counted by its
+    parts: its standard share among the entitlements, its ceiling share among the bounds."""
     counted = [r for r in rows if r["status"] == "may_qualify" and r["formula"]]
 
-    def total(key: str, keep: Any = lambda r: True) -> str:
-        return str(sum((Decimal(r[key]) for r in counted if keep(r)), Decimal("0.00")))
+    def total(key: str) -> str:
+        return str(sum((Decimal(r[key]) for r in counted), Decimal("0.00")))
 
-    return {"entitlements": total("award", lambda r: not r["upper_bound"]),
-            "upper_bounds": total("award", lambda r: r["upper_bound"]),
+    return {"entitlements": total("entitled"), "upper_bounds": total("up_to"),
             "city": total("city"), "county": total("county")}
 
 
@@ -178,7 +181,8 @@ def assess_with(catalog: Catalog, raw: Any, on: dt.date | str | None = None) -> 
     ceilings = [r for r in rows if r["status"] == "may_qualify" and not r["formula"]]
     totals = _totals(rows)
     # The amounts written out in each language (calc/fmt.py): the page shows these.
-    shown = {"rows": {r["measure"]: {k: money_texts(r[k]) for k in ("award", "city", "county")}
+    shown = {"rows": {r["measure"]: {**{k: money_texts(r[k]) for k in ("award", "city", "county")},
+                                     "headline": award_texts(r["entitled"], r["up_to"])}
                       for r in rows if r["award"] is not None},
              "totals": {k: money_texts(v) for k, v in totals.items()}}
     return {"on": day.isoformat(), "rows": rows, "totals": totals, "shown": shown,
@@ -216,9 +220,8 @@ def print_assessment(report: dict[str, Any], langs: tuple[str, ...]) -> None:
             status = render(f"status.{row['status']}", lang)
             amount = ""
             if row["status"] == "may_qualify":
-                upto = render("label.up_to", lang) + " " if row["upper_bound"] else ""
-                amount = f"{upto}{Money(Decimal(row['award'])).local(lang)}"
+                amount = report["shown"]["rows"][row["measure"]]["headline"][lang]
             why = f" — {row['why'][lang]}" if row["why"] else ""
             print(f"{row['measure']:>4}  {status}  {amount}{why}")
-        for key, value in report["totals"].items():
-            print(f"{render(f'total.{key}', lang)}: {Money(Decimal(value)).local(lang)}")
+        for key in report["totals"]:
+            print(f"{render(f'total.{key}', lang)}: {report['shown']['totals'][key][lang]}")

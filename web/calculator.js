@@ -106,10 +106,10 @@ class Calculator extends WorkerForm {
     this.rulesPrint(r.rules);
     this.slot("pending").hidden = true;
     this.slot("figures").hidden = false;
-    this.slot("upto").hidden = !r.upper_bound;
-    // The amounts as calc wrote them in this page's language (calc/fmt.py).
-    const shown = Object.fromEntries(["award", "city", "county"]
-      .map((key) => [key, r.shown[key][this.lang]]));
+    // The amounts as calc wrote them in this page's language (calc/fmt.py); the award as its
+    // parts' bounds state it: "up to", or the standard share and the ceiling share.
+    const shown = { award: r.shown.headline[this.lang], city: r.shown.city[this.lang],
+                    county: r.shown.county[this.lang] };
     for (const key of ["award", "city", "county"]) this.slot(key).textContent = shown[key];
     this.list("steps", r.steps);
     // Alternative readings that change the amount (the engine computes them; see calc/alternatives.py)
@@ -120,8 +120,7 @@ class Calculator extends WorkerForm {
     this.list("reasons", r.reasons);
     this.slot("reasons-title").textContent =
       r.eligible ? this.strings.reasonsPartial : this.strings.reasons;
-    const template = r.upper_bound ? this.strings.announceUpTo : this.strings.announce;
-    this.announce(fill(template, shown));
+    this.announce(fill(this.strings.announce, shown));
   }
 
   list(name, items) {

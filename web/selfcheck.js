@@ -201,8 +201,7 @@ class SelfCheck extends WorkerForm {
       const li = document.createElement("li");
       const row = report.rows.find((r) => r.measure === measure);
       li.dataset.measure = measure;
-      const award = report.shown.rows[measure].award[this.lang];
-      li.textContent = `${measure} ${row.title[this.lang]}: ${this.strings.upTo} ${award}`;
+      li.textContent = `${measure} ${row.title[this.lang]}: ${report.shown.rows[measure].headline[this.lang]}`;
       return li;
     });
     this.slot("ceilings").replaceChildren(...ceilings);
@@ -275,14 +274,15 @@ class SelfCheck extends WorkerForm {
     const unanswered = row.status === "needs_info" && !this.touched(row);
     cell(this.strings[unanswered ? "unanswered" : row.status], "status");
     if (unanswered) tr.dataset.shown = "unanswered";
-    const amount = (value, name) => {
+    // The amounts as calc wrote them; the award as its parts' bounds state it ("up to", or the
+    // standard share and the ceiling share).
+    const amount = (value, name, shown = name) => {
       const known = qualifies && value !== null;
-      const td = cell(known ? this.answer.shown.rows[row.measure][name][this.lang] : "—", name);
+      const td = cell(known ? this.answer.shown.rows[row.measure][shown][this.lang] : "—", name);
       if (!known) td.dataset.none = "";
       return td;
     };
-    const award = amount(row.award, "award");
-    if (qualifies && row.upper_bound) award.prepend(`${this.strings.upTo} `);
+    amount(row.award, "award", "headline");
     if (qualifies) tr.dataset.award = row.award;
     amount(row.city, "city");
     amount(row.county, "county");
@@ -386,11 +386,12 @@ class SelfCheck extends WorkerForm {
     const report = this.answer;
     if (!report) return;
     const s = this.strings;
-    const lines = [[s.colMeasure, s.colTitle, s.colStatus, s.colAward, s.colUpperBound, s.colCity,
-                    s.colCounty, s.colEnd, s.colDepartments, s.colWhy]];
+    // Each award split as calc split it, by its parts: the standard share and the ceiling share.
+    const lines = [[s.colMeasure, s.colTitle, s.colStatus, s.colAward, s.colEntitled, s.colUpTo,
+                    s.colCity, s.colCounty, s.colEnd, s.colDepartments, s.colWhy]];
     for (const row of report.rows) {
       lines.push([row.measure, row.title[this.lang], s[row.status], row.award ?? "",
-                  row.upper_bound ? s.yes : s.no, row.city ?? "", row.county ?? "", row.end,
+                  row.entitled ?? "", row.up_to ?? "", row.city ?? "", row.county ?? "", row.end,
                   row.departments.map((d) => d[this.lang]).join(s.listSep),
                   [row.why?.[this.lang], ...row.warnings.map((w) => w[this.lang]),
                    ...row.hints.map((h) => h[this.lang])]

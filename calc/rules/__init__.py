@@ -8,6 +8,7 @@ Amounts stay exact here; rounding happens once, in the engine.
 
 from __future__ import annotations
 
+import pkgutil
 from collections.abc import Collection, Iterator, Mapping
 from importlib import import_module
 from typing import Any
@@ -23,6 +24,7 @@ from .base import (
     Read,
     Shape,
     dotted,
+    figure,
     figures,
     parse_amount,
     parse_rate,
@@ -31,12 +33,11 @@ from .base import (
 from .table import Table
 
 __all__ = ["ZERO", "Context", "Field", "InputInfo", "Node", "Path", "Problem", "Read", "Shape",
-           "Table", "check", "check_measure", "dotted", "figures", "kinds", "parse_amount",
-           "parse_rate", "walk"]
-# One module per kind; importing a module registers its kind.
-KIND_MODULES = ("fixed", "rate", "per_unit", "lookup", "milestones", "cap", "threshold",
-                "require", "differential", "sum", "ceiling")
-for _module in KIND_MODULES:
+           "Table", "check", "check_measure", "dotted", "figure", "figures", "kinds",
+           "parse_amount", "parse_rate", "walk"]
+# One module per kind, found where it lies (a folder, or the browser's zip): importing a
+# module registers its kind, so a new kind is one new file here and nothing else names it.
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
     import_module(f".{_module}", __name__)
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, NamedTuple
 
 from ..errors import CalcError
-from ..fmt import Label, article
+from ..fmt import Label, article, plain
 from ..inputs import InputDef, parse_value
 from ..messages import MESSAGES, bilingual, text
 
@@ -85,6 +85,13 @@ class Context:
         found = article(ref)
         return ref if found is None else " ".join(t for t in found if t)
 
+    def given(self, name: str) -> Any:
+        """The value of an input the visitor gave (or that has a default), else None: for a
+        figure that may be derived when it is not known (never taken as 0)."""
+        if name not in self.values and self.inputs[name].default is None:
+            return None
+        return self.get(name)
+
     def get(self, name: str) -> Any:
         if name not in self.values:
             item = self.inputs[name]
@@ -93,13 +100,21 @@ class Context:
             self.values[name] = parse_value(item.default, item, self.limits)
         return self.values[name]
 
-    def step(self, code: str, ref: str, **values: object) -> None:
-        self.steps.append({**bilingual(code, **values), "ref": ref,
-                           "ref_en": self.english_ref(ref)})
+    def note(self, code: str, ref: str, figures: tuple[str, ...] = (),
+             **values: object) -> dict[str, Any]:
+        """One sentence of the explanation: its words, the clause it cites and, in ``figures``,
+        the policy figures it applies as the law writes them (``200000``, ``30%``), so a test
+        can check that the cited clause states each one."""
+        return {**bilingual(code, **values), "ref": ref, "ref_en": self.english_ref(ref),
+                "code": code, "figures": list(figures)}
 
-    def why(self, code: str, ref: str, **values: object) -> Decimal:
-        self.reasons.append({**bilingual(code, **values), "ref": ref,
-                             "ref_en": self.english_ref(ref)})
+    def step(self, code: str, ref: str, figures: tuple[str, ...] = (),
+             **values: object) -> None:
+        self.steps.append(self.note(code, ref, figures, **values))
+
+    def why(self, code: str, ref: str, figures: tuple[str, ...] = (),
+            **values: object) -> Decimal:
+        self.reasons.append(self.note(code, ref, figures, **values))
         return ZERO
 
     def answer(self, flag: bool) -> dict[str, str]:
@@ -107,6 +122,12 @@ class Context:
 
 
 # ---------------------------------------------------------------- figures
+
+
+def figure(value: Decimal, rate: bool = False) -> str:
+    """A policy figure as the law writes it: an amount in yuan (``200000``), a rate in per cent
+    (``30%``)."""
+    return f"{plain(value * 100)}%" if rate else plain(value)
 
 
 def parse_amount(value: Any) -> Decimal:
@@ -145,7 +166,8 @@ class Field:
     ``form``: ``amount``/``rate`` (a figure: a named parameter in the data), ``name`` (an input),
     ``names`` (a list of inputs), ``node``/``nodes`` (children), ``bool``, ``text`` (a clause
     reference), ``i18n`` (``{zh, en}``), ``option`` (one of ``options``), ``shape`` (a nested
-    :class:`Shape`) or ``rows`` (a list of ``shape``)."""
+    :class:`Shape`) or ``rows`` (a list of ``shape``). ``condition``: a figure a condition
+    tests (a threshold), not one that states an amount."""
 
     form: str
     required: bool = True
@@ -153,6 +175,7 @@ class Field:
     options: tuple[str, ...] = ()
     shape: type[Shape] | None = None
     min_items: int = 0
+    condition: bool = False
 
     @property
     def figure(self) -> bool:
@@ -186,7 +209,7 @@ class Shape:
         found = [Problem.of(path + (key,), "rules.unknown_field", True)
                  for key in data if key not in cls.fields and key not in cls.tags]
         for name, f in cls.fields.items():
-            if data.get(name) is None:
+            if data.get(name) is None or (data.get(name) == [] and not f.required):
                 if f.required:
                     found.append(Problem.of(path + (name,), "rules.missing_field"))
                 continue
@@ -199,8 +222,26 @@ class Shape:
         return []
 
     def dump(self) -> dict[str, Any]:
-        """JSON-ready, every field written (defaults too), figures as decimal strings."""
-        return {name: _dump(getattr(self, name)) for name in self.fields}
+        """JSON-ready, every field written (defaults too), figures as decimal strings; an
+        optional list that must not be empty when given is null when not given."""
+        return {name: None if f.min_items and not f.required and not getattr(self, name)
+                else _dump(getattr(self, name)) for name, f in self.fields.items()}
+
+    def amount_figures(self) -> list[str]:
+        """The figures of an amount this mapping holds itself (with its tables and rows, not
+        its child nodes), as the law writes them; a condition's figure is not one."""
+        found: list[str] = []
+        for name, f in self.fields.items():
+            value = getattr(self, name, None)
+            if value is None or f.condition:
+                continue
+            if f.figure:
+                found.append(figure(value, f.form == "rate"))
+            elif f.form == "shape":
+                found += value.amount_figures()
+            elif f.form == "rows":
+                found += [x for row in value for x in row.amount_figures()]
+        return found
 
 
 def _dump(value: Any) -> Any:
@@ -292,6 +333,11 @@ class Node(Shape):
     strings: ClassVar[dict[str, dict[str, str]]] = {}  # a kind's own explanation wording
     # position of the kind in the pages' award-type column (None: says nothing of the type)
     column: ClassVar[int | None] = None
+    # What the measure page says of a node of this kind ("how it is paid"): a Jinja snippet
+    # with ``n`` (the node) and ``view`` (the measure's page view), words from the string table
+    # by ``say``/``ui``; ``rows`` and ``value_of`` are the shared macros of _rules.html. A kind
+    # without one fails the build (generator/site/render.py).
+    page: ClassVar[str] = ""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -328,7 +374,7 @@ class Node(Shape):
     def children(self) -> Iterator[tuple[Path, Node]]:
         """Each child node and its path below this one."""
         for name, f in self.fields.items():
-            if f.form == "node":
+            if f.form == "node" and getattr(self, name) is not None:
                 yield (name,), getattr(self, name)
             elif f.form == "nodes":
                 for i, child in enumerate(getattr(self, name)):
@@ -365,6 +411,15 @@ class Node(Shape):
 
     def evaluate(self, ctx: Context) -> Decimal:
         raise NotImplementedError
+
+    def amount_node(self) -> Node:
+        """The node whose clause states this tree's amount: going down through the nodes that
+        only gate or adjust one child (conditions, differences) to the first that holds a
+        figure of an amount; a node with several children (a sum) states their total."""
+        if self.amount_figures():
+            return self
+        children = [child for _, child in self.children()]
+        return children[0].amount_node() if len(children) == 1 else self
 
 
 def walk(node: Node, path: Path = ()) -> Iterator[tuple[Path, Node]]:

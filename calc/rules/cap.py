@@ -16,8 +16,8 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from ..fmt import Label, Money
-from .base import MONEY, ZERO, Context, Field, InputInfo, Node, Path, Problem, Read
+from ..fmt import Label, Money, to_fen
+from .base import MONEY, ZERO, Context, Field, InputInfo, Node, Path, Problem, Read, figure
 from .table import TABLE_MESSAGES, Table
 
 LESS_FROM = ("entitlement", "cap")
@@ -32,8 +32,22 @@ class Cap(Node):
         "less": Field("names", required=False, default=[]),
         "less_from": Field("option", required=False, options=LESS_FROM),
         "scope": Field("i18n")}
-    messages = ("step.cap_hit", "step.cap_ok", "step.entitlement_less", "step.cap_room",
+    messages = ("step.cap_hit", "step.cap_reached", "step.cap_ok", "step.room_hit",
+                "step.room_reached", "step.room_ok", "step.entitlement_less", "step.cap_room",
                 "why.entitlement_used", "why.cap_used", *TABLE_MESSAGES)
+    page = """\
+{% if n.max is not none %}
+<p>{{ say("rule.cap", max=n.max | amount, scope=t(n.scope)) }}</p>
+{% else %}
+<p>{{ say("rule.cap_by", input=t(view.label(n.max_by.input)), scope=t(n.scope)) }}</p>
+{{ rows(view, n.max_by) }}
+{% endif %}
+{% if n.less %}
+{% set names = [] %}
+{% for name in n.less %}{% set _ = names.append(t(view.label(name))) %}{% endfor %}
+<p>{{ say("rule.cap_less.entitlement" if n.less_from == "entitlement" else "rule.cap_less.cap",
+          names=names | join(ui["list.sep"])) }}</p>
+{% endif %}"""
     of: Node
     max: Decimal | None
     max_by: Table | None
@@ -87,13 +101,22 @@ class Cap(Node):
             return self._off_entitlement(ctx, amount, cap, received)
         return self._off_cap(ctx, amount, cap, received)
 
-    def _limit(self, ctx: Context, amount: Decimal, cap: Decimal) -> Decimal:
-        scope = self.label
-        if amount > cap:
-            ctx.step("step.cap_hit", self.ref, amount=Money(amount), cap=Money(cap), scope=scope)
-            return cap
-        ctx.step("step.cap_ok", self.ref, amount=Money(amount), cap=Money(cap), scope=scope)
-        return amount
+    def _limit(self, ctx: Context, amount: Decimal, cap: Decimal,
+               room: Decimal | None = None) -> Decimal:
+        """min(amount, cap), or min(amount, room) where what is left of the cap is the limit;
+        the step's word agrees with the figures as it shows them, to the fen (an amount a
+        thousandth of a fen over a cap it equals on screen "reaches" it)."""
+        limit = cap if room is None else room
+        figures = (figure(cap),) if room is None else ()
+        kind = "cap" if room is None else "room"
+        values = {"amount": Money(amount), "cap": Money(cap), "room": Money(limit),
+                  "scope": self.label}
+        if amount <= limit:
+            ctx.step(f"step.{kind}_ok", self.ref, figures, **values)
+            return amount
+        over = "hit" if to_fen(amount) > to_fen(limit) else "reached"
+        ctx.step(f"step.{kind}_{over}", self.ref, figures, **values)
+        return limit
 
     def _off_entitlement(self, ctx: Context, amount: Decimal, cap: Decimal,
                          received: Decimal) -> Decimal:
@@ -110,10 +133,12 @@ class Cap(Node):
 
     def _off_cap(self, ctx: Context, amount: Decimal, cap: Decimal,
                  received: Decimal) -> Decimal:
+        if received == 0:
+            return self._limit(ctx, amount, cap)
         room = max(cap - received, ZERO)
-        if received > 0:
-            ctx.step("step.cap_room", self.ref, cap=Money(cap), scope=self.label,
-                     received=Money(received), room=Money(room))
+        ctx.step("step.cap_room", self.ref, (figure(cap),), cap=Money(cap), scope=self.label,
+                 received=Money(received), room=Money(room))
         if room == 0:
-            return ctx.why("why.cap_used", self.ref, cap=Money(cap), scope=self.label)
-        return self._limit(ctx, amount, room)
+            return ctx.why("why.cap_used", self.ref, (figure(cap),), cap=Money(cap),
+                           scope=self.label)
+        return self._limit(ctx, amount, cap, room)

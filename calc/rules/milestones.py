@@ -24,6 +24,7 @@ from .base import (
     Problem,
     Read,
     Shape,
+    figure,
 )
 
 MODES = ("each", "highest", "differential")
@@ -45,6 +46,23 @@ class Milestones(Node):
         "mode_input": Field("name", required=False), "received": Field("name", required=False)}
     messages = ("step.milestone", "step.milestone_sum", "step.milestone_mode",
                 "step.milestone_highest", "step.milestone_differential", "why.milestone")
+    page = """\
+<p>{{ say("rule.milestones", value=t(view.label(n.value)),
+                             previous=t(view.label(n.previous))) }}</p>
+<table class="qz-rows">
+<tbody>
+{% for row in n.rows %}
+<tr><td>{{ say("rule.milestone_inclusive" if n.inclusive else "rule.milestone_strict",
+               threshold=row.threshold | amount) }}</td><td>{{ row.amount | amount }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+{% if n.mode_input %}
+{% set switch = view.input(n.mode_input) %}
+<p>{{ ui["rule.mode." ~ switch.default] }} {{ say("rule.mode_switch", input=t(switch.label)) }}</p>
+{% else %}
+<p>{{ ui["rule.mode." ~ n.mode] }}</p>
+{% endif %}"""
     column = 5
     value: str
     previous: str
@@ -89,9 +107,11 @@ class Milestones(Node):
         return sum((r.amount for r in self.rows), ZERO)
 
     def nearest(self, ctx: Context) -> Iterator[tuple[str, Any]]:
-        """The lowest milestone the value has not reached."""
-        value = ctx.get(self.value)
-        ahead = sorted(r.threshold for r in self.rows if not self._reached(value, r.threshold))
+        """The lowest milestone that would pay: reached neither now nor before (one passed in
+        an earlier year pays nothing again)."""
+        value, previous = ctx.get(self.value), ctx.get(self.previous)
+        ahead = sorted(r.threshold for r in self.rows
+                       if not self._reached(max(value, previous), r.threshold))
         if ahead:
             yield self.value, ahead[0] if self.inclusive else ahead[0] + STEP
 
@@ -107,7 +127,8 @@ class Milestones(Node):
         new = [(t, a) for t, a in rows
                if self._reached(value, t) and not self._reached(previous, t)]
         for threshold, amount in new:
-            ctx.step("step.milestone", self.ref, threshold=Money(threshold),
+            ctx.step("step.milestone", self.ref, (figure(threshold), figure(amount)),
+                     threshold=Money(threshold),
                      previous=Money(previous), value=Money(value), amount=Money(amount))
         if not new:
             return ctx.why("why.milestone", self.ref, label=ctx.inputs[self.value].label,
@@ -122,12 +143,12 @@ class Milestones(Node):
             return total
         top = max(a for _, a in new)
         if mode == "highest":
-            ctx.step("step.milestone_highest", self.ref, result=Money(top))
+            ctx.step("step.milestone_highest", self.ref, (figure(top),), result=Money(top))
             return top
         # Like 1.3's 差额: what was actually received comes off, not the amount of a milestone
         # reached before the measures (never paid under them).
         received: Decimal = ctx.get(self.received) if self.received else ZERO
         total = max(top - received, ZERO)
-        ctx.step("step.milestone_differential", self.ref, top=Money(top),
+        ctx.step("step.milestone_differential", self.ref, (figure(top),), top=Money(top),
                  received=Money(received), result=Money(total))
         return total

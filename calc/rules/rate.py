@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from ..fmt import Money, Percent
-from .base import NUMERIC, ZERO, Context, Field, Node, Read
+from .base import NUMERIC, ZERO, Context, Field, Node, Read, figure
 
 
 class Rate(Node):
@@ -16,6 +16,8 @@ class Rate(Node):
     fields: ClassVar[dict[str, Field]] = {"base": Field("name"), "rate": Field("rate"),
                                           "above": Field("amount", required=False)}
     messages = ("step.rate", "step.rate_above", "why.zero_base", "why.rate_above")
+    page = """\
+<p>{{ say("rule.rate", rate=n.rate | rate, base=t(view.label(n.base))) }}</p>"""
     column = 2
     base: str
     rate: Decimal
@@ -35,14 +37,17 @@ class Rate(Node):
         if self.above is not None:
             excess = max(base - self.above, ZERO)
             if excess == 0:
-                return ctx.why("why.rate_above", self.ref, label=item.label,
-                               base=item.shown(base), above=item.shown(self.above))
+                return ctx.why("why.rate_above", self.ref, (figure(self.above),),
+                               label=item.label, base=item.shown(base),
+                               above=item.shown(self.above))
             result = excess * self.rate
-            ctx.step("step.rate_above", self.ref, label=item.label, base=item.shown(base),
+            ctx.step("step.rate_above", self.ref, (figure(self.rate, True), figure(self.above)),
+                     label=item.label, base=item.shown(base),
                      above=item.shown(self.above), excess=item.shown(excess),
                      rate=Percent(self.rate), result=Money(result))
             return result
         result = base * self.rate
-        ctx.step("step.rate", self.ref, label=item.label, base=item.shown(base),
+        ctx.step("step.rate", self.ref, (figure(self.rate, True),), label=item.label,
+                 base=item.shown(base),
                  rate=Percent(self.rate), result=Money(result))
         return result

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
-from ..fmt import Money
+from ..fmt import Joined, Money
 from .base import ZERO, Context, Field, Node
 
 
@@ -14,6 +13,8 @@ class Sum(Node):
     kind = "sum"
     fields: ClassVar[dict[str, Field]] = {"items": Field("nodes", min_items=2)}
     messages = ("step.sum",)
+    page = """\
+<p>{{ ui["rule.sum"] }}</p>"""
     items: list[Node]
 
     def most(self) -> Decimal | None:
@@ -25,14 +26,6 @@ class Sum(Node):
         total = sum(amounts, ZERO)
         terms = " + ".join(f"{{{i}}}" for i in range(len(amounts)))
         ctx.step("step.sum", self.ref,
-                 terms=_Joined(terms, tuple(Money(a) for a in amounts)), result=Money(total))
+                 terms=Joined(terms, tuple(Money(a) for a in amounts)), result=Money(total))
         return total
 
-
-@dataclass(frozen=True)
-class _Joined:
-    pattern: str
-    parts: tuple[Money, ...]
-
-    def local(self, lang: str) -> str:
-        return self.pattern.format(*(p.local(lang) for p in self.parts))

@@ -8,7 +8,19 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from ..fmt import Label, Listing, Money
-from .base import CHOICE, CHOICES, ZERO, Context, Field, InputInfo, Path, Problem, Read, Shape
+from .base import (
+    CHOICE,
+    CHOICES,
+    ZERO,
+    Context,
+    Field,
+    InputInfo,
+    Path,
+    Problem,
+    Read,
+    Shape,
+    figure,
+)
 
 
 class Row(Shape):
@@ -55,7 +67,9 @@ class Table(Shape):
         if higher:
             yield self.input, min(higher, key=lambda r: r.amount).value
 
-    def pick(self, ctx: Context, ref: str) -> tuple[Decimal, Label] | None:
+    def pick(self, ctx: Context, ref: str) -> tuple[Decimal, Label, str] | None:
+        """The amount of the level chosen (the highest of several, with ``highest``), its label
+        and its value; None, with the reason, when none of the table's levels is chosen."""
         item = ctx.inputs[self.input]
         if self.highest:
             chosen = [c for c in ctx.get(self.input) if c in self.amounts]
@@ -64,14 +78,15 @@ class Table(Shape):
                 return None
             best = max(chosen, key=lambda c: self.amounts[c])
             labels = Listing(tuple(item.choices[c] for c in chosen))
-            ctx.step("step.highest" if len(chosen) > 1 else "step.lookup", ref, label=item.label,
-                     chosen=labels, choice=item.choices[best], amount=Money(self.amounts[best]))
-            return self.amounts[best], item.choices[best]
+            ctx.step("step.highest" if len(chosen) > 1 else "step.lookup", ref,
+                     (figure(self.amounts[best]),), label=item.label, chosen=labels,
+                     choice=item.choices[best], amount=Money(self.amounts[best]))
+            return self.amounts[best], item.choices[best], best
         value = ctx.get(self.input)
         if value not in self.amounts:
             ctx.why("why.lookup", ref, label=item.label, choice=item.choices[value])
             return None
-        return self.amounts[value], item.choices[value]
+        return self.amounts[value], item.choices[value], value
 
 
 TABLE_MESSAGES = ("step.highest", "step.lookup", "why.none_chosen", "why.lookup")

@@ -6,15 +6,18 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from .base import NUMERIC, STEP, Context, Field, Node, Read
+from .base import NUMERIC, STEP, Context, Field, Node, Read, figure
 
 
 class Threshold(Node):
     kind = "threshold"
     fields: ClassVar[dict[str, Field]] = {
-        "input": Field("name"), "value": Field("amount"), "strict": Field("bool"),
+        "input": Field("name"), "value": Field("amount", condition=True), "strict": Field("bool"),
         "then": Field("node")}
     messages = ("step.threshold_gt", "step.threshold_ge", "why.threshold_gt", "why.threshold_ge")
+    page = """\
+<p>{{ say("rule.threshold_strict" if n.strict else "rule.threshold_inclusive",
+          input=t(view.label(n.input)), value=value_of(view, n.input, n.value)) }}</p>"""
     input: str
     value: Decimal
     strict: bool
@@ -41,7 +44,8 @@ class Threshold(Node):
         met = value > self.value if self.strict else value >= self.value
         suffix = "gt" if self.strict else "ge"
         shown = {"label": item.label, "value": item.shown(value), "limit": item.shown(self.value)}
+        figures = (figure(self.value),)
         if not met:
-            return ctx.why(f"why.threshold_{suffix}", self.ref, **shown)
-        ctx.step(f"step.threshold_{suffix}", self.ref, **shown)
+            return ctx.why(f"why.threshold_{suffix}", self.ref, figures, **shown)
+        ctx.step(f"step.threshold_{suffix}", self.ref, figures, **shown)
         return self.then.evaluate(ctx)

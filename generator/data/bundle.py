@@ -49,7 +49,11 @@ def alternatives(measure: Measure) -> list[tuple[Path_, dict[str, Any]]]:
             label = rule.label.model_dump() if rule.label else None
             found.append((("readings", r, "alternative", "rules", j), {
                 "ref": reading.ref, "label": label, "part": rule.part or only, "at": rule.at,
-                "node": rule.node}))
+                "node": rule.node, "funding": None}))
+        if reading.alternative and reading.alternative.funding:
+            found.append((("readings", r, "alternative", "funding"), {
+                "ref": reading.ref, "label": None, "part": None, "at": "", "node": None,
+                "funding": reading.alternative.funding}))
     return found
 
 

@@ -164,6 +164,8 @@ class AlternativeRule(Strict):
 
 class Alternative(I18n):
     rules: list[AlternativeRule] = []
+    # who pays under this reading, when it splits the award another way (8.2: the city alone)
+    funding: Literal["city_only"] | None = None
 
 
 class Reading(Strict):

@@ -53,10 +53,13 @@ def _measure() -> dict[str, Any]:
     alternative = {"type": "object", "required": ["ref", "label", "part", "at", "node"],
                    "additionalProperties": False,
                    "description": "An alternative reading that changes the amount: the node at "
-                                  "`at` (a dotted path below the part's rule) replaced by `node`.",
+                                  "`at` (a dotted path below the part's rule) replaced by `node`; "
+                                  "or, with `funding` (and no node), one that splits the award "
+                                  "another way.",
                    "properties": {"ref": text, "label": _nullable(_ref("I18n")),
-                                  "part": {"type": "string"}, "at": {"type": "string"},
-                                  "node": _ref("rule")}}
+                                  "part": _nullable({"type": "string"}),
+                                  "at": {"type": "string"}, "node": _nullable(_ref("rule")),
+                                  "funding": _nullable({"enum": ["city_only"]})}}
     return {"type": "object", "additionalProperties": False,
             "required": ["id", "chapter", "clause", "title", "departments", "funding",
                          "funding_ref", "parameters", "parts", "inputs", "examples"],

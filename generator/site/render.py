@@ -14,15 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (
+    ChoiceLoader,
+    DictLoader,
     Environment,
     FileSystemLoader,
     StrictUndefined,
+    TemplateError,
     pass_context,
 )
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from calc import STRINGS, Amount, Money, Percent, Quantity
+from calc import STRINGS, Amount, Money, Percent, Quantity, rules
 from generator import cache_check
 
 from .jinja_cache import VerifiedBytecodeCache
@@ -110,9 +113,28 @@ def bytecode_cache(folder: Path = BYTECODE) -> VerifiedBytecodeCache:
     return VerifiedBytecodeCache(folder)  # entries verified on use (generator/site/jinja_cache.py)
 
 
+class MissingSentence(TemplateError):
+    """A rule kind that says nothing of itself on the measure pages."""
+
+
+def rule_sentences() -> dict[str, str]:
+    """Each rule kind's page sentence as a template ``rule/<kind>.html`` (the kind's ``page``,
+    beside its code in calc/rules/): a kind without one stops the build."""
+    found = {f"rule/{kind}.html": cls.page.rstrip("\n") + "\n"
+             for kind, cls in sorted(rules.kinds().items())}
+    missing = [name[5:-5] for name, page in found.items() if not page.strip()]
+    if missing:
+        raise MissingSentence(
+            "; ".join(f"rule kind {kind!r} has no page sentence: give its class in "
+                      f"calc/rules/{kind}.py a `page` (what the measure page says of it)"
+                      for kind in missing))
+    return found
+
+
 def environment(folder: Path = TEMPLATES, cache: bool = False) -> Environment:
     # Comments are {## ##}: Markdown headings use {#id} (attr_list), which Jinja would swallow.
-    env = Environment(loader=FileSystemLoader(str(folder)), undefined=StrictUndefined,
+    loader = ChoiceLoader([FileSystemLoader(str(folder)), DictLoader(rule_sentences())])
+    env = Environment(loader=loader, undefined=StrictUndefined,
                       autoescape=True, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True, comment_start_string="{##",
                       comment_end_string="##}",

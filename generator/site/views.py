@@ -63,6 +63,8 @@ class ExampleView:
     county: Decimal | None
     error: dict[str, str] | None
     alternatives: tuple[dict[str, Any], ...] = ()  # the award under another reading, if it differs
+    # the award as its parts' bounds state it ("up to", or the standard and ceiling shares)
+    headline: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ def examples(policy: Policy, measure: Measure, catalog: calc.Catalog) -> tuple[E
             county=result.county if result else None,
             error={"zh": worked.error.zh, "en": worked.error.en} if worked.error else None,
             alternatives=tuple(a for a in result.alternatives if a["differs"]) if result else (),
+            headline=calc.award_texts(result.entitled, result.up_to) if result else None,
         ))
     return tuple(views)
 

@@ -74,8 +74,9 @@ def cpython(measure: Measure, inputs: dict[str, Any],
         return error
 
 
-# What a calculator's result area shows: figures, the listed steps, warnings and reasons, the
-# "up to" flag and the errors. A JS function of the calculator's root, shared with tests/engines.
+# What a calculator's result area shows: figures, the award as written (its "up to" or its
+# standard and ceiling shares), the listed steps, warnings and reasons, and the errors. A JS
+# function of the calculator's root, shared with tests/engines.
 READ_RESULT = """(root) => {
   const result = root.querySelector("[data-result]");
   const items = (slot) => [...root.querySelectorAll(`[data-slot="${slot}"] > li`)]
@@ -89,7 +90,8 @@ READ_RESULT = """(root) => {
               county: result.dataset.county ?? null},
     steps: items("steps"), warnings: items("warnings"), reasons: items("reasons"),
     alternatives: items("alternatives"), hints: items("hints"),
-    upTo: !root.querySelector('[data-slot="upto"]').hidden, errors,
+    headline: root.querySelector('[data-slot="award"]').textContent.split(/\\s+/).join(" ").trim(),
+    errors,
   };
 }"""
 
@@ -127,7 +129,7 @@ def expected_result(expected: calc.Estimate | calc.CalcError, lang: str) -> dict
         "reasons": _lines(expected.reasons, lang),
         "alternatives": _lines(tuple(a for a in expected.alternatives if a["differs"]), lang),
         "hints": [" ".join(h[lang].split()) for h in expected.hints],
-        "upTo": expected.upper_bound,
+        "headline": " ".join(expected.as_dict()["shown"]["headline"][lang].split()),
         "errors": {},
     }
 

@@ -288,7 +288,7 @@ def test_keyboard_only_use_and_announcement(page: Page, server: Server) -> None:
 def test_print_view_is_one_clean_page(page: Page, server: Server, lang: str) -> None:
     m = measure("7.1")  # the longest explanation
     page.add_init_script("window.print = () => { window.__printed = true; }")
-    state = "#calc=7.1&tv_stations=national&tv_minutes=120&on=2026-06-01"
+    state = "#calc=7.1&tv_national_minutes=120&on=2026-06-01"
     calculator = Calc.open(page, server.url, m, lang, state)
     calculator.wait_idle()
     assert calculator.figures()["award"] is not None

@@ -451,7 +451,7 @@ def test_after_instant_navigation_print_search_and_the_language_switch_work(
         page: Page, server: Server) -> None:
     Calc.open(page, server.url, measure("3.1"), "zh")
     page.evaluate("() => { window.__firstVisit = true; }")
-    _follow(page, "../7.1/#calc=7.1&tv_stations=national&tv_minutes=120&on=2026-06-01")
+    _follow(page, "../7.1/#calc=7.1&tv_national_minutes=120&on=2026-06-01")
     m = measure("7.1")
     calculator = Calc(page, page.locator('[data-qz-calc][data-measure="7.1"]'), m, "zh")
     calculator.wait_ready()

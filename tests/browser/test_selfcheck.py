@@ -17,6 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from calc.selfcheck import assess_with
 from generator.serve.static_server import Server
+from tests.reproducers import PROFILE
 
 from .calcpage import LANGS, READY_MS, catalog, policy, ui
 
@@ -93,7 +94,8 @@ class SelfCheck:
           const rows = {};
           for (const tr of root.querySelectorAll("tbody[data-slot=rows] > tr")) {
             rows[tr.dataset.measure] = {status: tr.dataset.status, award: tr.dataset.award ?? null,
-              why: tr.querySelector('[data-col="why"]').textContent};
+              why: tr.querySelector('[data-col="why"]').textContent,
+              shown: tr.querySelector('[data-col="award"]').textContent};
           }
           const totals = {};
           for (const key of ["entitlements", "upper_bounds", "city", "county"]) {
@@ -110,15 +112,21 @@ def rows_of(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_four_profiles_match_cpython(page: Page, server: Server, lang: str) -> None:
+def test_the_profiles_match_cpython(page: Page, server: Server, lang: str) -> None:
+    """The four profiles, and issue 20's (a standard 1.4 A beside a ceiling 1.4 B): the totals
+    and each row's award as calc wrote it, its standard and ceiling shares apart."""
     check = SelfCheck(page, server.url, lang)
-    for name, on in CASES.items():
-        check.enter(profile(name), on)
+    cases = [(name, profile(name), on) for name, on in CASES.items()]
+    for name, data, on in [*cases, ("issue 20", *PROFILE)]:
+        check.enter(data, on)
         shown = check.read()
-        report = expected(profile(name), on)
+        report = expected(data, on)
         assert shown["totals"] == report["totals"], name
         assert {k: {"status": v["status"], "award": v["award"]}
                 for k, v in shown["rows"].items()} == rows_of(report), name
+        for measure, row in report["shown"]["rows"].items():
+            if shown["rows"][measure]["status"] == "may_qualify":
+                assert shown["rows"][measure]["shown"] == row["headline"][lang], (name, measure)
         if name == "ic_design_house":  # checked by hand in tests/data/test_assess_profiles.py
             assert shown["totals"] == {"entitlements": "4265000.30", "upper_bounds": "0.00",
                                        "city": "2132500.15", "county": "2132500.15"}
@@ -145,7 +153,8 @@ def test_why_not_when_licensing_revenue_is_one_yuan_short(page: Page, server: Se
     check.wait_idle()
     row = check.read()["rows"]["7.3"]
     want = cpython_row({**studio, "character_licensing_revenue": threshold}, "7.3", "2026-06-01")
-    assert row == {"status": "may_qualify", "award": want["award"], "why": ""}
+    assert {k: row[k] for k in ("status", "award", "why")} == {
+        "status": "may_qualify", "award": want["award"], "why": ""}
 
 
 def test_a_gate_answered_no_hides_its_section(page: Page, server: Server) -> None:
@@ -235,6 +244,16 @@ def test_csv_lists_every_measure_and_the_totals(page: Page, server: Server,
     (want,) = [r for r in report["rows"] if r["measure"] == "5.1"]
     assert body["5.1"][2] == ui("zh")["status.may_qualify"] and body["5.1"][3] == want["award"]
     assert [ui("zh")["total.entitlements"], "", "", report["totals"]["entitlements"]] in table
+    # Issue 20: an award is exported with its standard and its ceiling share, as calc split it.
+    check.enter(PROFILE[0], PROFILE[1])
+    with page.expect_download() as info:
+        check.root.locator('[data-action="export-csv"]').click()
+    info.value.save_as(saved)
+    table = list(csv.reader(io.StringIO(saved.read_bytes().decode("utf-8-sig"))))
+    assert table[0][4:6] == [ui("zh")["sc.csv.entitled"], ui("zh")["sc.csv.up_to"]]
+    (row,) = [r for r in assess_with(catalog(), *PROFILE)["rows"] if r["measure"] == "1.4"]
+    (line,) = [r for r in table if r and r[0] == "1.4"]
+    assert line[3:6] == [row["award"], row["entitled"], row["up_to"]] and row["up_to"] != "0.00"
 
 
 def test_a_qualifying_measure_opens_its_calculator_prefilled(page: Page, server: Server) -> None:

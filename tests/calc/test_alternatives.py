@@ -49,6 +49,24 @@ def test_an_alternative_that_agrees_says_so():
     assert other["award"] == "0.00" and not other["differs"]
 
 
+def test_a_reading_that_has_the_city_pay_it_all_keeps_the_amount():
+    """8.2's A-8.2b: no rule patch, the same award, paid by the city alone."""
+    result = run(catalog([alt(part=None, at="", node=None, funding="city_only")]),
+                 {"fee": "80000"})
+    (other,) = result.alternatives
+    assert (other["award"], other["city"], other["county"]) == ("24000.00", "24000.00", "0.00")
+    assert other["differs"] and (result.city, result.county) == (D("12000.00"), D("12000.00"))
+    assert other["en"] == ("Under the alternative reading: CNY 24,000.00 (city CNY 24,000.00, "
+                           "county CNY 0.00)")
+
+
+def test_a_reading_without_a_rule_must_say_who_pays():
+    data = {**measure(RULE, [money("fee")]),
+            "alternatives": [alt(part=None, at="", node=None, funding="county")]}
+    (problem,) = check_alternatives(data)
+    assert dotted(problem.path) == "alternatives[0].funding" and "city_only" in problem.en
+
+
 def test_a_labelled_alternative_and_an_upper_bound():
     data = {**measure(RULE, [money("fee")], bound="upper"),
             "alternatives": [alt(label={"zh": "理解乙", "en": "reading B"})]}

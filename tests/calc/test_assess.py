@@ -65,7 +65,7 @@ def test_reasons_for_each_status():
     by = rows(assess_with(_catalog(), {"types": "data", "has_project": True,
                                        "project_selected": False}, on="2026-06-01"))
     assert by["9.8"]["status"] == "not_qualified"
-    assert by["9.8"]["why"]["en"] == "Condition not met: is_ic (en) — no"
+    assert by["9.8"]["why"]["en"] == "Condition not met: the answer to “is_ic (en)” is “no”"
     assert by["9.9"]["status"] == "not_qualified"
     open_but_empty = rows(assess_with(_catalog(), {"has_project": "yes"}, on="2026-06-01"))
     assert open_but_empty["9.9"]["status"] == "needs_info"

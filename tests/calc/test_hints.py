@@ -66,7 +66,7 @@ def test_a_proposal_that_would_not_raise_the_award_is_left_out(one):
     assert hints(run(cat, {"ok": "是", "base": "50"})) == [("base", "100", "30.00")]
 
 
-def test_an_input_not_given_proposes_nothing_and_a_ceiling_says_up_to(one):
+def test_an_input_not_given_proposes_nothing_and_a_ceiling_says_up_to_for_its_part(one):
     rule = {"kind": "threshold", "input": "base", "value": "100", "strict": False,
             "then": RATE, "ref": "t"}
     table = {"input": "level", "highest": True, "rows": [{"value": "a", "amount": "5"}]}
@@ -76,5 +76,8 @@ def test_an_input_not_given_proposes_nothing_and_a_ceiling_says_up_to(one):
     cat = one(None, [money("base"), choice("level", ["a"], multi=True)], parts=parts)
     result = run(cat, {"base": "50", "level": ["a"]})
     (hint,) = result.hints
-    assert hint["en"].endswith("would give an estimate of up to CNY 35.00")
-    assert hint["zh"].endswith("测算可得 最高 35.00 元")
+    # Part q's 5 is a standard amount, part p's 30 a ceiling: "up to" belongs to p alone.
+    assert hint["en"].endswith("would give an estimate of CNY 35.00: CNY 5.00 by the fixed "
+                               "standard, and up to CNY 30.00 set by review")
+    assert hint["zh"].endswith("测算可得 35.00 元（其中按标准计算 5.00 元，另有最高 30.00 元，"
+                               "以评审核定为准）")

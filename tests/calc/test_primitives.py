@@ -38,7 +38,7 @@ def test_rate_times_base_explained_in_both_languages(one):
 def test_rate_on_zero_base_pays_nothing_and_says_why(one):
     result = run(one(RATE, [money("base")]), {"base": "0"})
     assert result.award == 0 and not result.eligible
-    assert result.reasons[0]["en"] == "base (en) is 0"
+    assert result.reasons[0]["en"] == "base (en): 0, so nothing to compute"
 
 
 def test_cap_limits_and_says_so(one):
@@ -110,7 +110,7 @@ def test_require_yes_and_no(one):
     assert run(catalog, {"ok": "是", "base": "100"}).award == D("30.00")
     refused = run(catalog, {"ok": "否"})  # base is never asked for once the condition fails
     assert refused.award == 0
-    assert refused.reasons[0]["zh"] == "条件未满足：ok（中） — 否"
+    assert refused.reasons[0]["zh"] == "条件未满足：“ok（中）”的回答为“否”"
 
 
 def test_require_can_demand_no(one):
@@ -162,6 +162,51 @@ def test_lookup_previous_same_tier_pays_nothing(one):
     assert run(catalog, {"grade": "CS4", "before": "CS3"}).award == D("1000000.00")
     assert run(catalog, {"grade": "CS5", "before": "CS4"}).award == 0
     assert run(catalog, {"grade": "CS3", "before": "none"}).award == D("200000.00")
+
+
+def test_lookup_previous_same_level_pays_a_new_higher_level_in_the_same_tier(one):
+    """``same: level`` (a literal "newly obtains CS5"): only the same or a higher level held
+    before pays nothing."""
+    table = {"input": "grade", "rows": [{"value": "CS3", "amount": "200000"},
+                                        {"value": "CS4", "amount": "1000000"},
+                                        {"value": "CS5", "amount": "1000000"}]}
+    grades = ["none", "CS3", "CS4", "CS5"]
+    catalog = one({"kind": "lookup", "table": table, "previous": "before", "same": "level",
+                   "ref": "g"}, [choice("grade", grades), choice("before", grades)])
+    assert run(catalog, {"grade": "CS5", "before": "CS4"}).award == D("1000000.00")
+    renewal = run(catalog, {"grade": "CS4", "before": "CS4"})
+    assert renewal.award == 0 and renewal.reasons[0]["en"] == (
+        "CS4 (en), the same or a higher level, was obtained before")
+    assert run(catalog, {"grade": "CS4", "before": "CS5"}).award == 0
+
+
+def test_require_otherwise_pays_the_other_case(one):
+    rule = {"kind": "require", "input": "paid", "equals": False, "ref": "q",
+            "then": {"kind": "fixed", "amount": "300", "ref": "f"},
+            "otherwise": {"kind": "fixed", "amount": "100", "ref": "o"}}
+    catalog = one(rule, [flag("paid")])
+    assert run(catalog, {"paid": "no"}).award == D("300.00")
+    other = run(catalog, {"paid": "yes"})
+    assert other.award == D("100.00")
+    assert other.steps[0]["en"] == ("The answer to “paid (en)” is “yes”, so the other case "
+                                    "applies")
+
+
+def test_differential_less_what_a_rule_computes_or_nothing_once_paid(one):
+    national = {"kind": "per_unit", "levels": [{"quantity": "minutes", "amount": "2500"}],
+                "ref": "n"}
+    regional = {"kind": "per_unit", "levels": [{"quantity": "minutes", "amount": "1500"}],
+                "ref": "r"}
+    top_up = {"kind": "differential", "of": cap(national, "500000"),
+              "less_rule": cap(regional, "500000"), "ref": "d"}
+    catalog = one(top_up, [minutes("minutes")])
+    assert run(catalog, {"minutes": "90"}).award == D("90000.00")
+    assert run(catalog, {"minutes": "300"}).award == D("50000.00")  # both within one cap
+    once = {"kind": "differential", "less": "got", "once": True, "ref": "d",
+            "of": {"kind": "lookup", "table": LEVELS, "ref": "l"}}
+    catalog = one(once, [choice("level", ["L1", "L2", "L3", "L4", "L5"]), money("got", "0")])
+    assert run(catalog, {"level": "L5"}).award == D("200000.00")
+    assert run(catalog, {"level": "L5", "got": "50000"}).award == 0
 
 
 def test_milestones_each_first_reached(one):
@@ -236,26 +281,59 @@ def test_per_unit_highest_rate_with_cap_and_top_up(one):
     assert run(catalog, {"stations": "national", "minutes": "22.5"}).award == D("56250.00")
 
 
-def test_per_unit_limit_counts_only_the_units_paid_before(one):
-    """7.1 reading A-7.1b: after a provincial payment for 300 minutes, 400 national minutes top
-    up only the 300 minutes paid; with no limit given every minute counts."""
-    price = {"input": "stations", "highest": True,
-             "rows": [{"value": "national", "amount": "2500"},
-                      {"value": "provincial", "amount": "1500"}]}
-    per_unit = {"kind": "per_unit", "quantity": "minutes", "limit": "paid_minutes",
-                "price": price, "ref": "p"}
-    rule = {"kind": "differential", "less": "paid", "ref": "d", "of": cap(per_unit, "1000000")}
-    paid_minutes = minutes("paid_minutes")
-    paid_minutes["default"] = "0"
-    catalog = one(rule, [choice("stations", ["national", "provincial"], multi=True),
-                         minutes("minutes"), money("paid", "0"), paid_minutes])
-    top_up = run(catalog, {"stations": "national,provincial", "minutes": "400",
-                           "paid": "450000", "paid_minutes": "300"})
-    assert top_up.award == D("300000.00")
-    assert "the other 100 min earn nothing" in top_up.steps[1]["en"]
-    assert run(catalog, {"stations": "national", "minutes": "400"}).award == D("1000000.00")
-    assert run(catalog, {"stations": "national", "minutes": "200",
-                         "paid_minutes": "300"}).award == D("500000.00")
+def _broadcast(one):
+    """A fictional per-minute subsidy: each minute once at the highest rate it reached; after an
+    earlier payment at the lower rate, only the minutes it covered count (a cap on the work)."""
+    levels = [{"quantity": "national", "amount": "2500"},
+              {"quantity": "provincial", "amount": "1500"}]
+    per_unit = {"kind": "per_unit", "levels": levels, "paid": "paid_minutes",
+                "received": "received", "paid_price": "1500", "ref": "p"}
+    rule = cap(per_unit, "1000000", ["received"], "entitlement")
+    national, provincial = minutes("national"), minutes("provincial")
+    national["default"] = provincial["default"] = "0"
+    return one(rule, [national, provincial, money("received", "0"), minutes("paid_minutes")])
+
+
+def test_per_unit_levels_pay_each_unit_once_at_the_highest_price_it_reached(one):
+    catalog = _broadcast(one)
+    both = run(catalog, {"national": "300", "provincial": "400"})
+    assert both.award == D("900000.00")  # 300 × 2,500 + the other 100 × 1,500
+    assert both.steps[1]["en"] == ("provincial (en) 400 min: the 100 min not paid at a higher "
+                                   "price × CNY 1,500.00 per minute = CNY 150,000.00")
+    assert run(catalog, {"national": "200", "provincial": "200"}).award == D("500000.00")
+    assert run(catalog, {"provincial": "200"}).award == D("300000.00")
+    nothing = run(catalog, {})
+    assert nothing.award == 0 and nothing.reasons[0]["en"] == (
+        "national (en), provincial (en): all 0, so nothing to compute")
+
+
+def test_an_earlier_payment_counts_only_the_units_it_covered(one):
+    """A shorter national broadcast after a paid provincial one: only the minutes shown at both
+    levels get the difference; the provincial minutes paid stay paid (issue 20, item 3)."""
+    catalog = _broadcast(one)
+    shorter = run(catalog, {"national": "300", "provincial": "400", "received": "600000",
+                            "paid_minutes": "400"})
+    assert shorter.award == D("300000.00")
+    later = run(catalog, {"national": "400", "provincial": "300", "received": "450000",
+                          "paid_minutes": "300"})
+    assert later.award == D("300000.00")  # the 100 minutes shown only nationally earn nothing
+    assert "only the 300 min an earlier payment covered count; the other 100 min earn " \
+           "nothing" in later.steps[0]["en"]
+
+
+def test_units_paid_before_are_derived_from_the_amount_received_and_said(one):
+    """Not given, the minutes an earlier payment covered are its amount at the lower rate, and
+    a step says so; they are never taken as 0 (issue 20, item 2)."""
+    catalog = _broadcast(one)
+    derived = run(catalog, {"national": "400", "provincial": "400", "received": "450000"})
+    assert derived.award == D("300000.00")
+    assert derived.steps[0]["en"] == ("“paid_minutes (en)” not given: the CNY 450,000.00 "
+                                      "received at CNY 1,500.00 per minute covers 300 min")
+    assert derived.steps[0]["figures"] == ["1500"]
+    assert run(catalog, {"national": "400", "provincial": "400", "received": "450000",
+                         "paid_minutes": "0"}).award == D("300000.00")  # 0 is not an answer
+    odd = run(catalog, {"national": "400", "provincial": "400", "received": "450001"})
+    assert odd.steps[0]["en"].endswith("covers 300 min")  # to the hundredth, never over
 
 
 def test_sum_then_shared_cap(one):
@@ -310,7 +388,9 @@ def test_validity_window_and_expiry_warning(one):
     catalog = one(RATE, [money("base")], validity={"start": "2026-02-01", "end": "2026-12-31",
                                                      "ref": "v"})
     soon = run(catalog, {"base": "100"}, on="2026-12-01")
-    assert soon.warnings[-1]["zh"] == "本条措施有效期至 2026-12-31，请在截止前申报"
+    assert soon.warnings[-1]["zh"] == "本条措施有效期至 2026-12-31（含当日），请在当日或之前申报"
+    assert run(catalog, {"base": "100"}, on="2026-12-31").warnings[-1]["en"] == (
+        "This measure is valid until 2026-12-31, that day included; apply by then")
     assert not run(catalog, {"base": "100"}, on="2026-06-01").warnings
     with pytest.raises(CalcError) as late:
         run(catalog, {"base": "100"}, on="2027-01-01")

@@ -98,6 +98,21 @@ def test_a_catalog_refuses_a_broken_bundle_with_the_first_path():
     assert f"{AT}.max" in error.value.en and f"{AT}.max" in error.value.zh
 
 
+@pytest.mark.parametrize(("rule", "where", "says"), [
+    ({"kind": "per_unit", "quantity": "base", "ref": "p"}, AT, "either quantity and price"),
+    ({"kind": "per_unit", "ref": "p", "levels": [{"quantity": "base", "amount": "1"}],
+      "paid": "base"}, f"{AT}.paid", "paid, received and paid_price go together"),
+    ({"kind": "differential", "of": RATE, "ref": "d"}, AT, "exactly one of less or less_rule"),
+    ({"kind": "differential", "of": RATE, "less_rule": RATE, "once": True, "ref": "d"}, AT,
+     "once needs less"),
+    ({"kind": "lookup", "same": "level", "ref": "l",
+      "table": {"input": "base", "rows": [{"value": "a", "amount": "1"}]}}, f"{AT}.same",
+     "same: level needs previous"),
+])
+def test_the_options_of_a_kind_are_checked_together(rule, where, says):
+    assert any(at == where and says in en for at, en in problems(rule)), problems(rule)
+
+
 def test_milestone_modes_are_the_engine_s_own():
     rule = {"kind": "milestones", "value": "base", "previous": "base", "inclusive": True,
             "rows": [{"threshold": "100", "amount": "10"}], "mode": "every", "ref": "m"}

@@ -48,8 +48,8 @@ def test_each_alternative_computes_and_differs_for_some_input(measure_id, index)
             continue
         other = result.alternatives[index]
         assert other["ref"] == alternatives(POLICY.measure(measure_id))[index][1]["ref"]
-        if other["differs"]:
-            assert other["award"] != str(result.award)
+        if other["differs"]:  # the amount, or who pays it (8.2: the city alone)
+            assert (other["award"], other["city"]) != (str(result.award), str(result.city))
             differs.append(inputs)
     assert differs, f"{measure_id}: alternative {index} never changes the amount"
 

@@ -76,8 +76,15 @@ def test_data_company_growing_past_two_milestones():
         "1.5": estimated("1.5", {"data_business": True, "revenue": "6000万",
                                  "best_before": "800万"}, on)}
     assert all(rows[m]["upper_bound"] for m in qualifying(rows))
-    assert report["totals"]["entitlements"] == "0.00"
-    assert report["totals"]["upper_bounds"] == total(rows)
+    # Totals by part: 1.4's demonstration subsidy is a standard 30 % (an entitlement), its
+    # competition award a ceiling; the two sums split each award, never a whole row.
+    a14 = calc.estimate("1.4", {"selected": True, "investment": "80万", "in_use": True,
+                                "awards": "provincial,city"}, on)
+    assert a14.entitled > 0 and a14.up_to > 0
+    assert report["totals"]["entitlements"] == str(a14.entitled)
+    assert report["totals"]["upper_bounds"] == str(Decimal(total(rows)) - a14.entitled)
+    assert (rows["1.4"]["entitled"], rows["1.4"]["up_to"]) == (str(a14.entitled),
+                                                               str(a14.up_to))
 
 
 def test_revenue_one_yuan_short_of_the_first_milestone():
@@ -91,8 +98,7 @@ def test_revenue_one_yuan_short_of_the_first_milestone():
 def test_animation_studio_one_yuan_short_of_licensing_threshold():
     on = "2026-06-01"
     report, rows = assess("animation_studio", on)
-    assert qualifying(rows) == {"7.1": estimated("7.1", {"tv_stations": "provincial_animation",
-                                                         "tv_minutes": "300"}, on)}
+    assert qualifying(rows) == {"7.1": estimated("7.1", {"tv_provincial_minutes": "300"}, on)}
     short = estimate_error("7.3", {"animation_game": True, "revenue": "2999999"}, on)
     assert rows["7.3"]["why"]["zh"] == short
     assert report["totals"]["city"] == str(Decimal(total(rows)) / 2)

@@ -1,17 +1,24 @@
-"""Adding a rule primitive touches three files: its module (here ``tests/data/per_head.py``,
-in the project ``calc/rules/<kind>.py``, with its explanation strings), one macro in
-``generator/site/templates/_rules.html`` (its sentence on the page) and its page strings
-(``rule.<kind>``, ``type.<kind>`` in ``calc/strings.py``). These tests register a kind from a
-test module alone and show that validation, the named-parameter binding, the input
-cross-check, the bundle, calc's own bundle check, evaluation with explanation, the upper bound
-and the award-type column all follow — no other Python file names the kind."""
+"""Adding a rule primitive touches at most three files: its module (in the project
+``calc/rules/<kind>.py``; here ``tests/data/per_head.py``) with its fields, evaluation,
+explanation and page sentence, its words in ``calc/strings.py`` (the test kind brings its own),
+and a test. Nothing registers it: calc finds every module of ``calc/rules/``. These tests show
+that validation, the named-parameter binding, the input cross-check, the bundle, calc's own
+bundle check, evaluation with explanation, the upper bound, the award-type column and the
+measure page all follow — no other Python file or template names the kind — and that a kind
+without a page sentence stops the build."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import re
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -23,6 +30,8 @@ from generator.data import examples
 from generator.data.bundle import bundle
 from generator.data.load import DataError, load_all
 from generator.site import facts, views
+from generator.site.pages import Site
+from generator.site.render import TEMPLATES, MissingSentence, environment, load_ui
 
 from .test_validation import MEASURE, make_data
 
@@ -81,9 +90,44 @@ def per_head() -> Iterator[type[rules.Node]]:
         sys.modules.pop("tests.data.per_head", None)
 
 
-def test_no_project_python_file_names_the_test_kind():
-    sources = [*(ROOT / "calc").rglob("*.py"), *(ROOT / "generator").rglob("*.py")]
+def test_no_project_file_names_the_test_kind():
+    sources = [*(ROOT / "calc").rglob("*.py"), *(ROOT / "generator").rglob("*.py"),
+               *(ROOT / "generator" / "site" / "templates").iterdir()]
     assert sources and not [p for p in sources if "per_head" in p.read_text(encoding="utf-8")]
+
+
+def test_a_module_dropped_into_calc_rules_is_a_kind_with_its_page_sentence(tmp_path):
+    """Nothing lists the kinds: a copy of calc with one more module in rules/ knows the kind,
+    and the build's templates find its sentence."""
+    shutil.copytree(ROOT / "calc", tmp_path / "calc",
+                    ignore=shutil.ignore_patterns("__pycache__", "rules.json"))
+    shutil.copy(ROOT / "tests" / "data" / "per_head.py", tmp_path / "calc" / "rules")
+    script = ("from calc import rules; from generator.site.render import rule_sentences; "
+              "print(sorted(rules.kinds())); print(sorted(rule_sentences()))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                          text=True, env={"PYTHONPATH": f"{tmp_path}:{ROOT}"}, check=True)
+    kinds, pages = done.stdout.splitlines()
+    assert "'per_head'" in kinds and "'rule/per_head.html'" in pages
+    assert kinds.count("'") // 2 == len(rules.kinds()) + 1
+
+
+def test_a_kind_without_a_page_sentence_stops_the_build():
+    class Silent(rules.Node):
+        kind = "silent_test_kind"
+        fields: ClassVar[dict[str, rules.Field]] = {"amount": rules.Field("amount")}
+        messages = ("step.fixed",)
+
+        def evaluate(self, ctx: rules.Context) -> Decimal:
+            return self.amount  # type: ignore[attr-defined, no-any-return]
+
+    try:
+        with pytest.raises(MissingSentence, match=re.escape(
+                "'silent_test_kind' has no page sentence: give its class in "
+                "calc/rules/silent_test_kind.py a `page`")):
+            environment(TEMPLATES)
+    finally:
+        rules.Node.kinds.pop("silent_test_kind")
+    assert environment(TEMPLATES) is not None
 
 
 def test_its_fields_are_its_validation(per_head):
@@ -110,6 +154,13 @@ def test_a_measure_of_the_new_kind_builds_checks_and_computes(tmp_path, per_head
     assert "×" in step["zh"] and str(example.inputs["staff"]) in step["en"]
     assert facts.base_inputs(measure) == {"staff"} and facts.measure_most(measure) is None
     assert views.kinds(measure) == ("per_head",)
+    site = Site(policy, calc.Catalog(compiled), dt.date(2026, 6, 1), load_ui(),
+                environment(TEMPLATES))
+    (spec,) = [s for s in site.specs if s.template == "measure.md"]
+    for lang, sentence in (("zh", "“新增员工数”每人 1,000 元"), ("en", "CNY 1,000 for each of")):
+        page = site.render(spec, lang)
+        assert "qz-rule qz-rule--per_head" in page and sentence in page, lang
+        assert per_head.strings["type.per_head"][lang] in page
 
 
 def test_its_reads_are_cross_checked_and_its_figures_named(tmp_path, per_head):

@@ -42,17 +42,16 @@ class Scope:
     received: tuple[str, ...]
     bases: tuple[str, ...]  # inputs the amount grows with, under the node
     whole: bool  # True: the second claim gives the scope's whole base; False: only the new part
+    units: bool  # priced per unit, an earlier payment's units known (7.1: minutes shown twice)
     inputs: dict[str, Any]  # an example's inputs that make the part pay
     on: str
 
 
 def _bases(node: Node) -> tuple[str, ...]:
-    found = []
+    found: list[str] = []
     for _, n in walk(node):
-        if isinstance(n, Rate):
-            found.append(n.base)
-        elif isinstance(n, PerUnit):
-            found.append(n.quantity)
+        if isinstance(n, (Rate, PerUnit)):
+            found.extend(n.grows())
     return tuple(found)
 
 
@@ -74,20 +73,22 @@ def scopes() -> list[Scope]:
             for _, node in walk(part.rule):
                 if isinstance(node, Cap) and node.less:
                     received, whole = tuple(node.less), node.less_from == "entitlement"
-                elif isinstance(node, Differential):
+                elif isinstance(node, Differential) and node.less:
                     received, whole = (node.less,), True
                 else:
                     continue
                 example = _paying_example(measure, part.id, received)
                 bases = tuple(b for b in _bases(node.of) if b in example.inputs)
-                found.append(Scope(measure.id, part.id, received, bases, whole,
+                units = any(isinstance(n, PerUnit) and n.paid for _, n in walk(node))
+                found.append(Scope(measure.id, part.id, received, bases, whole, units,
                                    dict(example.inputs),
                                    (example.on or POLICY.document.window.start).isoformat()))
     return found
 
 
 SCOPES = scopes()
-BASE_SCOPES = [s for s in SCOPES if s.bases]
+BASE_SCOPES = [s for s in SCOPES if s.bases and not s.units]
+UNIT_SCOPES = [s for s in SCOPES if s.units]
 
 
 def received_inputs(measure: Measure) -> set[str]:
@@ -96,7 +97,7 @@ def received_inputs(measure: Measure) -> set[str]:
         for _, node in walk(part.rule):
             if isinstance(node, Cap):
                 names.update(node.less)
-            elif isinstance(node, Differential):
+            elif isinstance(node, Differential) and node.less:
                 names.add(node.less)
     return names
 
@@ -157,7 +158,7 @@ def test_the_issue_example_pays_once():
     assert a2 == once - a1 > 0
 
 
-@pytest.mark.parametrize("scope", [s for s in SCOPES if not s.bases],
+@pytest.mark.parametrize("scope", [s for s in SCOPES if not s.bases and not s.units],
                          ids=lambda s: f"{s.measure}-{s.part}")
 def test_a_higher_level_later_tops_up_to_that_level(scope):
     """Tier awards (1.3 DCMM levels, 1.4 B competition levels): the lower level first, then the
@@ -175,6 +176,40 @@ def test_a_higher_level_later_tops_up_to_that_level(scope):
                                 scope.received[0]: str(a1)})
         once = part_award(scope, {**scope.inputs, lookup.table.input: second, **zero})
         assert a1 > 0 and a1 + a2 == once, (scope.measure, low.value, high.value)
+
+
+def _levels(scope: Scope) -> tuple[PerUnit, Cap]:
+    measure = POLICY.measure(scope.measure)
+    (part,) = [p for p in measure.parts if p.id == scope.part]
+    (node,) = [n for _, n in walk(part.rule) if isinstance(n, PerUnit) and n.paid]
+    (cap,) = [n for _, n in walk(part.rule) if isinstance(n, Cap) and n.less]
+    return node, cap
+
+
+MINUTES = st.decimals(min_value=0, max_value=Decimal("1000"), places=1)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(scope=st.sampled_from(UNIT_SCOPES), lower=MINUTES, higher=MINUTES,
+       given_minutes=st.booleans())
+def test_units_paid_at_a_lower_price_then_a_higher_pay_once_at_the_highest(
+        scope, lower, higher, given_minutes):
+    """7.1 TV (A-7.1b): a first broadcast paid at the lower rate, then the higher level with what
+    was paid as "received", pays what both at once pay when the higher level shows no more
+    minutes — each minute once, at the highest rate it reached; minutes added at the higher
+    level afterwards earn nothing. The minutes paid may be left to the amount received."""
+    node, cap = _levels(scope)
+    top, low = sorted(node.levels, key=lambda level: level.amount, reverse=True)[:2]
+    shown = min(lower, higher)
+    first = part_award(scope, {top.quantity: "0", low.quantity: str(lower)})
+    paid = {node.paid: str(lower)} if given_minutes else {}
+    later = {top.quantity: str(higher), low.quantity: str(lower), cap.less[0]: str(first),
+             **paid}
+    second = part_award(scope, later)
+    once = part_award(scope, {top.quantity: str(shown), low.quantity: str(lower)})
+    if first == 0:  # nothing was paid: the later claim is a first claim
+        return
+    assert abs(first + second - once) <= FEN, (lower, higher, first, second, once)
 
 
 MILESTONES = [(m, n) for m in POLICY.measures for p in m.parts for _, n in walk(p.rule)

@@ -127,7 +127,11 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
         today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         self.editor_demo = editors.broken_example(data, policy)
         self.amend_demo = editors.unamended_example(data, policy)
-        site = Site(policy, catalog, today, ui, environment(TEMPLATES, cache=True))
+        try:
+            env = environment(TEMPLATES, cache=True)
+        except jinja2.TemplateError as error:  # a rule kind without its page sentence
+            raise PluginError(str(error)) from None
+        site = Site(policy, catalog, today, ui, env)
         for view in site.views:  # a worked example calc refuses is a data mistake (strict: abort)
             for example in view.examples:
                 if example.error is not None:
