@@ -9,6 +9,7 @@ plugin adds this one; ``mkdocs.yml`` may set its boost) and shows only a result'
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -40,8 +41,9 @@ def measure_words(policy: Policy, measure: Measure) -> list[str]:
 
 
 def tokens(words: Iterable[str]) -> str:
-    """The field's text: each word once, Chinese runs set apart."""
-    unique = dict.fromkeys(re.sub(r"\s+", " ", w).strip() for w in words)
+    """The field's text: each word once, Chinese runs set apart, escaped as the index's other
+    text is (an editor's "<" never stands in the index as markup)."""
+    unique = dict.fromkeys(html.escape(re.sub(r"\s+", " ", w).strip()) for w in words)
     return " ".join(_HAN_RUN.sub(lambda m: f"\u200b{m.group(0)}\u200b", w) for w in unique if w)
 
 

@@ -4,6 +4,7 @@ prints them, and English pages mark every run of Chinese text lang="zh"."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -33,8 +34,9 @@ def docs_by_location(site: Build) -> dict[str, dict[str, Any]]:
 
 
 def words(doc: dict[str, Any]) -> str:
-    """A document's keywords as written (the build sets Chinese runs apart with U+200B)."""
-    return str(doc.get(search_keywords.FIELD, "")).replace("\u200b", "")
+    """A document's keywords as written (the build sets Chinese runs apart with U+200B and
+    escapes them as HTML, like the rest of the index)."""
+    return html.unescape(str(doc.get(search_keywords.FIELD, ""))).replace("\u200b", "")
 
 
 def test_aliases_weigh_as_a_title_in_a_field_of_their_own(site: Build) -> None:
