@@ -76,8 +76,13 @@ lint: setup
 	$(BIN)/ruff check calc generator tests
 	$(BIN)/mypy
 
+# On every core (pytest-xdist): one browser and one server per worker, the site built once per
+# run, each test module on one worker, long-running tests first, a new random order each run
+# (pytest-randomly prints its seed). How a test gets its site, server and browser: tests/README.md.
+TEST_WORKERS ?= auto
 test: setup browser-deps deploy-deps java-deps bundle lint
-	$(BIN)/pytest --cov=calc --cov-report=term-missing --cov-fail-under=95
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder --cov=calc \
+	  --cov-report=term-missing --cov-fail-under=95
 
 # The benchmarks, reports under reports/: the calculator in the browser (loopback, and behind
 # deploy/nginx.conf on emulated phone networks), and build scaling.
@@ -86,6 +91,7 @@ bench: site browser-deps deploy-deps
 	$(PY) scripts/bench.py --json reports/browser-bench.json
 	$(PY) scripts/bench_net.py --json reports/net-bench.json
 	$(PY) scripts/bench_build.py --out reports/build-bench.json
+	$(PY) scripts/bench_build.py --documents 1,10,50 --runs 2 --out reports/documents-bench.json
 
 # nginx (deploy/nginx.conf) on 127.0.0.1 under 1,600 half-open connections from one address
 # while 1,000 keep-alive visitors browse: reports/nginx-load.json. Bounded in count and time.

@@ -17,12 +17,14 @@ from typing import Any
 from .alternatives import check_alternatives
 from .calendar import calendar_text
 from .catalog import FORMAT, Catalog, document_bundle, load_default, published
+from .documents import IN_FORCE, LEVELS, STATES, Timeline, Window, timeline_json
 from .engine import Estimate, MeasureRules
 from .engine import estimate as _estimate
 from .errors import CalcError
 from .fmt import (
     FEN,
     Amount,
+    Day,
     Label,
     Listing,
     Localized,
@@ -36,13 +38,19 @@ from .fmt import (
 )
 from .inputs import parse_value
 from .messages import bilingual, both
+from .parameters import Dated, Source, Value, original, timelines
+from .parameters import bind as bind_parameters
+from .parameters import changes as parameter_changes
+from .parameters import read as read_parameters
 from .strings import STRINGS
 
-__all__ = ["FEN", "FORMAT", "STRINGS", "Amount", "CalcError", "Catalog", "Estimate", "Label",
-           "Listing", "Localized", "MeasureRules", "Money", "Percent", "Quantity", "article",
-           "assess", "award_texts", "bilingual", "both", "calendar_text", "catalog",
-           "check_alternatives", "describe", "document_bundle", "estimate", "measures",
-           "parse_value", "plain", "published", "to_fen", "use_bundle"]
+__all__ = ["FEN", "FORMAT", "IN_FORCE", "LEVELS", "STATES", "STRINGS", "Amount", "CalcError",
+           "Catalog", "Dated", "Day", "Estimate", "Label", "Listing", "Localized", "MeasureRules",
+           "Money", "Percent", "Quantity", "Source", "Timeline", "Value", "Window", "article",
+           "assess", "award_texts", "bilingual", "bind_parameters", "both", "calendar_text",
+           "catalog", "check_alternatives", "describe", "document_bundle", "estimate", "measures",
+           "original", "parameter_changes", "parse_value", "plain", "published",
+           "read_parameters", "timeline_json", "timelines", "to_fen", "use_bundle"]
 
 _catalog: Catalog | None = None
 

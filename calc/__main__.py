@@ -13,6 +13,7 @@ Never a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import errno
 import json
 import os
@@ -20,10 +21,12 @@ import sys
 from decimal import Decimal
 from typing import Any, NoReturn
 
-from . import describe, estimate, measures
+from . import catalog, describe, estimate, measures, use_bundle
+from .catalog import read_bundles
 from .errors import CalcError
 from .inputs import MAX_DEPTH
 from .messages import both, render
+from .provenance import used
 
 LANGS = ("zh", "en")
 
@@ -37,6 +40,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m calc", description=both("cli.description"))
+    parser.add_argument("--rules", action="append", metavar="FILE",
+                        help="compute with these rules bundles (data/<document>/rules.json, "
+                             "repeatable: amending documents are merged) instead of the packaged")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     listing = sub.add_parser("list", help="list the measures")
     listing.add_argument("--json", action="store_true")
@@ -96,7 +102,21 @@ def _print_estimate(result: dict[str, Any], langs: tuple[str, ...]) -> None:
             print(f"  > {hint[lang]}")
 
 
+def _print_documents(measure: str, on: str, langs: tuple[str, ...]) -> None:
+    """When an amending document is in force, the documents the estimate applied."""
+    documents = used(catalog(), [catalog().get(measure)], dt.date.fromisoformat(on))
+    if len(documents) < 2:
+        return
+    for lang in langs:
+        listed = render("list.sep", lang).join(
+            render("print.document_item", lang, number=d["number"], title=d["title"][lang])
+            for d in documents)
+        print(f"{render('print.documents', lang)}: {listed}")
+
+
 def _run(args: argparse.Namespace) -> None:
+    if args.rules:
+        use_bundle(read_bundles(args.rules))
     if args.command == "list":
         rows = measures()
         if args.json:
@@ -119,6 +139,7 @@ def _run(args: argparse.Namespace) -> None:
             print(json.dumps(result, ensure_ascii=False, indent=2))
         else:
             _print_estimate(result, _langs(args.lang))
+            _print_documents(args.measure, result["on"], _langs(args.lang))
     else:
         from . import assess
         from .selfcheck import load_profile, print_assessment

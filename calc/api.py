@@ -6,13 +6,18 @@ builds Python source and never sees a Python exception: ``handle`` never raises.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 from . import assess, catalog, describe, estimate, measures
 from .calendar import calendar
+from .engine import MeasureRules
 from .errors import CalcError
 from .inputs import MAX_DEPTH, Phrase, parse_json
+from .parameters import values_on
+from .provenance import assess_changes, changes_since, token, used
 
 KINDS = ("estimate", "describe", "list", "assess", "calendar")
 # Answered when even building a refusal fails (out of memory): made now, while it still can be.
@@ -45,7 +50,7 @@ def _dispatch(request: Any) -> Any:
         inputs = _field(request, "inputs", dict, optional=True) or {}
         measure = _field(request, "measure", str)
         found = estimate(measure, inputs, on).as_dict()
-        return {**found, "rules": catalog().rules_of(catalog().get(measure).document)}
+        return {**found, **_provenance(catalog().get(measure), found, request.get("stored"))}
     if kind == "describe":
         return describe(_field(request, "measure", str))
     if kind == "list":
@@ -53,7 +58,26 @@ def _dispatch(request: Any) -> Any:
     if kind == "calendar":
         return calendar(catalog(), request.get("measures"), request.get("lang"))
     profile = request.get("profile")
-    return {**assess({} if profile is None else profile, on), "rules": catalog().rules_of()}
+    report = assess({} if profile is None else profile, on)
+    day = dt.date.fromisoformat(report["on"])
+    checked = [catalog().get(row["key"]) for row in report["rows"]]
+    documents = used(catalog(), checked, day)
+    return {**report, "rules": {**catalog().rules_of(), "documents": documents,
+                                "token": token(documents)},
+            "changed": assess_changes(catalog(), request.get("stored"), checked, day,
+                                      report["totals"])}
+
+
+def _provenance(measure: MeasureRules, found: dict[str, Any], stored: Any) -> dict[str, Any]:
+    """The rules an estimate used (its document's SHA-256, and every document in force it
+    computed with, as a token a share link carries), the parameter values it bound, and what
+    changed since a link that stored an earlier token (``calc.provenance``)."""
+    day = dt.date.fromisoformat(found["on"])
+    documents = used(catalog(), [measure], day)
+    return {"rules": {**catalog().rules_of(measure.document), "documents": documents,
+                      "token": token(documents)},
+            "parameters": {n: v.value for n, v in values_on(measure.parameters, day).items()},
+            "changed": changes_since(catalog(), stored, measure, day, Decimal(found["award"]))}
 
 
 def _failure(error: CalcError) -> str:

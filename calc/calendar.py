@@ -80,7 +80,10 @@ def calendar_text(catalog: Catalog, measure_ids: Any, lang: Any) -> str:
     if not isinstance(measure_ids, list) or not all(isinstance(m, str) for m in measure_ids):
         raise CalcError("error.bad_request", "measures", name="measures",
                         expected=Phrase("expected.list"))
-    number = catalog.documents[catalog.default]["document"]["number"]
+    # Named after the documents of its measures (the root document's when it has none).
+    ids = dict.fromkeys(catalog.get(m).document for m in measure_ids) or {catalog.default: None}
+    number = Listing(tuple(Label(*(str(catalog.documents[d]["document"]["number"]),) * 2)
+                           for d in ids))
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//{catalog.default}//calc//{lang.upper()}",
              "CALSCALE:GREGORIAN",
              f"X-WR-CALNAME:{escape(render('ics.calendar', lang, number=number))}"]

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from functools import cached_property
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from .alternatives import check_alternatives
+from .documents import Document, successors, window_changes
 from .engine import MeasureRules
 from .errors import CalcError
 from .fmt import Label
 from .messages import text
+from .parameters import timelines
 from .rules import Problem, check_measure, dotted
 
 BUNDLE_FILE = "rules.json"
-FORMAT = 2  # the newest bundle format this engine reads (2: named, dated parameters)
+# The newest bundle format this engine reads (2: named, dated parameters; 3: documents with a
+# level, region and relations — replaces, amends, supplements).
+FORMAT = 3
 
 
 def published(data: Any) -> bytes:
@@ -35,7 +41,11 @@ def document_bundle(bundle: dict[str, Any], entry: dict[str, Any]) -> dict[str, 
 
 
 class Catalog:
-    """Measures by id; ``1.1`` means the default document's, ``doc-id/1.1`` any document's."""
+    """Measures by id; ``1.1`` means the default document's, ``doc-id/1.1`` any document's.
+
+    Documents relate by id: an amending document's dated values are merged into the parameters
+    of the measures it amends (``calc.parameters.timelines``), a successor's start is the day
+    the document it replaces stops, and a supplement names the measure it adds to."""
 
     def __init__(self, bundle: dict[str, Any]) -> None:
         found = bundle.get("format", 1)
@@ -53,10 +63,20 @@ class Catalog:
         ids = [d["document"]["id"] for d in bundle["documents"]]
         self.default = next((d["document"]["id"] for d in bundle["documents"]
                              if d["document"].get("default")), ids[0])
+        data = [d["document"] for d in bundle["documents"]]
+        successor = successors(data)
+        self.docs = {d["id"]: Document.from_bundle(d, successor.get(d["id"], (None, None))[1])
+                     for d in data}
+        self.replaced_by = {old: new for old, (new, _) in successor.items()}
+        merged = timelines(bundle["documents"])
+        ends = window_changes(data)
         self.measures: dict[str, MeasureRules] = {}
         for entry in bundle["documents"]:
-            for data in entry["measures"]:
-                measure = MeasureRules.from_bundle(entry["document"], data)
+            doc = self.docs[entry["document"]["id"]]
+            for item in entry["measures"]:
+                measure = MeasureRules.from_bundle(
+                    entry["document"], item, merged.get((doc.id, item["id"])),
+                    doc.window.replaced_on, tuple(sorted(ends.get((doc.id, item["id"]), []))))
                 self.measures[f"{measure.document}/{measure.id}"] = measure
 
     @cached_property
@@ -70,6 +90,23 @@ class Catalog:
     def rules_of(self, document: str | None = None) -> dict[str, str]:
         doc = document or self.default
         return {"document": doc, "sha256": self.rules_sha256[doc]}
+
+    def rules_for(self, measure: MeasureRules, day: dt.date) -> list[dict[str, str]]:
+        """The documents an estimate of ``measure`` on ``day`` computed with: its own and each
+        document amending it that is in force on that day, with their SHA-256."""
+        used = [measure.document, *(d.id for d in self.docs.values()
+                                    if d.amends == measure.document and d.in_force(day))]
+        return [{"document": d, "number": self.docs[d].number, "sha256": self.rules_sha256[d]}
+                for d in used]
+
+    def in_force(self, day: dt.date) -> list[str]:
+        """The documents in force on ``day``, in bundle order."""
+        return [d.id for d in self.docs.values() if d.in_force(day)]
+
+    def key(self, measure: MeasureRules) -> str:
+        """How a measure is named: its id in the default document, ``doc/id`` elsewhere."""
+        return measure.id if measure.document == self.default else \
+            f"{measure.document}/{measure.id}"
 
     def ids(self, document: str | None = None) -> list[str]:
         doc = document or self.default
@@ -105,6 +142,26 @@ def validate(bundle: dict[str, Any]) -> list[Problem]:
                       if isinstance(data, dict) else
                       [Problem.of(at, "rules.measure_not_mapping")])
     return found
+
+
+def read_bundles(paths: list[str]) -> dict[str, Any]:
+    """One bundle of the documents of several bundle files (each published document's
+    ``rules.json``, or a whole bundle): amendments and supplements need their documents
+    together. A document in two files counts once."""
+    documents: dict[str, Any] = {}
+    found = FORMAT
+    for path in paths:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise CalcError("error.read_rules", None, path=path,
+                            reason=type(error).__name__) from None
+        if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
+            raise CalcError("error.read_rules", None, path=path, reason="documents")
+        found = data.get("format", found)
+        for entry in data["documents"]:
+            documents.setdefault(entry["document"]["id"], entry)
+    return {"format": found, "documents": list(documents.values())}
 
 
 def load_default() -> Catalog:

@@ -8,11 +8,12 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from .alternatives import patched
+from .documents import Window
 from .errors import CalcError
 from .fmt import FEN, Label, Money, award_texts, money_texts, to_fen
 from .inputs import InputDef, parse_date, parse_value
 from .messages import bilingual
-from .parameters import Dated, bind, values_on
+from .parameters import Dated, Value, bind, original, values_on
 from .parameters import read as read_parameters
 from .rules import ZERO, Context, Node, walk
 
@@ -39,13 +40,13 @@ class RulePart:
 
 @dataclass(frozen=True)
 class MeasureRules:
-    """One measure, ready to compute."""
+    """One measure, ready to compute. ``parts`` are its rules as the measure states them (their
+    ids, titles and bounds); an estimate computes with :meth:`parts_on` its date."""
 
     id: str
     document: str
     title: Label
-    start: dt.date
-    end: dt.date
+    window: Window
     window_ref: str
     clause: str
     city_share: Decimal  # the city's fraction of the award (1 for city-only measures)
@@ -58,15 +59,24 @@ class MeasureRules:
     data: dict[str, Any] = field(repr=False)
     parameters: dict[str, Dated] = field(default_factory=dict, repr=False)
     alternatives: tuple[Alternative, ...] = ()
-    _built: dict[tuple[str, ...], tuple[RulePart, ...]] = field(default_factory=dict, repr=False,
-                                                           compare=False)
+    _built: dict[tuple[Value, ...], tuple[RulePart, ...]] = field(default_factory=dict,
+                                                                  repr=False, compare=False)
+
+    @property
+    def start(self) -> dt.date:
+        return self.window.start
+
+    @property
+    def end(self) -> dt.date:
+        """The last day in force, as last amended."""
+        return self.window.last_end
 
     def parts_on(self, day: dt.date) -> tuple[RulePart, ...]:
         """The rule trees with each named parameter bound to its value in force on ``day``
         (built once per distinct set of values)."""
-        if not self.parameters:
-            return self.parts
-        values = values_on(self.parameters, day)
+        return self._bound(values_on(self.parameters, day))
+
+    def _bound(self, values: dict[str, Value]) -> tuple[RulePart, ...]:
         key = tuple(values[name] for name in sorted(values))
         if key not in self._built:
             self._built[key] = _parts(bind(self.data["parts"], values))
@@ -80,35 +90,51 @@ class MeasureRules:
         return tuple(RulePart(p.id, p.title, p.upper, Node.build(bind(alt.rule, values)))
                      if p.id == alt.part else p for p in self.parts_on(day))
 
+    def status(self, day: dt.date) -> str:
+        """not_yet, in_force, ends_early, ends_soon, expired or replaced (calc.documents)."""
+        return self.window.state(day)
+
     @classmethod
-    def from_bundle(cls, doc: dict[str, Any], data: dict[str, Any]) -> MeasureRules:
+    def from_bundle(cls, doc: dict[str, Any], data: dict[str, Any],
+                    parameters: dict[str, Dated] | None = None,
+                    replaced_on: dt.date | None = None,
+                    ends: tuple[tuple[dt.date, dt.date], ...] = ()) -> MeasureRules:
+        """One measure of a bundle document; ``parameters`` with the amendments of other
+        documents merged in (``calc.parameters.timelines``; its own values without them),
+        ``replaced_on`` the day a successor replaces the document, ``ends`` the amended ends
+        of its window (from, end)."""
         window = data.get("validity") or doc["window"]
         funding = doc["funding"]
-        ratio = (1, 0) if data["funding"] == "city_only" else (funding["city"], funding["county"])
+        ratio = RATIOS.get(data["funding"]) or (funding["city"], funding["county"])
         limits = doc["limits"]
+        own = read_parameters(data.get("parameters", {}))
+        end = min(dt.date.fromisoformat(window["end"]), dt.date.fromisoformat(doc["window"]["end"]))
         return cls(
             id=data["id"],
             document=doc["id"],
             title=Label.of(data["title"]),
-            start=max(dt.date.fromisoformat(window["start"]),
-                      dt.date.fromisoformat(doc["window"]["start"])),
-            end=min(dt.date.fromisoformat(window["end"]),
-                    dt.date.fromisoformat(doc["window"]["end"])),
+            window=Window(max(dt.date.fromisoformat(window["start"]),
+                              dt.date.fromisoformat(doc["window"]["start"])),
+                          ((None, end), *ends), limits["expiry_warning_days"], replaced_on,
+                          end < dt.date.fromisoformat(doc["window"]["end"])),
             window_ref=window["ref"],
             clause=data["clause"]["zh"],
             city_share=Decimal(ratio[0]) / Decimal(sum(ratio)),
             ratio=ratio,
             funding_ref=data["funding_ref"],
-            parts=_parts(bind(data["parts"], values_on(read_parameters(
-                data.get("parameters", {})), dt.date.today()))),
+            parts=_parts(bind(data["parts"], original(own))),
             inputs={i["name"]: InputDef.from_bundle(i) for i in data["inputs"]},
             limits={"max_amount": Decimal(limits["max_amount"]),
                     "max_quantity": Decimal(limits["max_quantity"])},
             warn_days=limits["expiry_warning_days"],
             data=data,
-            parameters=read_parameters(data.get("parameters", {})),
+            parameters=own if parameters is None else parameters,
             alternatives=_alternatives(data),
         )
+
+
+# Measures paid by one level alone: (city, county) shares.
+RATIOS = {"city_only": (1, 0), "county_only": (0, 1)}
 
 
 def _alternatives(data: dict[str, Any]) -> tuple[Alternative, ...]:
@@ -193,10 +219,16 @@ class Estimate:
 
 
 def check_window(measure: MeasureRules, on: dt.date) -> None:
-    if on < measure.start:
+    """Refuse a date the measure is not in force on (its status says why)."""
+    state = measure.status(on)
+    if state == "not_yet":
         raise CalcError("error.not_yet", "on", measure=measure.id, start=measure.start, on=on)
-    if on > measure.end:
-        raise CalcError("error.expired", "on", measure=measure.id, end=measure.end, on=on)
+    if state == "expired":
+        raise CalcError("error.expired", "on", measure=measure.id, end=measure.window.end_on(on),
+                        on=on)
+    if state == "replaced":
+        raise CalcError("error.replaced", "on", measure=measure.id,
+                        day=measure.window.replaced_on, on=on)
 
 
 def parse_inputs(measure: MeasureRules, raw: dict[str, Any]) -> dict[str, Any]:
@@ -313,8 +345,9 @@ def _warnings(measure: MeasureRules, ctx: Context, day: dt.date,
         bound = (bilingual("warn.upper_bound") if entitled == 0 else
                  bilingual("warn.upper_bound_part", up_to=Money(up_to), entitled=Money(entitled)))
         found.append({**bound, "ref": measure.clause, "ref_en": ctx.english_ref(measure.clause)})
-    if (measure.end - day).days <= measure.warn_days:
-        found.append({**bilingual("warn.expires", end=measure.end), "ref": measure.window_ref,
+    if measure.status(day) == "ends_soon":
+        found.append({**bilingual("warn.expires", end=measure.window.end_on(day)),
+                      "ref": measure.window_ref,
                       "ref_en": ctx.english_ref(measure.window_ref)})
     return found
 
@@ -337,7 +370,9 @@ def estimate(measure: MeasureRules, raw: dict[str, Any], on: dt.date | str | Non
     city, county = split(measure, award)
     ctx.step("step.total", measure.clause, amount=Money(award))
     if award > 0:
-        if measure.ratio[1]:
+        if not measure.ratio[0]:
+            ctx.step("step.split_county", measure.funding_ref, county=Money(county))
+        elif measure.ratio[1]:
             ctx.step("step.split_shared", measure.funding_ref, city_ratio=measure.ratio[0],
                      county_ratio=measure.ratio[1], city=Money(city), county=Money(county))
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -98,6 +99,18 @@ class Quantity:
     def local(self, lang: str) -> str:
         shown = STRINGS.get(f"quantity.{self.unit}", {}).get(lang, "{value}")
         return shown.format(value=plain(self.value))
+
+
+@dataclass(frozen=True)
+class Day:
+    """A date as the pages write it: ``2026年12月31日`` / ``31 December 2026``."""
+
+    value: dt.date
+
+    def local(self, lang: str) -> str:
+        day = self.value
+        return STRINGS["date.format"][lang].format(
+            year=day.year, month=STRINGS[f"month.{day.month}"][lang], day=day.day)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
-"""The enterprise self-check: one profile, every measure, with reasons and totals.
+"""The enterprise self-check: one profile, every measure of every document in force on the
+date, with reasons and totals.
 
 The profile's fields map onto each measure's inputs through the data (``Input.profile``); there
-is no code per measure here.
+is no code per measure here. A measure that supplements another document's measure (a county's
+matching measure) is combined with it by the stacking rule its text states (``stacking``);
+totals are given by level (city, county …) and by paying finance (city, county).
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ from decimal import Decimal
 from typing import Any
 
 from .catalog import Catalog
+from .documents import LEVELS
 from .engine import MeasureRules, estimate
 from .errors import CalcError
 from .fmt import Label, award_texts, money_texts
 from .inputs import InputDef, Phrase, parse_date, parse_json, parse_value, read_bounded
 from .messages import bilingual, render
+from .stacking import stack
 
-WINDOW_ERRORS = {"error.expired", "error.not_yet"}
+WINDOW_ERRORS = {"error.expired", "error.not_yet", "error.replaced"}
 
 
 @dataclass(frozen=True)
@@ -83,9 +88,14 @@ def _inputs_for(measure: MeasureRules,
     return values, source
 
 
-def _row(measure: MeasureRules, document: dict[str, Any]) -> dict[str, Any]:
+def _row(measure: MeasureRules, document: dict[str, Any], key: str) -> dict[str, Any]:
     return {
         "measure": measure.id,
+        "key": key,  # the measure's id in the root document, "<document>/<id>" in another
+        "document": {"id": document["id"], "number": document.get("number", document["id"]),
+                     "title": document.get("title") or {"zh": document["id"],
+                                                         "en": document["id"]}},
+        "level": document.get("level") or "city",
         "title": measure.data["title"],
         "end": measure.end.isoformat(),
         "departments": [document["departments"][d] for d in measure.data["departments"]],
@@ -117,8 +127,8 @@ def _ask(spec: Spec, measure: MeasureRules, error: CalcError) -> dict[str, str]:
 
 
 def _assess_one(measure: MeasureRules, spec: Spec, profile: dict[str, Any], closed: set[str],
-                on: dt.date, document: dict[str, Any]) -> dict[str, Any]:
-    row = _row(measure, document)
+                on: dt.date, document: dict[str, Any], key: str) -> dict[str, Any]:
+    row = _row(measure, document, key)
     values, source = _inputs_for(measure, profile)
     row["inputs"] = {k: _serialize(v) for k, v in values.items()}
     # Whether the profile answers any of this measure's own questions (a default is no answer):
@@ -170,23 +180,47 @@ def _totals(rows: list[dict[str, Any]]) -> dict[str, str]:
             "city": total("city"), "county": total("county")}
 
 
+def _documents(catalog: Catalog, day: dt.date) -> list[str]:
+    """The documents whose measures are checked: those in force on ``day`` (with measures),
+    levels in order (province, city, county, district); when none is, the root document, so
+    each of its measures says why it does not apply on that day."""
+    found = [d for d in catalog.in_force(day) if catalog.ids(d)] or [catalog.default]
+    order = {level: i for i, level in enumerate(LEVELS)}
+    return sorted(found, key=lambda d: order.get(catalog.docs[d].level, len(order)))
+
+
 def assess_with(catalog: Catalog, raw: Any, on: dt.date | str | None = None) -> dict[str, Any]:
     spec = Spec.of(catalog)
     day = parse_date(on)
-    measures = [catalog.get(i) for i in catalog.ids()]
+    measures = [catalog.get(f"{d}/{i}") for d in _documents(catalog, day) for i in catalog.ids(d)]
     profile = parse_profile(raw, spec, measures[0].limits)
     closed = _closed(spec, profile)
-    document = catalog.documents[catalog.default]["document"]
-    rows = [_assess_one(m, spec, profile, closed, day, document) for m in measures]
+    rows = [_assess_one(m, spec, profile, closed, day,
+                        catalog.documents[m.document]["document"], catalog.key(m))
+            for m in measures]
+    stack(catalog, rows, day)
     ceilings = [r for r in rows if r["status"] == "may_qualify" and not r["formula"]]
     totals = _totals(rows)
+    levels = list(dict.fromkeys(r["level"] for r in rows))
+    by_level = {level: _totals([r for r in rows if r["level"] == level]) for level in levels}
     # The amounts written out in each language (calc/fmt.py): the page shows these.
-    shown = {"rows": {r["measure"]: {**{k: money_texts(r[k]) for k in ("award", "city", "county")},
-                                     "headline": award_texts(r["entitled"], r["up_to"])}
+    shown = {"rows": {r["key"]: {**{k: money_texts(r[k]) for k in ("award", "city", "county")},
+                                 "headline": award_texts(r["entitled"], r["up_to"])}
                       for r in rows if r["award"] is not None},
-             "totals": {k: money_texts(v) for k, v in totals.items()}}
-    return {"on": day.isoformat(), "rows": rows, "totals": totals, "shown": shown,
-            "ceilings": [{"measure": r["measure"], "award": r["award"]} for r in ceilings]}
+             "totals": {k: money_texts(v) for k, v in totals.items()},
+             "by_level": {level: {k: money_texts(v) for k, v in found.items()}
+                          for level, found in by_level.items()}}
+    return {"on": day.isoformat(), "rows": rows, "totals": totals, "by_level": by_level,
+            "shown": shown, "documents": _listed(rows),
+            "ceilings": [{"measure": r["key"], "award": r["award"]} for r in ceilings]}
+
+
+def _listed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each document the rows come from, once, with its level."""
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        found.setdefault(row["document"]["id"], {**row["document"], "level": row["level"]})
+    return list(found.values())
 
 
 def load_profile(path: str) -> Any:

@@ -1,6 +1,12 @@
 """Build-scaling benchmark: full build time and peak memory for the real data and for synthetic
 data of 10× and 100× the measures, and the rebuild time after one YAML edit under `mkdocs serve`.
 
+With ``--documents 1,10,50`` it measures documents instead (issue 23): the real document and N
+fictional county documents (copies of tests/documents' county fixture, 示例, each with its own id
+and number and two measures adding to 3.1 and 5.1): the build time and its growth per document,
+``make check`` (``python -m generator check``) on each, and the browser self-check across them —
+from the last input to the answer on the page, once the calculator is ready.
+
 Each scale is built once cold (no segmentation, template or page-compression cache: the first
 build after a checkout, or after every text changed) and then ``--runs`` times warm (a
 rebuild); the peak memory is that of the largest build process (its own ru_maxrss).
@@ -64,9 +70,10 @@ def empty_page_caches() -> None:
             path.unlink()
 
 
-def build_once(data: Path, site: Path, cold: bool = False) -> tuple[float, int]:
-    """Wall seconds and the peak resident memory (KiB) of one `mkdocs build` in a fresh process;
-    ``cold``: with the page caches emptied first."""
+def build_once(data: Path, site: Path, cold: bool = False) -> tuple[float, int, float]:
+    """Wall seconds, the peak resident memory (KiB) and the CPU seconds (user + system: what
+    the others' load does not change much) of one `mkdocs build` in a fresh process; ``cold``:
+    with the page caches emptied first."""
     if cold:
         empty_page_caches()
     with tempfile.TemporaryFile() as errors:
@@ -81,7 +88,7 @@ def build_once(data: Path, site: Path, cold: bool = False) -> tuple[float, int]:
             errors.seek(0)
             tail = errors.read().decode("utf-8", "replace")[-2000:]
             raise SystemExit(f"build failed for {data}:\n{tail}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def pages(site: Path) -> int:
@@ -139,12 +146,121 @@ def _wait_for(url: str, ready: object, timeout: float) -> None:
     raise SystemExit(f"timed out waiting for {url}: {last}")
 
 
+FIXTURE = ROOT / "tests" / "documents" / "example-county-2026"
+
+
+def documents(count: int, target: Path) -> None:
+    """The real data and ``count`` fictional county documents (never deployed)."""
+    shutil.copytree(DATA, target)
+    for k in range(1, count + 1):
+        folder = target / f"{FIXTURE.name}-{k}"
+        shutil.copytree(FIXTURE, folder)
+        path = folder / "document.yaml"
+        text = path.read_text("utf-8").replace(f"id: {FIXTURE.name}", f"id: {folder.name}", 1)
+        # a number of its own: the fixture's serial number (its last digits) replaced
+        path.write_text(re.sub(r"^(number: .*\D)\d+(\D)$", rf"\g<1>{100 + k}\2", text, count=1,
+                               flags=re.M), "utf-8")
+
+
+def check_seconds(data: Path, runs: int) -> list[tuple[float, float]]:
+    """Wall and CPU seconds of ``python -m generator check`` (what ``make check`` runs)."""
+    found = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "check", "--data", str(data)],
+                                cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        if os.waitstatus_to_exitcode(status):
+            raise SystemExit(f"make check failed for {data}")
+        found.append((time.perf_counter() - start, usage.ru_utime + usage.ru_stime))
+    return found
+
+
+SELF_CHECK = """async (fee) => {
+  const root = document.querySelector("[data-qz-selfcheck]");
+  const rows = root.querySelector("[data-slot=rows]");
+  const field = root.querySelector('form [name="compute_fee"]');
+  const changed = new Promise((done) => new MutationObserver((_, seen) => {
+    seen.disconnect(); done(performance.now());
+  }).observe(rows, {childList: true}));
+  const start = performance.now();
+  field.value = fee;
+  field.dispatchEvent(new Event("input", {bubbles: true}));
+  return (await changed) - start;
+}"""
+
+
+def selfcheck_ms(site: Path, inputs: int) -> list[float]:
+    """Milliseconds from an input on the self-check (compute fee, the gate opened) to the rows
+    of the answer, ``inputs`` times, once the calculator is ready; Debian's Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT))
+    from generator.serve.static_server import serving
+    from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
+
+    found = []
+    with serving(site) as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(f"{server.url}self-check/#sc=1&has_compute_rental=yes&compute_fee=60000")
+        page.wait_for_selector('[data-qz-selfcheck][data-state="ready"]', timeout=120_000)
+        page.wait_for_selector("[data-qz-selfcheck] [data-slot=rows] tr", timeout=120_000)
+        for k in range(inputs):
+            found.append(page.evaluate(SELF_CHECK, str(60_000 + 1_000 * (k + 1))))
+        browser.close()
+    return found
+
+
+def bench_documents(counts: list[int], runs: int, out: Path) -> None:
+    report: dict[str, object] = {"documents": [], "uptime": os.getloadavg()}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for count in counts:
+            data = work / f"documents-{count}" / "policy_data"
+            documents(count, data)
+            site = work / f"site-documents-{count}"
+            cold = build_once(data, site, cold=True)
+            warm = [build_once(data, site) for _ in range(runs)]
+            checks = check_seconds(data, runs)
+            clicks = selfcheck_ms(site, 20) if count == 10 else []
+            row = {"documents": count + 1, "fixtures": count, "pages": pages(site),
+                   "cold_s": round(cold[0], 3),
+                   "median_s": round(statistics.median(t for t, _, _ in warm), 3),
+                   "cpu_median_s": round(statistics.median(c for _, _, c in warm), 3),
+                   "runs_s": [round(t, 3) for t, _, _ in warm],
+                   "check_median_s": round(statistics.median(t for t, _ in checks), 3),
+                   "check_cpu_median_s": round(statistics.median(c for _, c in checks), 3),
+                   "peak_rss_mib": round(cold[1] / 1024, 1)}
+            if clicks:
+                row["selfcheck_input_to_answer_ms"] = {
+                    "median": round(statistics.median(clicks), 1), "max": round(max(clicks), 1),
+                    "runs": [round(c, 1) for c in clicks]}
+            report["documents"].append(row)  # type: ignore[attr-defined]
+            print(json.dumps(row), flush=True)
+    rows = report["documents"]  # type: ignore[assignment]
+    first = rows[0]  # type: ignore[index]
+    for row in rows[1:]:  # type: ignore[index]
+        added = row["fixtures"] - first["fixtures"]
+        row["s_per_added_document"] = round((row["median_s"] - first["median_s"]) / added, 3)
+        row["cpu_s_per_added_document"] = round(
+            (row["cpu_median_s"] - first["cpu_median_s"]) / added, 3)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+    print(f"report → {out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scales", default="1,10,100")
+    parser.add_argument("--documents", default="",
+                        help="document counts (fictional county documents beside the real one)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", default=str(ROOT / "reports" / "build-bench.json"))
     args = parser.parse_args()
+    if args.documents:
+        bench_documents([int(n) for n in args.documents.split(",")], args.runs, Path(args.out))
+        return
     report: dict[str, object] = {"scales": []}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -155,14 +271,14 @@ def main() -> None:
             source = data if scale > 1 else DATA
             cold = build_once(source, work / f"site-{scale}", cold=True)
             runs = [build_once(source, work / f"site-{scale}") for _ in range(args.runs)]
-            times = [t for t, _ in runs]
+            times = [t for t, *_ in runs]
             built = pages(work / f"site-{scale}")
             row = {"scale": scale, "measures": count, "pages": built,
                    "cold_s": round(cold[0], 3),
                    "median_s": round(statistics.median(times), 3),
                    "runs_s": [round(t, 3) for t in times],
                    "ms_per_page": round(1000 * statistics.median(times) / built, 2),
-                   "peak_rss_mib": round(max(m for _, m in [cold, *runs]) / 1024, 1)}
+                   "peak_rss_mib": round(max(m for _, m, _ in [cold, *runs]) / 1024, 1)}
             report["scales"].append(row)  # type: ignore[attr-defined]
             print(json.dumps(row), flush=True)
         base = report["scales"][0]  # type: ignore[index]

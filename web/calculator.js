@@ -11,6 +11,10 @@ const [{ onEachPage, sharedWorkerClient }, { WorkerForm, fill, isolateForPrint, 
     (url) => import(new URL(url, document.baseURI).href)));
 
 const STATE_KEY = "calc"; // #calc=3.1&fee=60000&on=2026-06-01: the hash never reaches a server
+// A shared link also carries what it showed and the rules it was computed with (calc's token of
+// the documents in force, and the parameter values bound): opened after the rules changed, calc
+// says what changed. #…&rules=qz-2025-18:8e2d2b31&award=300000.00&p.annual_cap=300000
+const STORED = { rules: "rules", award: "award", parameter: "p." };
 
 class Calculator extends WorkerForm {
   constructor(root, client) {
@@ -23,6 +27,7 @@ class Calculator extends WorkerForm {
 
     this.listen((event) => {
       if (event.target.name) this.touched.add(event.target.name);
+      this.stored = null; // the link's figure was for its own inputs
     });
     root.querySelector('[data-action="copy"]').addEventListener("click", () => this.copyLink());
     root.querySelector('[data-action="print"]').addEventListener("click", () => this.print());
@@ -47,12 +52,21 @@ class Calculator extends WorkerForm {
     return values;
   }
 
-  save() {
+  // The URL of the form's figures; a link to share (share) also names the rules and the result.
+  save(share = false) {
     clearTimeout(this.saveTimer);
     const params = new URLSearchParams({ [STATE_KEY]: this.root.dataset.measure });
     for (const [name, value] of Object.entries(this.values())) {
       const text = Array.isArray(value) ? value.join(",") : value;
       if (text !== "" || Array.isArray(value)) params.set(name, text);
+    }
+    const shown = share && this.lastResult;
+    if (shown) {
+      params.set(STORED.rules, shown.rules.token);
+      params.set(STORED.award, shown.award);
+      for (const [name, value] of Object.entries(shown.parameters ?? {})) {
+        params.set(STORED.parameter + name, value);
+      }
     }
     history.replaceState(history.state, "", `#${params}`);
   }
@@ -60,6 +74,13 @@ class Calculator extends WorkerForm {
   restore() {
     const params = new URLSearchParams(location.hash.slice(1));
     if (params.get(STATE_KEY) !== this.root.dataset.measure) return false;
+    if (params.has(STORED.rules)) {
+      const parameters = Object.fromEntries([...params]
+        .filter(([name]) => name.startsWith(STORED.parameter))
+        .map(([name, value]) => [name.slice(STORED.parameter.length), value]));
+      this.stored = { rules: params.get(STORED.rules), award: params.get(STORED.award),
+                      parameters };
+    }
     for (const el of this.controls()) {
       if (!params.has(el.name)) continue;
       const value = params.get(el.name);
@@ -74,7 +95,8 @@ class Calculator extends WorkerForm {
 
   request() {
     const { on, ...inputs } = this.values();
-    return { type: "estimate", measure: this.root.dataset.key, inputs, on: on || today() };
+    const request = { type: "estimate", measure: this.root.dataset.key, inputs, on: on || today() };
+    return this.stored ? { ...request, stored: this.stored } : request;
   }
 
   shown(answer) {
@@ -102,8 +124,10 @@ class Calculator extends WorkerForm {
     }
     if (!answer.ok) return this.showError(answer.error);
     const r = answer.result;
+    this.lastResult = r;
     Object.assign(this.result.dataset, { award: r.award, city: r.city, county: r.county });
     this.rulesPrint(r.rules);
+    this.showChanged(r.changed);
     this.slot("pending").hidden = true;
     this.slot("figures").hidden = false;
     // The amounts as calc wrote them in this page's language (calc/fmt.py); the award as its
@@ -121,6 +145,16 @@ class Calculator extends WorkerForm {
     this.slot("reasons-title").textContent =
       r.eligible ? this.strings.reasonsPartial : this.strings.reasons;
     this.announce(fill(this.strings.announce, shown));
+  }
+
+  // A shared link opened after its rules changed: calc's notice (the stored figure and today's)
+  // and each parameter that changed, old → new, from when, by which clause.
+  showChanged(changed) {
+    const box = this.slot("changed-box");
+    box.hidden = !changed;
+    if (!changed) return;
+    this.slot("changed").textContent = changed[this.lang];
+    this.list("changed-list", changed.parameters);
   }
 
   list(name, items) {
@@ -179,7 +213,7 @@ class Calculator extends WorkerForm {
   // ---- sharing and printing
 
   print() {
-    this.save();
+    this.save(true);
     this.datePrint(this.form.elements.on.value || today());
     this.slot("print-link").textContent = location.href;
     const rows = [];

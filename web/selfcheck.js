@@ -11,6 +11,9 @@ const [{ onEachPage, sharedWorkerClient }, { WorkerForm, fill, isolateForPrint, 
     (url) => import(new URL(url, document.baseURI).href)));
 
 const STATE_KEY = "sc"; // #sc=1&enterprise_types=ic_design,software&…&on=2026-06-01
+// A shared link also carries calc's token of the documents it was checked with and its total:
+// opened after the rules changed, calc says what changed (&rules=…&total=224000.00).
+const STORED = { rules: "rules", total: "total" };
 
 class SelfCheck extends WorkerForm {
   constructor(root, client) {
@@ -31,7 +34,10 @@ class SelfCheck extends WorkerForm {
     if (!this.form.elements.on.value) this.form.elements.on.value = today();
     this.applyGates();
 
-    this.listen(() => this.applyGates());
+    this.listen(() => {
+      this.applyGates();
+      this.stored = null; // the link's total was for its own answers
+    });
     // Answering yes on a gate opens questions further down: take the person to them.
     this.form.addEventListener("change", (event) => this.followGate(event.target));
     const on = (action, type, handler) =>
@@ -93,13 +99,18 @@ class SelfCheck extends WorkerForm {
     return this.form.elements.on.value || today();
   }
 
-  save() {
+  // The URL of the answers; a link to share (share) also names the rules and the total.
+  save(share = false) {
     clearTimeout(this.saveTimer);
     const params = new URLSearchParams({ [STATE_KEY]: "1" });
     for (const [name, value] of Object.entries(this.profile())) {
       params.set(name, Array.isArray(value) ? value.join(",") : value);
     }
     params.set("on", this.on());
+    if (share && this.answer) {
+      params.set(STORED.rules, this.answer.rules.token);
+      params.set(STORED.total, this.answer.totals.entitlements);
+    }
     history.replaceState(history.state, "", `#${params}`);
   }
 
@@ -122,6 +133,10 @@ class SelfCheck extends WorkerForm {
 
   restore(params) {
     if (params.get(STATE_KEY) !== "1") return;
+    if (params.has(STORED.rules)) {
+      this.stored = { rules: params.get(STORED.rules),
+                      totals: { entitlements: params.get(STORED.total) } };
+    }
     const values = {};
     for (const [name, value] of params) if (name !== STATE_KEY) values[name] = value;
     this.setValues(values);
@@ -130,7 +145,8 @@ class SelfCheck extends WorkerForm {
   // ---- asking the worker
 
   request() {
-    return { type: "assess", profile: this.profile(), on: this.on() };
+    const request = { type: "assess", profile: this.profile(), on: this.on() };
+    return this.stored ? { ...request, stored: this.stored } : request;
   }
 
   // ---- showing the answer
@@ -163,6 +179,7 @@ class SelfCheck extends WorkerForm {
     const report = answer.result;
     this.answer = report;
     this.rulesPrint(report.rules);
+    this.showChanged(report.changed);
     this.root.querySelector('[data-action="calendar"]').hidden =
       !this.hits().length || Object.keys(this.profile()).length === 0;
     if (Object.keys(this.profile()).length === 0) {
@@ -182,16 +199,27 @@ class SelfCheck extends WorkerForm {
       if (key === "upper_bounds") dd.hidden = dd.previousElementSibling.hidden = Number(value) === 0;
     }
     this.result.dataset.on = report.on;
+    this.showLevels(report);
     // Hits first, then what needs an answer; the rest (does not qualify, or none of its
-    // questions answered) is folded away behind one button.
+    // questions answered) is folded away behind one button. With documents of several levels
+    // (a county's measures beside the city's), each level is a group of its own.
     const rank = (row) => ({ may_qualify: 0, needs_info: this.touched(row) ? 1 : 2 })[row.status] ?? 2;
-    const ordered = [...report.rows].sort((a, b) => rank(a) - rank(b));
-    const rest = ordered.filter((row) => rank(row) === 2);
-    this.slot("rows").replaceChildren(...ordered.map((row) => {
-      const tr = this.row(row, report.on);
-      if (rank(row) === 2) tr.classList.add("qz-sc__rest");
-      return tr;
-    }));
+    const levels = [...new Set(report.rows.map((row) => row.level))];
+    const several = report.documents.length > 1;
+    const trs = [];
+    let rest = [];
+    for (const level of levels) {
+      if (levels.length > 1) trs.push(this.groupRow(level, report));
+      const ordered = report.rows.filter((row) => row.level === level)
+        .sort((a, b) => rank(a) - rank(b));
+      for (const row of ordered) {
+        const tr = this.row(row, report.on, several);
+        if (rank(row) === 2) tr.classList.add("qz-sc__rest");
+        trs.push(tr);
+      }
+      rest = rest.concat(ordered.filter((row) => rank(row) === 2));
+    }
+    this.slot("rows").replaceChildren(...trs);
     this.restCount = rest.length;
     this.showRest(this.restShown);
     this.slot("rest-print").textContent = rest.map((row) =>
@@ -199,7 +227,7 @@ class SelfCheck extends WorkerForm {
       .join(this.strings.restSep);
     const ceilings = report.ceilings.map(({ measure }) => {
       const li = document.createElement("li");
-      const row = report.rows.find((r) => r.measure === measure);
+      const row = report.rows.find((r) => r.key === measure);
       li.dataset.measure = measure;
       li.textContent = `${measure} ${row.title[this.lang]}: ${report.shown.rows[measure].headline[this.lang]}`;
       return li;
@@ -207,6 +235,51 @@ class SelfCheck extends WorkerForm {
     this.slot("ceilings").replaceChildren(...ceilings);
     this.slot("ceilings-box").hidden = ceilings.length === 0;
     this.announce(this.headline(report));
+  }
+
+  // A shared link opened after its rules changed: calc's notice and each parameter changed.
+  showChanged(changed) {
+    this.slot("changed-box").hidden = !changed;
+    if (!changed) return;
+    this.slot("changed").textContent = changed[this.lang];
+    this.slot("changed-list").replaceChildren(...changed.parameters.map((item) => {
+      const li = document.createElement("li");
+      li.textContent = `${item.measure} ${item[this.lang]}`;
+      return li;
+    }));
+  }
+
+  // The totals of each level (calc's by_level), shown when the measures come from several.
+  showLevels(report) {
+    const levels = Object.keys(report.by_level);
+    this.slot("levels-box").hidden = levels.length < 2;
+    this.slot("levels").replaceChildren(...levels.flatMap((level) => {
+      const dt = document.createElement("dt");
+      dt.textContent = fill(this.strings.levelTotal, { level: this.strings[`level.${level}`] });
+      const dd = document.createElement("dd");
+      dd.dataset.level = level;
+      const shown = report.shown.by_level[level];
+      dd.textContent = Number(report.by_level[level].upper_bounds) === 0
+        ? shown.entitlements[this.lang]
+        : fill(this.strings.levelWithUpper, { amount: shown.entitlements[this.lang],
+                                              upper: shown.upper_bounds[this.lang] });
+      return [dt, dd];
+    }));
+  }
+
+  // A group's heading: the level and its documents.
+  groupRow(level, report) {
+    const tr = document.createElement("tr");
+    tr.className = "qz-sc__group";
+    tr.dataset.level = level;
+    const th = document.createElement("th");
+    th.scope = "colgroup";
+    th.colSpan = 8;
+    const numbers = report.documents.filter((d) => d.level === level).map((d) => d.number);
+    th.textContent = fill(this.strings.levelGroup, { level: this.strings[`level.${level}`],
+                                                     documents: numbers.join(this.strings.listSep) });
+    tr.append(th);
+    return tr;
   }
 
   // A row the person has answered some of its questions for (calc.assess says which).
@@ -247,12 +320,14 @@ class SelfCheck extends WorkerForm {
     const params = new URLSearchParams({ calc: row.measure });
     for (const [name, value] of Object.entries(row.inputs)) params.set(name, value);
     params.set("on", on);
-    return `${this.links[row.measure]}#${params}`;
+    return `${this.links[row.key]}#${params}`;
   }
 
-  row(row, on) {
+  row(row, on, several = false) {
     const tr = document.createElement("tr");
     tr.dataset.measure = row.measure;
+    tr.dataset.key = row.key;
+    tr.dataset.document = row.document.id;
     tr.dataset.status = row.status;
     const qualifies = row.status === "may_qualify";
     const cell = (text, name) => {
@@ -268,7 +343,8 @@ class SelfCheck extends WorkerForm {
     const a = document.createElement("a");
     a.href = this.measureLink(row, on);
     a.title = this.strings.open;
-    a.textContent = `${row.measure} ${row.title[this.lang]}`;
+    // Each hit names its document when the measures come from several.
+    a.textContent = `${several ? `${row.document.number} ` : ""}${row.measure} ${row.title[this.lang]}`;
     head.append(a);
     tr.append(head);
     const unanswered = row.status === "needs_info" && !this.touched(row);
@@ -278,7 +354,7 @@ class SelfCheck extends WorkerForm {
     // standard share and the ceiling share).
     const amount = (value, name, shown = name) => {
       const known = qualifies && value !== null;
-      const td = cell(known ? this.answer.shown.rows[row.measure][shown][this.lang] : "—", name);
+      const td = cell(known ? this.answer.shown.rows[row.key][shown][this.lang] : "—", name);
       if (!known) td.dataset.none = "";
       return td;
     };
@@ -301,7 +377,9 @@ class SelfCheck extends WorkerForm {
     }
     // What would qualify or reach the next tier, and the award under another reading: both
     // computed by the engine (calc/engine.py), shown as it words them.
-    const notes = [...row.hints, ...(qualifies ? row.alternatives : [])];
+    // How a county's measure stacks with the city measure it adds to (calc/stacking.py).
+    const notes = [...row.hints, ...(qualifies ? row.alternatives : []),
+                   ...(row.stacking ? [row.stacking] : [])];
     if (notes.length) {
       const ul = document.createElement("ul");
       ul.className = "qz-sc__hints";
@@ -365,7 +443,7 @@ class SelfCheck extends WorkerForm {
 
   // The measures calc found the enterprise may qualify for.
   hits() {
-    return (this.answer?.rows ?? []).filter((r) => r.status === "may_qualify").map((r) => r.measure);
+    return (this.answer?.rows ?? []).filter((r) => r.status === "may_qualify").map((r) => r.key);
   }
 
   // Their end dates as an .ics file, written by calc (calc/calendar.py), not here.
@@ -390,7 +468,7 @@ class SelfCheck extends WorkerForm {
     const lines = [[s.colMeasure, s.colTitle, s.colStatus, s.colAward, s.colEntitled, s.colUpTo,
                     s.colCity, s.colCounty, s.colEnd, s.colDepartments, s.colWhy]];
     for (const row of report.rows) {
-      lines.push([row.measure, row.title[this.lang], s[row.status], row.award ?? "",
+      lines.push([row.key, row.title[this.lang], s[row.status], row.award ?? "",
                   row.entitled ?? "", row.up_to ?? "", row.city ?? "", row.county ?? "", row.end,
                   row.departments.map((d) => d[this.lang]).join(s.listSep),
                   [row.why?.[this.lang], ...row.warnings.map((w) => w[this.lang]),
@@ -432,7 +510,7 @@ class SelfCheck extends WorkerForm {
   }
 
   beforePrint() {
-    this.save();
+    this.save(true);
     this.datePrint(this.on()); // one date line when checked on the day the rules are read for
     this.slot("print-link").textContent = location.href;
     this.printAnswers();

@@ -79,9 +79,19 @@ export class WorkerForm {
     this.slot("print-made-row").hidden = today() === on;
   }
 
-  // The printout names the rules the worker computed with (their SHA-256, as data/index.json).
+  // The printout names the rules the worker computed with: each document in force it used
+  // (number and title) and its SHA-256, as data/index.json lists them.
   rulesPrint(rules) {
-    this.slot("print-rules").textContent = rules ? rules.sha256 : "—";
+    const documents = rules?.documents ?? [];
+    this.slot("print-rules").textContent = !rules ? "—" : documents.length > 1
+      ? documents.map((d) => `${d.number} ${d.sha256}`).join(this.strings.listSep)
+      : rules.sha256;
+    const listed = this.slot("print-documents");
+    if (listed) {
+      listed.textContent = documents.map((d) =>
+        fill(this.strings.documentItem, { number: d.number, title: d.title[this.lang] }))
+        .join(this.strings.listSep);
+    }
   }
 
   update() {
@@ -180,7 +190,7 @@ export class WorkerForm {
   }
 
   async copyLink() {
-    this.save();
+    this.save(true);
     const status = this.slot("action-status");
     try {
       await navigator.clipboard.writeText(location.href);

@@ -18,6 +18,7 @@ from .base import (
     Context,
     Field,
     InputInfo,
+    Named,
     Node,
     Path,
     Problem,
@@ -32,8 +33,8 @@ from .base import (
 )
 from .table import Table
 
-__all__ = ["ZERO", "Context", "Field", "InputInfo", "Node", "Path", "Problem", "Read", "Shape",
-           "Table", "check", "check_measure", "dotted", "figure", "figures", "kinds",
+__all__ = ["ZERO", "Context", "Field", "InputInfo", "Named", "Node", "Path", "Problem", "Read",
+           "Shape", "Table", "check", "check_measure", "dotted", "figure", "figures", "kinds",
            "parse_amount", "parse_rate", "walk"]
 # One module per kind, found where it lies (a folder, or the browser's zip): importing a
 # module registers its kind, so a new kind is one new file here and nothing else names it.

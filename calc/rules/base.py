@@ -124,6 +124,28 @@ class Context:
 # ---------------------------------------------------------------- figures
 
 
+class Named(Decimal):
+    """A figure taken from a named parameter (``calc.parameters.bind``): a Decimal that keeps
+    the parameter's name, so the pages can show the figure's timeline and a dump of the rule
+    names the parameter again (``{"param": name}``). Arithmetic on it gives plain Decimals."""
+
+    param: str
+
+    def __new__(cls, value: str, param: str) -> Named:
+        made = super().__new__(cls, value)
+        made.param = param
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.param))
+
+    def __copy__(self) -> Named:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> Named:
+        return self
+
+
 def figure(value: Decimal, rate: bool = False) -> str:
     """A policy figure as the law writes it: an amount in yuan (``200000``), a rate in per cent
     (``30%``)."""
@@ -132,6 +154,8 @@ def figure(value: Decimal, rate: bool = False) -> str:
 
 def parse_amount(value: Any) -> Decimal:
     """Money: whole yuan as an integer, or a string with at most two decimals."""
+    if isinstance(value, Named):
+        return value
     if isinstance(value, float):
         raise ValueError("float")
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
@@ -143,6 +167,8 @@ def parse_amount(value: Any) -> Decimal:
 
 def parse_rate(value: Any) -> Decimal:
     """A rate as ``10%`` or ``0.10`` (at most 1), kept exact."""
+    if isinstance(value, Named):
+        return value
     plain = isinstance(value, (str, int)) and not isinstance(value, bool)
     text = str(value).strip() if plain else ""
     if not _RATE.match(text):
@@ -249,6 +275,8 @@ def _dump(value: Any) -> Any:
         return value.dump()
     if isinstance(value, (list, tuple)):
         return [_dump(v) for v in value]
+    if isinstance(value, Named):
+        return {"param": value.param}
     if isinstance(value, Decimal):
         return str(value)
     return value

@@ -10,7 +10,7 @@ from typing import Any
 from calc import FORMAT  # calc owns the format: the build writes the version it reads
 
 from .crosscheck import profile_fields
-from .model import Measure, Policy
+from .model import Document, Measure, Policy
 from .yaml_source import Path_
 
 # Long prose (and search words) the calculator never shows; the pages read it from the model.
@@ -18,24 +18,14 @@ PROSE = {"text", "readings", "notes", "summary", "beneficiary", "eligibility", "
          "aliases"}
 
 
-def _measure(policy: Policy, measure: Measure) -> dict[str, Any]:
-    return measure_data(measure, policy.bindings.get(measure.id, []))
-
-
-def measure_data(measure: Measure, bindings: list[tuple[Path_, str]]) -> dict[str, Any]:
-    """A measure as ``calc`` reads it: each figure a rule takes from a parameter is the
-    parameter's name again, the parameters carry their dated values, and the alternative
-    readings that change the amount come along (``calc.alternatives``)."""
+def measure_data(measure: Measure) -> dict[str, Any]:
+    """A measure as ``calc`` reads it: each figure of a rule names its parameter (the model's
+    rule trees dump them so), the parameters carry the values the measure states (amending
+    documents add theirs, merged by calc), and the alternative readings that change the amount
+    come along (``calc.alternatives``)."""
     data = measure.model_dump(mode="json", exclude=PROSE)
-    for path, name in bindings:
-        holder: Any = data["parts"]
-        for step in path[:-1]:
-            holder = holder[step]
-        holder[path[-1]] = {"param": name}
     data["parameters"] = {name: {"ref": p.ref, "rate": p.is_rate, "values": [
-        {"from": None, "value": str(p.number)},
-        *({"from": c.start.isoformat(), "value": str(_number(c.value))} for c in p.changes)]}
-        for name, p in measure.parameters.items()}
+        {"from": None, "value": str(p.number)}]} for name, p in measure.parameters.items()}
     data["alternatives"] = [alt for _, alt in alternatives(measure)]
     return data
 
@@ -57,10 +47,12 @@ def alternatives(measure: Measure) -> list[tuple[Path_, dict[str, Any]]]:
     return found
 
 
-def _profile(policy: Policy) -> dict[str, Any] | None:
+def _profile(policy: Policy, measures: list[Measure]) -> dict[str, Any] | None:
+    """The self-check profile (the root document's), its fields defined by the inputs of the
+    measures of every document that link to them."""
     if policy.profile is None:
         return None
-    fields = profile_fields(policy.profile, policy.measures)
+    fields = profile_fields(policy.profile, measures)
     return {"sections": [s.model_dump(mode="json") for s in policy.profile.sections],
             "fields": {name: f.model_dump(mode="json") for name, f in fields.items()}}
 
@@ -70,12 +62,26 @@ def _number(figure: str) -> Decimal:
     return Decimal(figure[:-1]) / 100 if figure.endswith("%") else Decimal(figure)
 
 
+def document_data(document: Document) -> dict[str, Any]:
+    """A document as ``calc`` reads it: an amendment's values as calc reads figures."""
+    data = document.model_dump(mode="json", by_alias=True)
+    if document.amends is not None:
+        for change, dumped in zip(document.amends.changes, data["amends"]["changes"],
+                                  strict=True):
+            if change.value is not None:
+                dumped["value"] = str(_number(change.value))
+    return data
+
+
 def bundle(policies: list[Policy]) -> dict[str, Any]:
+    # the root document's inputs define the profile's fields before any other document's
+    ordered = sorted(policies, key=lambda p: not p.document.default)
+    measures = [m for p in ordered for m in p.measures]
     return {"format": FORMAT, "documents": [{
-        "document": p.document.model_dump(mode="json"),
+        "document": document_data(p.document),
         "glossary": p.glossary.model_dump(mode="json"),
-        "measures": [_measure(p, m) for m in p.measures],
-        "profile": _profile(p),
+        "measures": [measure_data(m) for m in p.measures],
+        "profile": _profile(p, measures),
     } for p in policies]}
 
 

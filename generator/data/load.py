@@ -16,11 +16,13 @@ from pydantic import BaseModel, ValidationError
 import calc
 from calc import check_alternatives
 
-from . import bundle, crosscheck, figures, parameters
+from . import bundle, crosscheck, figures, parameters, relations
 from .model import Document, Glossary, Measure, Policy, ProfileSpec
+from .relations import Loaded
 from .yaml_source import Path_, Problem, SourceDoc, load
 
 M = TypeVar("M", bound=BaseModel)
+MODEL_CHECKS = {"funding_nobody", "replacement_named", "change_kind"}
 
 
 class DataError(Exception):
@@ -54,6 +56,8 @@ def _messages(error: dict[str, Any]) -> tuple[str, str]:
         return _text("data.not_rate", value=repr(got))
     if detail == "empty_text":
         return _text("data.empty_text")
+    if detail in MODEL_CHECKS:  # a model's own check across its fields (generator.data.model)
+        return _text(f"data.{detail}")
     if kind.startswith("date"):
         return _text("data.bad_date", value=repr(got))
     if kind == "string_pattern_mismatch":
@@ -71,12 +75,13 @@ def _data_path(loc: tuple[Any, ...]) -> Path_:
     return tuple(part for part in loc if isinstance(part, (str, int)))
 
 
-def validate(doc: SourceDoc, model: type[M]) -> M | None:
-    """Validate one parsed file; problems go to ``doc.problems``."""
+def validate(doc: SourceDoc, model: type[M], context: dict[str, Any] | None = None) -> M | None:
+    """Validate one parsed file; problems go to ``doc.problems``. ``context``: what a validator
+    needs beyond the file (a measure's parameter values, for its rule trees)."""
     if doc.problems:
         return None
     try:
-        return model.model_validate(doc.data if doc.data is not None else {})
+        return model.model_validate(doc.data if doc.data is not None else {}, context=context)
     except ValidationError as error:
         for item in error.errors():
             path = _data_path(item["loc"])
@@ -108,36 +113,76 @@ def _measure_files(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]
     return named, problems
 
 
-def _prepare(measure_docs: list[SourceDoc], others: list[SourceDoc | None],
-             window: tuple[dt.date, dt.date] | None,
-             unread: set[str]) -> dict[str, list[tuple[Path_, str]]]:
-    """Bind named parameters into the rules and render every file's prose references
-    (``generator.data.parameters``), before validation; returns where each rule took a parameter.
-    A reference to a measure whose file could not be read (``unread``) is not reported: it
-    follows from that file's own error, which is."""
-    day = dt.date.today()
-    raw = parameters.collect(measure_docs)
-    bindings: dict[str, list[tuple[Path_, str]]] = {}
-    for doc in measure_docs:
-        own = raw.get(_id(doc) or "", {})
-        doc.problems += parameters.literals(doc)
-        doc.problems += parameters.alternative_figures(doc, own)
-        found = parameters.bind(doc, own, day)
-        resolve = parameters.resolver(raw, _id(doc), day, _window(doc.data) or window)
-        parameters.render(doc, _quiet_about(unread, resolve), example=resolve)
-        if found and _id(doc):
-            bindings[str(_id(doc))] = found
-    for other in others:
-        if other is not None:
-            resolve = parameters.resolver(raw, None, day, window)
-            parameters.render(other, _quiet_about(unread, resolve))
-    return bindings
+def _read(folder: Path, root: Path) -> tuple[Loaded, list[Problem]]:
+    """Parse every file of one document folder (``glossary.yaml`` and ``profile.yaml`` may be
+    left out); the measure files' name problems come back beside it."""
+    optional = [(load(folder / name, root) if (folder / name).is_file() else None)
+                for name in ("glossary.yaml", "profile.yaml")]
+    paths, problems = (_measure_files(folder / "measures", root)
+                       if (folder / "measures").is_dir() else ([], []))
+    return Loaded(folder, load(folder / "document.yaml", root), optional[0], optional[1],
+                  [load(path, root) for path in paths]), problems
 
 
-def _unread(docs: list[SourceDoc], paths: list[Path]) -> set[str]:
+def _mini_bundle(loaded: list[Loaded]) -> list[dict[str, Any]]:
+    """The figures of every document as written, in the bundle's form (what can be read of
+    them): calc merges the amendments into timelines (``calc.timelines``) for the prose."""
+    found = []
+    for item in loaded:
+        data = item.document_doc.data if isinstance(item.document_doc.data, dict) else {}
+        raw = parameters.collect(item.measure_docs)
+        found.append({"document": {"id": str(data.get("id")), "amends": _raw_amends(data)},
+                      "measures": [{"id": measure, "parameters": parameters.bundle_parameters(p)}
+                                   for measure, p in raw.items()]})
+    return found
+
+
+def _raw_amends(data: dict[str, Any]) -> dict[str, Any] | None:
+    amends = data.get("amends")
+    if not isinstance(amends, dict) or not isinstance(amends.get("changes"), list):
+        return None
+    changes = []
+    for change in amends["changes"]:
+        if not isinstance(change, dict) or not isinstance(change.get("from"), dt.date):
+            continue
+        value = parameters.bundle_value(change.get("value"))
+        if value is not None and isinstance(change.get("parameter"), str):
+            changes.append({"measure": str(change.get("measure")), "from": str(change["from"]),
+                            "parameter": change["parameter"], "value": value,
+                            "ref": str(change.get("ref"))})
+    return {"document": str(amends.get("document")), "changes": changes}
+
+
+def _prepare(loaded: list[Loaded]) -> None:
+    """Name the parameters each rule uses (``{"param": name}``) and render every file's prose
+    references from the timelines calc merges, before validation."""
+    lines = calc.timelines(_mini_bundle(loaded))
+    for item in loaded:
+        own = item.document_doc.data if isinstance(item.document_doc.data, dict) else {}
+        doc_id = str(own.get("id"))
+        raw = parameters.collect(item.measure_docs)
+        mine = {m: p for (d, m), p in lines.items() if d == doc_id}
+        rates = {(m, n) for m, params in raw.items() for n, entry in params.items()
+                 if str(entry.get("value")).strip().endswith("%")}
+        window = _window(own)
+        unread = _unread(item.measure_docs)
+        for doc in item.measure_docs:
+            named = raw.get(_id(doc) or "", {})
+            doc.problems += parameters.literals(doc)
+            doc.problems += parameters.name_figures(doc, named)
+            doc.problems += parameters.alternative_figures(doc, named)
+            resolve = parameters.resolver(mine, rates, _id(doc), _window(doc.data) or window)
+            parameters.render(doc, _quiet_about(unread, resolve), example=resolve)
+        for other in (item.document_doc, item.glossary_doc, item.profile_doc):
+            if other is not None:
+                resolve = parameters.resolver(mine, rates, None, window)
+                parameters.render(other, _quiet_about(unread, resolve))
+
+
+def _unread(docs: list[SourceDoc]) -> set[str]:
     """The ids (file names) of the measures whose files could not be parsed at all."""
-    return {path.stem for doc, path in zip(docs, paths, strict=True) if doc.data is None
-            and doc.problems}
+    return {doc.file.rsplit("/", 1)[-1].removesuffix(".yaml") for doc in docs
+            if doc.data is None and doc.problems}
 
 
 def _quiet_about(unread: set[str], resolve: parameters.Resolver) -> parameters.Resolver:
@@ -152,57 +197,96 @@ def _quiet_about(unread: set[str], resolve: parameters.Resolver) -> parameters.R
     return quiet if unread else resolve
 
 
-def load_policy(folder: Path, root: Path) -> tuple[Policy | None, list[Problem], Policy | None]:
-    """Load one document folder: ``document.yaml``, ``glossary.yaml``, ``measures/*.yaml``.
+def _validate_folder(item: Loaded) -> Glossary | None:
+    """Validate one folder's files into ``item``; returns its glossary (None if unusable)."""
+    item.document = validate(item.document_doc, Document)
+    glossary = (validate(item.glossary_doc, Glossary) if item.glossary_doc is not None
+                else Glossary(terms=[]))
+    if item.profile_doc is not None:
+        item.profile = validate(item.profile_doc, ProfileSpec)
+    for doc in item.measure_docs:
+        measure = validate(doc, Measure, {"values": _own_values(doc)})
+        if measure is not None:
+            item.measures.append((doc, measure))
+    return glossary
 
-    Every file is parsed first, so that named parameters can be bound into the rules and
-    rendered into the prose of any file before validation. Returns the policy (None if anything
-    is wrong), every problem, and the partial policy of the faultless measures (None if the
-    document or glossary itself is unusable). Each stage runs on whatever passed the stage
-    before, so one bad file does not hide the others' cross-reference mistakes."""
-    document_doc = load(folder / "document.yaml", root)
-    glossary_doc = load(folder / "glossary.yaml", root)
-    profile_doc = (load(folder / "profile.yaml", root)
-                   if (folder / "profile.yaml").is_file() else None)
-    paths, problems = _measure_files(folder / "measures", root)
-    measure_docs = [load(path, root) for path in paths]
-    sources = [document_doc, glossary_doc, *([profile_doc] if profile_doc else []), *measure_docs]
-    for doc in sources:  # on the text as written, before references are rendered
-        doc.problems += figures.problems(doc)
-    bindings = _prepare(measure_docs, [document_doc, glossary_doc, profile_doc],
-                        _window(document_doc.data), _unread(measure_docs, paths))
-    document = validate(document_doc, Document)
-    glossary = validate(glossary_doc, Glossary)
-    profile = validate(profile_doc, ProfileSpec) if profile_doc is not None else None
-    measures = [(doc, m) for doc in measure_docs if (m := validate(doc, Measure)) is not None]
-    problems += [p for s in sources for p in s.problems]
-    if document is None or glossary is None:
-        return None, problems, None
-    crossed = crosscheck.check(document, glossary, measures)
-    for doc, measure in measures:
+
+def _own_values(doc: SourceDoc) -> dict[str, calc.Value]:
+    """A measure's parameters with the values it states itself: what its rule trees are built
+    with (calc's binder); the merged timeline is the catalog's."""
+    raw = parameters.collect([doc]).get(_id(doc) or "", {})
+    return calc.original(calc.read_parameters(parameters.bundle_parameters(raw)))
+
+
+def _check_folder(item: Loaded, glossary: Glossary) -> list[Problem]:
+    """The checks within one document: cross-references, the law behind each figure, the
+    alternative readings' patches."""
+    assert item.document is not None
+    crossed = crosscheck.check(item.document, glossary, item.measures)
+    for doc, measure in item.measures:
         crossed += parameters.guard(doc, measure)
-        crossed += _alternatives(doc, measure, bindings.get(measure.id, []))
-    every_measure = len(measures) == len(paths) and not problems and not crossed
-    if profile_doc is not None and profile is not None and every_measure:
-        crossed += crosscheck.check_profile(profile_doc, profile, measures)
-    problems += crossed
-    faulty = {p.file for p in problems}
-    sound = [m for d, m in measures if d.file not in faulty]
+        crossed += _alternatives(doc, measure)
+    return crossed
+
+
+def load_all(root: Path) -> list[Policy]:
+    """Every document under ``root``; raises :class:`DataError` with all problems found. A
+    document is published or refused, never dropped: stray files and folders, and every
+    relation between documents, are checked too (``generator.data.relations``)."""
+    problems = relations.stray_files(root, root.parent)
+    folders = sorted(p for p in root.iterdir() if (p / "document.yaml").is_file())
+    if not folders:
+        problems.append(Problem(str(root), 1, 1, "(folder)", *_text("data.no_document")))
+    loaded: list[Loaded] = []
+    for folder in folders:
+        item, found = _read(folder, root.parent)
+        loaded.append(item)
+        problems += found
+        for doc in _sources(item):  # on the text as written, before references are rendered
+            doc.problems += figures.problems(doc)
+    _prepare(loaded)
+    glossaries = [_validate_folder(item) for item in loaded]
+    problems += [p for item in loaded for s in _sources(item) for p in s.problems]
+    expected = sum(len(item.measure_docs) for item in loaded)
+    for item, glossary in zip(loaded, glossaries, strict=True):
+        if item.document is not None and glossary is not None:
+            problems += _check_folder(item, glossary)
+    problems += relations.check(loaded)
+    measures = [pair for item in loaded for pair in item.measures]
+    root_item = next((i for i in loaded if i.document and i.document.default), None)
+    if root_item is not None and root_item.profile is not None and root_item.profile_doc \
+            and not problems and len(measures) == expected:
+        problems += crosscheck.check_profile(root_item.profile_doc, root_item.profile, measures)
+    policies = _policies(loaded, glossaries, {p.file for p in problems}, bool(problems))
     if problems:
-        partial = Policy(document=document, glossary=glossary, measures=sound, profile=None,
-                         bindings=bindings)
-        return None, problems, partial
-    policy = Policy(document=document, glossary=glossary, measures=sound, profile=profile,
-                    bindings=bindings)
-    return policy, [], policy
+        raise DataError(_causes_first(problems), policies)
+    return policies
 
 
-def _alternatives(doc: SourceDoc, measure: Measure,
-                  bound: list[tuple[Path_, str]]) -> list[Problem]:
+def _sources(item: Loaded) -> list[SourceDoc]:
+    return [item.document_doc, *(d for d in (item.glossary_doc, item.profile_doc) if d),
+            *item.measure_docs]
+
+
+def _policies(loaded: list[Loaded], glossaries: list[Glossary | None], faulty: set[str],
+              partial: bool) -> list[Policy]:
+    """Each usable document with its faultless measures (all of them when nothing is wrong);
+    with problems, without the profile: what the worked examples can still be checked with."""
+    found = []
+    for item, glossary in zip(loaded, glossaries, strict=True):
+        if item.document is None or glossary is None:
+            continue
+        sound = [m for d, m in item.measures if d.file not in faulty]
+        found.append(Policy(document=item.document, glossary=glossary, measures=sound,
+                            profile=None if partial else item.profile))
+    return found
+
+
+def _alternatives(doc: SourceDoc, measure: Measure) -> list[Problem]:
     """``calc``'s check of each alternative reading's rule patch, at its own line; a reading
     with several alternative figures labels each."""
     placed = bundle.alternatives(measure)
-    data = bundle.measure_data(measure, bound)
+    data = bundle.measure_data(measure)
     found = [doc.problem(placed[int(p.path[1])][0] + p.path[2:], p.zh, p.en, p.key)
              for p in check_alternatives(data)]
     for r, reading in enumerate(measure.readings):
@@ -228,26 +312,6 @@ def _window(data: Any) -> tuple[dt.date, dt.date] | None:
                 dt.date.fromisoformat(str(window["end"])))
     except (TypeError, KeyError, ValueError):
         return None
-
-
-def load_all(root: Path) -> list[Policy]:
-    """Every document under ``root``; raises :class:`DataError` with all problems found."""
-    policies: list[Policy] = []
-    partial: list[Policy] = []
-    problems: list[Problem] = []
-    folders = sorted(p for p in root.iterdir() if (p / "document.yaml").is_file())
-    if not folders:
-        problems.append(Problem(str(root), 1, 1, "(folder)", *_text("data.no_document")))
-    for folder in folders:
-        policy, found, usable = load_policy(folder, root.parent)
-        problems += found
-        if policy is not None:
-            policies.append(policy)
-        if usable is not None:
-            partial.append(usable)
-    if problems:
-        raise DataError(_causes_first(problems), partial)
-    return policies
 
 
 def _causes_first(problems: list[Problem]) -> list[Problem]:

@@ -20,10 +20,12 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    ValidationInfo,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from calc import rules
+from calc import Value, bind_parameters, rules
 from calc.rules import Node
 
 from .yaml_source import YamlFloat
@@ -60,6 +62,8 @@ Amount = Annotated[Decimal, BeforeValidator(_amount)]
 Text = Annotated[str, AfterValidator(_text)]
 Name = Annotated[str, Field(pattern=NAME)]
 Ref = Annotated[str, AfterValidator(_text)]
+DocumentId = Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+MeasureId = Annotated[str, Field(pattern=r"^\d+\.\d+$")]
 
 
 class Strict(BaseModel):
@@ -82,16 +86,21 @@ class Window(Strict):
 # ---------------------------------------------------------------- rule trees
 
 
-def _rule(value: Any) -> Node:
+def _rule(value: Any, info: ValidationInfo) -> Node:
     """A rule tree, validated and built by ``calc`` (the one schema of the rule primitives); its
-    problems travel in the error's context, so the loader reports each at its own line."""
+    problems travel in the error's context, so the loader reports each at its own line.
+
+    Its figures name the measure's parameters (``{"param": name}``); the tree is built with the
+    values the measure itself states, by calc's binder, each figure keeping its name (the pages
+    show its timeline, the bundle writes the name again). The validation context holds them."""
     if isinstance(value, Node):
         return value
-    problems = rules.check(value)
+    values: dict[str, Value] = (info.context or {}).get("values", {})
+    problems = rules.check(value, (), set(values))
     if problems:
         raise PydanticCustomError("rule_invalid", "the rule has {count} problem(s)",
                                   {"count": len(problems), "problems": problems})
-    return Node.build(value)
+    return Node.build(bind_parameters(value, values))
 
 
 # A rule as calc builds it: the pages read its fields, the bundle writes ``Node.dump()``.
@@ -185,21 +194,13 @@ def _figure(value: Any) -> str:
 Figure = Annotated[str, BeforeValidator(_figure)]
 
 
-class ParameterChange(Strict):
-    """A value that applies from a date on (an amendment), with the clause that made it."""
-
-    start: dt.date = Field(alias="from")
-    value: Figure
-    ref: Ref
-
-
 class Parameter(Strict):
     """A named figure of a measure and the clause it comes from (OpenFisca-style): rules name it,
-    prose refers to it as ``{name}``, and the build checks the value against the clause."""
+    prose refers to it as ``{name}``, and the build checks the value against the clause. A later
+    value comes from an amending document (``Document.amends``), never from an edit here."""
 
     value: Figure
     ref: Ref
-    changes: list[ParameterChange] = []
 
     @property
     def is_rate(self) -> bool:
@@ -210,8 +211,21 @@ class Parameter(Strict):
         return _rate(self.value) if self.is_rate else Decimal(self.value)
 
 
+class Supplement(Strict):
+    """A measure that adds to a measure of another document (a county's matching measure), and
+    how the two stack, as the text states it: ``cumulative`` (both are paid), ``exclusive``
+    (this one only where the other pays nothing), ``highest`` (the higher of the two only) or
+    ``combined_cap`` (both, together at most the parameter named by ``cap``). calc computes it."""
+
+    document: DocumentId
+    measure: MeasureId
+    stacking: Literal["cumulative", "exclusive", "highest", "combined_cap"]
+    cap: Name | None = None
+    ref: Ref
+
+
 class Measure(Strict):
-    id: Annotated[str, Field(pattern=r"^\d+\.\d+$")]
+    id: MeasureId
     chapter: str
     clause: I18n
     title: I18n
@@ -222,7 +236,7 @@ class Measure(Strict):
     departments: list[str] = Field(min_length=1)
     selection: I18n | None = None
     validity: Window | None = None
-    funding: Literal["shared", "city_only"]
+    funding: Literal["shared", "city_only", "county_only"]
     funding_ref: Ref
     parameters: dict[Name, Parameter] = {}
     parts: list[Part] = Field(min_length=1)
@@ -231,6 +245,7 @@ class Measure(Strict):
     readings: list[Reading] = []
     glossary: list[str] = []
     notes: list[I18n] = []
+    supplements: Supplement | None = None
     # Words owners search with (zh or en): they weigh in the search ranking, never shown.
     aliases: list[str] = []
 
@@ -241,13 +256,14 @@ class Measure(Strict):
 class Funding(Strict):
     ref: Ref
     text: I18n
-    city: int = Field(ge=1)
+    city: int = Field(ge=0)
     county: int = Field(ge=0)
 
-
-class Clause(Strict):
-    ref: Ref
-    text: I18n
+    @model_validator(mode="after")
+    def _someone_pays(self) -> Funding:
+        if self.city + self.county < 1:
+            raise ValueError("funding_nobody")
+        return self
 
 
 class Chapter(Strict):
@@ -264,19 +280,73 @@ class Limits(Strict):
     expiry_warning_days: int = Field(ge=0)
 
 
+class Replacement(Strict):
+    """A document this one replaces or repeals, with the clause that says so: one in
+    ``policy_data/`` by its ``document`` id, or one that is not (named only by its ``number``
+    and ``title``, as the clause names it: it has no pages here)."""
+
+    document: DocumentId | None = None
+    number: Text | None = None
+    title: I18n | None = None
+    ref: Ref
+    text: I18n
+
+    @model_validator(mode="after")
+    def _named_once(self) -> Replacement:
+        if (self.document is None) == (self.number is None or self.title is None):
+            raise ValueError("replacement_named")
+        return self
+
+
+class Change(Strict):
+    """One change an amending document makes to a measure of the document it amends: a new value
+    of a named parameter, or a new end of the measure's window, in force from ``from``, with the
+    amending clause verbatim (``text``) and the words of it that state the new figure (``ref``,
+    ``ref_en``, quoted as a parameter's are; the build checks the figure against them)."""
+
+    measure: MeasureId
+    parameter: Name | None = None
+    value: Figure | None = None
+    end: dt.date | None = None
+    start: dt.date = Field(alias="from")
+    ref: Ref
+    ref_en: Ref
+    text: I18n
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Change:
+        if (self.parameter is None) != (self.value is None) or \
+                (self.parameter is None) == (self.end is None):
+            raise ValueError("change_kind")
+        return self
+
+
+class Amendment(Strict):
+    document: DocumentId
+    changes: list[Change] = Field(min_length=1)
+
+
 class Document(Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    """A policy document. ``level`` and ``region`` say whose it is; ``replaces`` and ``amends``
+    relate it to others by id. A document with measures also has the fields its pages and the
+    calculator need (funding, departments, chapters, limits); an amending document may have
+    none of them."""
+
+    id: DocumentId
     number: Text
     title: I18n
     issuer: I18n
+    level: Literal["province", "city", "county", "district"]
+    region: I18n
     issued: dt.date
     window: Window
-    funding: Funding
-    repeal: Clause
-    preamble: I18n
-    departments: dict[str, I18n]
-    chapters: list[Chapter] = Field(min_length=1)
-    limits: Limits
+    replaces: list[Replacement] = []
+    amends: Amendment | None = None
+    funding: Funding | None = None
+    preamble: I18n | None = None
+    departments: dict[str, I18n] = {}
+    chapters: list[Chapter] = []
+    limits: Limits | None = None
     default: bool = False
 
 
@@ -325,9 +395,6 @@ class Policy(BaseModel):
     glossary: Glossary
     measures: list[Measure]
     profile: ProfileSpec | None = None
-    # measure id → (path in its parts, parameter name) for every figure a rule takes from a
-    # parameter: the pages see values, the bundle puts the names back (generator.data.parameters)
-    bindings: dict[str, list[tuple[tuple[str | int, ...], str]]] = {}
 
     def measure(self, measure_id: str) -> Measure:
         return next(m for m in self.measures if m.id == measure_id)

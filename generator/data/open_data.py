@@ -19,7 +19,17 @@ from pydantic.json_schema import models_json_schema
 from calc import FORMAT, document_bundle, published
 from calc.schema import rules_schema
 
-from .model import Document, Example, Glossary, I18n, Input, Policy, ProfileSection, Window
+from .model import (
+    Document,
+    Example,
+    Glossary,
+    I18n,
+    Input,
+    Policy,
+    ProfileSection,
+    Supplement,
+    Window,
+)
 
 FOLDER = "data"
 SCHEMA = "rules.schema.json"
@@ -68,7 +78,8 @@ def _measure() -> dict[str, Any]:
                 "clause": _ref("I18n"), "title": _ref("I18n"),
                 "departments": {"type": "array", "items": {"type": "string"}},
                 "selection": _nullable(_ref("I18n")), "validity": _nullable(_ref("Window")),
-                "funding": {"enum": ["shared", "city_only"]}, "funding_ref": text,
+                "funding": {"enum": ["shared", "city_only", "county_only"]},
+                "funding_ref": text, "supplements": _nullable(_ref("Supplement")),
                 "glossary": {"type": "array", "items": {"type": "string"}},
                 "parameters": {"type": "object", "additionalProperties": parameter},
                 "parts": {"type": "array", "items": part, "minItems": 1},
@@ -80,7 +91,7 @@ def _measure() -> dict[str, Any]:
 def schema() -> dict[str, Any]:
     """The JSON Schema (2020-12) of a published rules bundle."""
     models: list[type[BaseModel]] = [Document, Glossary, Input, Example, ProfileSection, I18n,
-                                     Window]
+                                     Window, Supplement]
     pairs: list[tuple[type[BaseModel], Literal["serialization"]]] = [
         (m, "serialization") for m in models]
     _, found = models_json_schema(pairs, ref_template="#/$defs/{model}")
@@ -121,7 +132,13 @@ def publish(site: Path, bundle: dict[str, Any], policies: list[Policy]) -> Path:
         body = _write(folder / document.id / "rules.json", document_bundle(bundle, entry))
         entries.append({"id": document.id, "number": document.number,
                         "title": document.title.model_dump(), "url": f"{document.id}/rules.json",
-                        "sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)})
+                        "sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body),
+                        # what a reuser needs to merge them: an amending document's bundle
+                        # belongs beside the one it amends (calc --rules takes both)
+                        "level": document.level, "window": document.window.model_dump(
+                            mode="json"),
+                        "amends": document.amends.document if document.amends else None,
+                        "replaces": [r.document for r in document.replaces if r.document]})
     _write(folder / SCHEMA, schema())
     _write(folder / INDEX, {"format": bundle["format"], "schema": SCHEMA, "documents": entries})
     return folder

@@ -1,29 +1,29 @@
 """Named parameters in the editors' YAML: the only place a figure is typed.
 
-Three jobs, all before or right after the model is validated:
+Three jobs, all before or right after the model is validated; none chooses a value by date
+(that is calc's binder, ``calc.parameters``, alone):
 
-* **bind** — a rule field that needs a number (``max``, ``rate``, a row's ``amount`` …) may name a
-  parameter of its measure instead; the pages get the value in force, and the bundle gets the name
-  back (``{"param": name}``), so ``calc`` binds it to the value in force on the estimate's date;
+* **name** — a rule field that needs a number (``max``, ``rate``, a row's ``amount`` …) names a
+  parameter of its measure; it becomes ``{"param": name}``, the form calc reads, and an unknown
+  name is a problem at its line;
 * **render** — prose (summaries, help, readings, example titles, glossary …) refers to figures
   as ``{name}``, ``{5.2.annual_cap}``, ``{in.fee}`` / ``{out.award}`` (an example's own input and
-  result) or ``{validity.end}``; each is written per language from the one value;
+  result) or ``{validity.end}``; each is written per language from the parameter's timeline as
+  calc merges it (its own value, then each amending document's dated value);
 * **guard** — each parameter's value must appear in the verbatim clause it cites, in Chinese and
-  in the English translation, so a rule edited without its clause cannot ship.
+  in the English translation, and so must each amendment's new value in its own clause, so a
+  figure edited without its clause cannot ship.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from typing import Any
 
-from calc import Percent, article, rules
-from generator.site import render as pages
-from generator.site.render import load_ui, strings
+import calc
+from calc import Amount, Day, Percent, article, rules
 
 from .model import Measure, Parameter, _figure
 from .yaml_source import Path_, Problem, SourceDoc
@@ -31,8 +31,9 @@ from .yaml_source import Path_, Problem, SourceDoc
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)(?::([a-z]+))?\}")
 # Where prose is not rendered: the law's own words, the figures themselves, example oracles.
-VERBATIM = {"text", "parameters", "expect", "ref", "funding_ref", "on"}
+VERBATIM = {"text", "parameters", "expect", "ref", "funding_ref", "on", "amends", "replaces"}
 Raw = dict[str, dict[str, Any]]  # measure id → its parameters as written
+Lines = dict[str, dict[str, calc.Dated]]  # measure id → each parameter's timeline (calc's)
 
 
 # ---------------------------------------------------------------- writing a figure
@@ -43,22 +44,13 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-@cache
-def _ui(lang: str) -> dict[str, str]:
-    return strings(load_ui(), lang)
-
-
 def amount_text(value: Decimal, lang: str, bare: bool = False) -> str:
-    """An amount the way the pages write policy figures (the one formatter, in ``render``)."""
-    return pages.amount_text(value, lang, bare)
+    """An amount the way the pages write policy figures (calc's one formatter)."""
+    return Amount(value, bare).local(lang)
 
 
 def rate_text(rate: Decimal) -> str:
     return Percent(rate).local("zh")
-
-
-def date_text(day: dt.date, lang: str) -> str:
-    return pages.date_text(day, _ui(lang))
 
 
 def figure_text(value: str, lang: str, style: str | None) -> str:
@@ -66,6 +58,32 @@ def figure_text(value: str, lang: str, style: str | None) -> str:
     if value.endswith("%"):
         return rate_text(Decimal(value[:-1]) / 100)
     return amount_text(Decimal(value), lang, bare=style == "bare")
+
+
+def bundle_value(raw: Any) -> str | None:
+    """A figure as calc reads it (rates as fractions, ``30%`` → ``0.3``), None if malformed."""
+    try:
+        figure = _figure(raw)
+    except (ValueError, InvalidOperation):
+        return None
+    return str(Decimal(figure[:-1]) / 100) if figure.endswith("%") else figure
+
+
+def timeline_text(values: calc.Dated, rate: bool, lang: str, style: str | None) -> str:
+    """A figure with its dated values, as prose writes it: ``30 万元（自 2027年1月1日 起为
+    40 万元）``; a figure without amendments is just its value."""
+
+    def one(value: calc.Value) -> str:
+        number = Decimal(value.value)
+        return rate_text(number) if rate else amount_text(number, lang, bare=style == "bare")
+
+    first = one(values[0])
+    if len(values) == 1:
+        return first
+    later = calc.STRINGS["timeline.sep"][lang].join(
+        calc.STRINGS["timeline.change"][lang].format(date=Day(v.start).local(lang), value=one(v))
+        for v in values[1:] if v.start is not None)
+    return calc.STRINGS["timeline.prose"][lang].format(first=first, changes=later)
 
 
 # ---------------------------------------------------------------- the parameters of a policy
@@ -83,50 +101,41 @@ def collect(docs: list[SourceDoc]) -> Raw:
     return found
 
 
-def current(entry: dict[str, Any], day: dt.date) -> Any:
-    """The value in force on ``day`` as written (the base value, or the latest change begun)."""
-    value = entry.get("value")
-    changes = [c for c in entry.get("changes") or [] if isinstance(c, dict)]
-    for change in sorted(changes, key=lambda c: str(c.get("from"))):
-        start = change.get("from")
-        if isinstance(start, dt.date) and start <= day:
-            value = change.get("value")
-    return value
+def bundle_parameters(params: dict[str, Any]) -> dict[str, Any]:
+    """A measure's parameters as written, in the bundle's form (those that can be read)."""
+    # a malformed value is reported once, at the parameter: its prose shows 0 meanwhile
+    return {name: {"rate": str(entry.get("value")).strip().endswith("%"),
+                   "values": [{"from": None, "value": bundle_value(entry.get("value")) or "0"}]}
+            for name, entry in params.items()}
 
 
-# ---------------------------------------------------------------- bind rules
+# ---------------------------------------------------------------- name the figures of rules
 
 
-def bind(doc: SourceDoc, params: dict[str, Any], day: dt.date) -> list[tuple[Path_, str]]:
-    """Replace each parameter name in the rule trees of ``doc`` by the value in force on ``day``;
-    return where each went (paths under ``parts``). Unknown names are problems at their line."""
+def literals(doc: SourceDoc) -> list[Problem]:
+    """A rule field that types a number instead of naming a parameter: such a figure has no
+    clause the build can check it against."""
     data = doc.data if isinstance(doc.data, dict) else {}
-    bindings: list[tuple[Path_, str]] = []
+    return [doc.said(path + (key,), "data.figure_literal", value=repr(holder[key]))
+            for path, holder, key in _figure_fields(data.get("parts"), ("parts",))
+            if not (isinstance(holder[key], str) and NAME.match(holder[key]))]
+
+
+def name_figures(doc: SourceDoc, params: dict[str, Any]) -> list[Problem]:
+    """Each parameter a rule names becomes ``{"param": name}`` (calc's form); an unknown name is
+    a problem at its line. Run after :func:`literals`."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    problems: list[Problem] = []
     for path, holder, key in _figure_fields(data.get("parts"), ("parts",)):
         name = holder[key]
         if not (isinstance(name, str) and NAME.match(name)):
             continue
         if name not in params:
-            doc.problems.append(doc.said(path + (key,), "rules.undefined_parameter",
-                                         name=repr(name)))
+            problems.append(doc.said(path + (key,), "rules.undefined_parameter",
+                                     name=repr(name)))
             continue
-        value = current(params[name], day)
-        try:  # a parameter with a bad value is reported once, at the parameter, not again here
-            _figure(value)
-        except (ValueError, InvalidOperation):
-            value = 0
-        holder[key] = value
-        bindings.append((path[1:] + (key,), name))
-    return bindings
-
-
-def literals(doc: SourceDoc) -> list[Problem]:
-    """A rule field that types a number instead of naming a parameter (run before ``bind``):
-    such a figure has no clause the build can check it against."""
-    data = doc.data if isinstance(doc.data, dict) else {}
-    return [doc.said(path + (key,), "data.figure_literal", value=repr(holder[key]))
-            for path, holder, key in _figure_fields(data.get("parts"), ("parts",))
-            if not (isinstance(holder[key], str) and NAME.match(holder[key]))]
+        holder[key] = {"param": name}
+    return problems
 
 
 def alternative_figures(doc: SourceDoc, params: dict[str, Any]) -> list[Problem]:
@@ -182,23 +191,20 @@ def _figure_fields(parts: Any, path: Path_) -> Iterator[tuple[Path_, dict[str, A
 Resolver = Callable[[str, str, str | None], str | None]
 
 
-def resolver(raw: Raw, measure: str | None, day: dt.date,
-             window: tuple[dt.date, dt.date] | None = None) -> Resolver:
+def resolver(lines: Lines, rates: set[tuple[str, str]], measure: str | None,
+             window: tuple[Any, Any] | None = None) -> Resolver:
     """What a placeholder stands for in one file: its own measure's parameters by name, any
-    measure's as ``<id>.<name>``, and ``validity.start`` / ``validity.end``."""
+    measure's of the document as ``<id>.<name>``, and ``validity.start`` / ``validity.end``.
+    ``lines`` are the timelines calc merged (``calc.timelines``); ``rates`` says which are rates."""
 
     def resolve(key: str, lang: str, style: str | None) -> str | None:
         if key in ("validity.start", "validity.end") and window:
-            return date_text(window[0] if key.endswith("start") else window[1], lang)
+            return Day(window[0] if key.endswith("start") else window[1]).local(lang)
         owner, _, name = key.rpartition(".")
-        entry = raw.get(owner or measure or "", {}).get(name)
-        if entry is None:
+        values = lines.get(owner or measure or "", {}).get(name)
+        if values is None:
             return None
-        value = current(entry, day)
-        try:
-            return figure_text(_figure(value), lang, style)
-        except (ValueError, InvalidOperation):  # reported once, at the parameter itself
-            return str(value)
+        return timeline_text(values, (owner or measure or "", name) in rates, lang, style)
 
     return resolve
 
@@ -371,22 +377,55 @@ def guard(doc: SourceDoc, measure: Measure) -> list[Problem]:
         if stale:
             problems.append(doc.said(path, "data.stale_quote", quote=stale[0], line=clause_line))
         problems += _english_ref(doc, path, ref, text_en, english_line)
+    if measure.supplements is not None:  # how it stacks is the law's words too
+        stale = [q for q in quotes(measure.supplements.ref) if _squeeze(q) not in text_zh]
+        if stale:
+            problems.append(doc.said(("supplements", "ref"), "data.stale_quote", quote=stale[0],
+                                     line=clause_line))
     for name, parameter in measure.parameters.items():
-        at = ("parameters", name, "value")
-        cited = [_squeeze(q) for q in quotes(parameter.ref)]
-        shown = "、".join(sorted(zh_forms(parameter)))
-        if not cited:
-            problems.append(doc.said(("parameters", name, "ref"), "data.ref_unquoted"))
-            continue
-        missing = [q for q in cited if q not in text_zh]
-        if missing:
-            problems.append(doc.said(("parameters", name, "ref"), "data.stale_quote",
-                                     quote=missing[0], line=clause_line))
-        elif not any(form in q for form in zh_forms(parameter) for q in cited):
-            problems.append(doc.said(at, "data.figure_disagrees", name=name,
-                                     value=parameter.value, line=clause_line, shown=shown))
-        if not any(form in text_en for form in en_forms(parameter)):
-            line = doc.position(("text", "en"))[0]
-            problems.append(doc.said(at, "data.figure_untranslated", name=name,
-                                     value=parameter.value, line=line))
+        problems += figure_in_clause(doc, ("parameters", name), name, parameter,
+                                     (text_zh, clause_line), (text_en, english_line))
+    return problems
+
+
+def figure_in_clause(doc: SourceDoc, at: Path_, name: str, parameter: Parameter,
+                     zh: tuple[str, int], en: tuple[str, int]) -> list[Problem]:
+    """One figure against the law: its ``ref`` quotes words of the Chinese clause (squeezed,
+    with its line) that write the value, and the English clause writes it too."""
+    text_zh, clause_line = zh
+    text_en, english_line = en
+    cited = [_squeeze(q) for q in quotes(parameter.ref)]
+    shown = "、".join(sorted(zh_forms(parameter)))
+    if not cited:
+        return [doc.said(at + ("ref",), "data.ref_unquoted")]
+    problems: list[Problem] = []
+    missing = [q for q in cited if q not in text_zh]
+    if missing:
+        problems.append(doc.said(at + ("ref",), "data.stale_quote", quote=missing[0],
+                                 line=clause_line))
+    elif not any(form in q for form in zh_forms(parameter) for q in cited):
+        problems.append(doc.said(at + ("value",), "data.figure_disagrees", name=name,
+                                 value=parameter.value, line=clause_line, shown=shown))
+    if not any(form in text_en for form in en_forms(parameter)):
+        problems.append(doc.said(at + ("value",), "data.figure_untranslated", name=name,
+                                 value=parameter.value, line=english_line))
+    return problems
+
+
+def guard_change(doc: SourceDoc, at: Path_, name: str, parameter: Parameter, ref_en: str,
+                 text: tuple[str, str]) -> list[Problem]:
+    """An amendment's new value against its own clause, as a parameter's against its measure's:
+    ``ref`` quotes words of ``text.zh`` that write the value, ``ref_en`` quotes words of
+    ``text.en``, and ``text.en`` writes the value too."""
+    text_zh, text_en = _squeeze(text[0]), _squeeze(text[1]).replace("CNY", "")
+    zh = (text_zh, doc.position(at + ("text", "zh"))[0])
+    en = (text_en, doc.position(at + ("text", "en"))[0])
+    problems = figure_in_clause(doc, at, name, parameter, zh, en)
+    cited = quotes(ref_en)
+    if not cited:
+        return [*problems, doc.said(at + ("ref_en",), "data.ref_en_unquoted")]
+    missing = [q for q in cited if _squeeze(q).replace("CNY", "") not in text_en]
+    if missing:
+        problems.append(doc.said(at + ("ref_en",), "data.stale_quote_en", quote=missing[0],
+                                 line=en[1]))
     return problems

@@ -17,6 +17,7 @@ file of the site (generator/serve/precompress.py), with the runtime's own settin
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import logging
@@ -26,6 +27,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 import zlib
 from collections.abc import Iterable
@@ -57,6 +59,7 @@ LOCK = "pyodide-lock.json"
 SNAPSHOT = "snapshot.bin"
 EPOCH = "315532800"  # 1980-01-01: wheel entries get fixed timestamps, so equal input, equal bytes
 KEEP = 3  # cached versions kept per step (a snapshot is 31 MB)
+IN_USE_SECONDS = 3600  # a version used this recently is never removed
 
 
 class BuildError(Exception):
@@ -163,8 +166,8 @@ def _intact(folder: Path) -> bool:
 
 def _cached(cache: Path, kind: str, key: str) -> Path:
     """The folder of one cached step, verified: a folder that fails :func:`_intact` is removed
-    (with one warning) so the step runs again. Older versions of the same kind beyond ``KEEP``
-    go."""
+    (with one warning) so the step runs again; an intact one is marked as used now. Older
+    versions of the same kind beyond ``KEEP`` go (:func:`_evict`)."""
     folder = cache / f"{kind}-{key}"
     if folder.exists() and not _intact(folder):
         if not _older(folder):
@@ -174,10 +177,26 @@ def _cached(cache: Path, kind: str, key: str) -> Path:
             shutil.rmtree(folder, ignore_errors=True)
         else:
             folder.unlink(missing_ok=True)
-    siblings = sorted(cache.glob(f"{kind}-*"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in [p for p in siblings if p != folder][KEEP - 1:]:
-        shutil.rmtree(old, ignore_errors=True)
+    elif folder.is_dir():
+        with contextlib.suppress(OSError):  # evicted meanwhile (unused for an hour): built again
+            os.utime(folder)
+    _evict(cache, kind, folder)
     return folder
+
+
+def _evict(cache: Path, kind: str, keep: Path) -> None:
+    """Remove the versions of a step beyond the ``KEEP`` most recently used, but none used in
+    the last ``IN_USE_SECONDS``: builds run side by side (the tests' parallel workers, an editor's
+    preview beside `make site`) and another one may still be copying from it."""
+    now = time.time()
+    used: list[tuple[float, Path]] = []
+    for path in cache.glob(f"{kind}-*"):
+        with contextlib.suppress(OSError):  # removed meanwhile by another build
+            used.append((path.stat().st_mtime, path))
+    others = sorted((entry for entry in used if entry[1] != keep), reverse=True)
+    for mtime, old in others[KEEP - 1:]:
+        if now - mtime >= IN_USE_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _publish(tmp: Path, folder: Path) -> Path:

@@ -85,38 +85,68 @@ def _wait(url: str, process: subprocess.Popen[bytes], scratch: Path) -> None:
     raise PreviewError(f"nginx did not answer at {url}")
 
 
+PORT_TRIES = 5  # a port the OS chose may be taken before nginx binds it (parallel tests)
+
+
+class _PortTaken(PreviewError):
+    pass
+
+
+def _start(binary: str, site: Path, port: int, conf: Path,
+           scratch: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    """nginx started on ``port`` and answering; _PortTaken if another process holds the port."""
+    rendered = scratch / "nginx.conf"
+    rendered.write_text(render(conf.read_text(encoding="utf-8"), site, port, scratch),
+                        encoding="utf-8")
+    test = subprocess.run([binary, "-t", "-p", str(scratch), "-c", str(rendered)],
+                          capture_output=True, text=True, check=False)
+    if test.returncode != 0:
+        raise PreviewError(f"nginx -t failed:\n{test.stderr}")
+    (scratch / "error.log").unlink(missing_ok=True)  # what this start says, not an earlier one
+    process = subprocess.Popen([binary, "-p", str(scratch), "-c", str(rendered),
+                                "-g", "daemon off;"])
+    try:
+        _wait(f"http://127.0.0.1:{port}/", process, scratch)
+    except PreviewError as error:
+        _end(process)
+        raise (_PortTaken(str(error)) if "Address already in use" in str(error) else error) \
+            from None
+    return process, rendered
+
+
+def _end(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextmanager
 def running(site: Path, port: int = 0, conf: Path = CONF) -> Iterator[Nginx]:
     """nginx in the foreground on 127.0.0.1 serving ``site`` for the duration of the block,
-    with ``conf`` (deploy/nginx.conf; another version of it for a comparison)."""
+    with ``conf`` (deploy/nginx.conf; another version of it for a comparison). Port 0: one the
+    OS chose, another if that one is taken before nginx binds it."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).is_file():
         raise PreviewError("nginx is not installed: run `make deploy-deps`")
-    port = port or free_port()
     with tempfile.TemporaryDirectory(prefix="qz-nginx-") as tmp:
         scratch = Path(tmp)
         for name in TEMPS:
             (scratch / name).mkdir()
-        rendered = scratch / "nginx.conf"
-        rendered.write_text(render(conf.read_text(encoding="utf-8"), site, port, scratch),
-                            encoding="utf-8")
-        test = subprocess.run([binary, "-t", "-p", str(scratch), "-c", str(rendered)],
-                              capture_output=True, text=True, check=False)
-        if test.returncode != 0:
-            raise PreviewError(f"nginx -t failed:\n{test.stderr}")
-        process = subprocess.Popen([binary, "-p", str(scratch), "-c", str(rendered),
-                                    "-g", "daemon off;"])
-        try:
-            url = f"http://127.0.0.1:{port}/"
-            _wait(url, process, scratch)
-            yield Nginx(url, rendered, scratch)
-        finally:
-            process.terminate()
+        for attempt in range(1 if port else PORT_TRIES):
+            chosen = port or free_port()
             try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+                process, rendered = _start(binary, site, chosen, conf, scratch)
+                break
+            except _PortTaken:
+                if port or attempt == PORT_TRIES - 1:
+                    raise
+        try:
+            yield Nginx(f"http://127.0.0.1:{chosen}/", rendered, scratch)
+        finally:
+            _end(process)
 
 
 def _stop(signum: int, frame: object) -> None:

@@ -71,7 +71,7 @@ def date_text(day: dt.date, ui: Mapping[str, str]) -> str:
 
 @pass_context
 def _amount(ctx: Context, value: Decimal) -> str:
-    return amount_text(Decimal(value), ctx["lang"])
+    return _in_time(ctx, value, amount_text(Decimal(value), ctx["lang"]))
 
 
 @pass_context
@@ -82,7 +82,33 @@ def _money(ctx: Context, value: Decimal) -> str:
 
 @pass_context
 def _rate(ctx: Context, value: Decimal) -> str:
-    return Percent(Decimal(value)).local(ctx["lang"])
+    return _in_time(ctx, value, Percent(Decimal(value)).local(ctx["lang"]))
+
+
+def _in_time(ctx: Context, value: Decimal, shown: str) -> str:
+    """A figure a rule takes from a parameter, with every later value calc merged into it:
+    ``30 万元；自 2027年1月1日 起 40 万元（示例〔2026〕1号 一）``, the amending document linked.
+    A figure without amendments is just ``shown``."""
+    name = getattr(value, "param", None)
+    view = ctx.get("view")
+    figure = view.figures.get(name) if view is not None and name else None
+    if figure is None or len(figure.values) == 1:
+        return shown
+    lang, ui = ctx["lang"], ctx["ui"]
+    text = escape(shown)
+    for later in figure.values[1:]:
+        number = Decimal(later.value)
+        new = Percent(number).local(lang) if figure.rate else amount_text(number, lang)
+        source = later.source
+        cited: Markup = escape("")
+        if source is not None:
+            label = (source.ref if lang == "zh" else source.ref_en).split("“")[0].strip()
+            cited = (Markup('<a href="{}">{}</a> ').format(ctx["document_link"](source.document),
+                                                          source.number) + label)
+        text += escape(ui["timeline.figure"]).format(date=date_text(later.start, ui)
+                                                     if later.start else "", value=new,
+                                                     source=cited)
+    return Markup(text)
 
 
 @pass_context

@@ -47,16 +47,20 @@ def tokens(words: Iterable[str]) -> str:
     return " ".join(_HAN_RUN.sub(lambda m: f"\u200b{m.group(0)}\u200b", w) for w in unique if w)
 
 
-def by_location(policy: Policy, languages: Iterable[str]) -> dict[str, str]:
+def by_location(documents: Iterable[tuple[str, Policy]],
+                languages: Iterable[str]) -> dict[str, str]:
     """Index location → keywords: each measure page (its first section) and each glossary
-    entry, in every language (one index serves both: an English word finds the Chinese page
-    too, and the page's own language is listed first)."""
+    entry of each document (at its place in the site), in every language (one index serves
+    both: an English word finds the Chinese page too, and the page's own language is listed
+    first)."""
     found: dict[str, str] = {}
-    for prefix in languages:
-        for measure in policy.measures:
-            found[f"{prefix}measures/{measure.id}/"] = tokens(measure_words(policy, measure))
-        for term in policy.glossary.terms:
-            found[f"{prefix}glossary/#{term.id}"] = tokens(term.aliases)
+    for lang in languages:
+        for place, policy in documents:
+            prefix = lang + place
+            for measure in policy.measures:
+                found[f"{prefix}measures/{measure.id}/"] = tokens(measure_words(policy, measure))
+            for term in policy.glossary.terms:
+                found[f"{prefix}glossary/#{term.id}"] = tokens(term.aliases)
     return found
 
 

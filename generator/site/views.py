@@ -4,14 +4,15 @@ most it can pay, award types, and the worked examples as ``calc`` computed them 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
 from markupsafe import Markup, escape
 
 import calc
-from calc import Listing, Localized, article, bilingual, parse_value, rules
+from calc import Listing, Localized, article, bilingual, parse_value, rules, timeline_json
 from generator.data.examples import work
 from generator.data.model import I18n, Input, Measure, Policy, Term
 
@@ -68,20 +69,59 @@ class ExampleView:
 
 
 @dataclass(frozen=True)
+class Status:
+    """Where something stands in time: its states with the days they begin (calc's
+    ``Window.timeline``), the one on the build day, and how a page words each. The page carries
+    the timeline; the browser picks the state of the visitor's day (web: qz-status.js)."""
+
+    timeline: calc.Timeline
+    today: str
+    replaced_by: tuple[str, I18n, str] | None = None  # (id, title, site path) of the successor
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(state for _, state in self.timeline))
+
+    @property
+    def data(self) -> str:
+        """The timeline as the page's ``data-qz-timeline`` attribute holds it."""
+        return json.dumps(timeline_json(self.timeline), separators=(",", ":"))
+
+    def ever(self, *states: str) -> bool:
+        return any(s in states for s in self.states)
+
+
+def status_of(window: calc.Window, today: dt.date,
+              successor: tuple[str, I18n, str] | None = None) -> Status:
+    return Status(window.timeline(), window.state(today), successor)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A parameter's values in time, as calc merged them (its own, then each amendment's)."""
+
+    values: calc.Dated
+    rate: bool
+
+
+@dataclass(frozen=True)
 class MeasureView:
     measure: Measure
+    key: str  # how calc names it: "3.1" in the root document, "doc-id/1.1" in another
     path: str  # site path without the language prefix, e.g. "measures/3.1/"
     start: dt.date
-    end: dt.date
+    end: dt.date  # as last amended
     window_ref: str
     ends_early: bool
-    status: str | None  # "expired", "ends_soon", "ends_early" or None
-    most: Decimal | None
+    status: Status
+    window: calc.Window  # the ends as stated and as amended from a date
+    most: tuple[tuple[dt.date | None, Decimal | None], ...]  # the most it pays, from each date
     part_most: tuple[tuple[I18n, Decimal | None], ...]  # per part, shown when there are several
     kinds: tuple[str, ...]
     departments: tuple[I18n, ...]
     terms: tuple[Term, ...]
     examples: tuple[ExampleView, ...]
+    figures: dict[str, Figure] = field(default_factory=dict)
 
     @property
     def anchor(self) -> str:
@@ -111,17 +151,6 @@ class MeasureView:
                 if alt["ref"] == ref:
                     found.setdefault(alt["label"]["zh"], (example, alt))
         return list(found.values())
-
-
-def status(end: dt.date, policy_end: dt.date, today: dt.date, warn_days: int) -> str | None:
-    """Why a measure's deadline deserves attention on the pages, if it does."""
-    if end < today:
-        return "expired"
-    if (end - today).days <= warn_days:
-        return "ends_soon"
-    if end < policy_end:
-        return "ends_early"
-    return None
 
 
 def kinds(measure: Measure) -> tuple[str, ...]:
@@ -172,24 +201,46 @@ def examples(policy: Policy, measure: Measure, catalog: calc.Catalog) -> tuple[E
     return tuple(views)
 
 
-def measure_view(policy: Policy, measure: Measure, catalog: calc.Catalog,
-                 today: dt.date) -> MeasureView:
+def measure_view(policy: Policy, measure: Measure, catalog: calc.Catalog, today: dt.date,
+                 prefix: str = "", successor: tuple[str, I18n, str] | None = None) -> MeasureView:
+    """A measure as its pages show it; ``prefix`` is its document's place on the site."""
     doc = policy.document
-    # The window the engine checks (document ∩ measure): the page shows exactly that.
+    # The window and figures the engine computes with (document ∩ measure, amendments merged):
+    # the page shows exactly those.
     engine = catalog.get(f"{doc.id}/{measure.id}")
     terms = {t.id: t for t in policy.glossary.terms}
     return MeasureView(
         measure=measure,
-        path=f"measures/{measure.id}/",
+        key=catalog.key(engine),
+        path=f"{prefix}measures/{measure.id}/",
         start=engine.start,
         end=engine.end,
         window_ref=engine.window_ref,
-        ends_early=engine.end < doc.window.end,
-        status=status(engine.end, doc.window.end, today, doc.limits.expiry_warning_days),
-        most=facts.measure_most(measure),
+        ends_early=engine.window.ends_early,
+        status=status_of(engine.window, today, successor),
+        window=engine.window,
+        most=most_in_time(engine),
         part_most=tuple((p.title, facts.most(p.rule)) for p in measure.parts),
         kinds=kinds(measure),
         departments=tuple(doc.departments[d] for d in measure.departments),
         terms=tuple(terms[t] for t in measure.glossary),
         examples=examples(policy, measure, catalog),
+        figures={name: Figure(values, measure.parameters[name].is_rate)
+                 for name, values in engine.parameters.items()},
     )
+
+
+def most_in_time(engine: calc.MeasureRules) -> tuple[tuple[dt.date | None, Decimal | None], ...]:
+    """The most a measure can pay as issued and from each day an amendment changes a figure
+    (the rules calc binds for that day), where it changes."""
+    found: list[tuple[dt.date | None, Decimal | None]] = [(None, _most(engine.parts))]
+    for day in calc.parameter_changes(engine.parameters):
+        most = _most(engine.parts_on(day))
+        if most != found[-1][1]:
+            found.append((day, most))
+    return tuple(found)
+
+
+def _most(parts: tuple[Any, ...]) -> Decimal | None:
+    bounds = [facts.most(p.rule) for p in parts]
+    return None if None in bounds else sum((b for b in bounds if b is not None), Decimal(0))

@@ -1,5 +1,6 @@
-"""Fixtures of the browser suite: the site built once per session, served on 127.0.0.1, and
-Debian's Chromium driven by Playwright (never a downloaded browser).
+"""Fixtures of the browser suite: pages of Debian's Chromium driven by Playwright (never a
+downloaded browser) on the site built once per run and served on 127.0.0.1 (``built_site``,
+``server`` and the browser's launch flags are in tests/conftest.py, shared by every suite).
 
 Every request is routed: one that is not for 127.0.0.1 is aborted and fails the test, and so
 does any console error or uncaught page error (a test that provokes errors on purpose lists the
@@ -8,53 +9,16 @@ ones it expects).
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
-from generator.serve.static_server import Server, serving
-
-from .chromium import CHROMIUM, CHROMIUM_ARGS
-
-ROOT = Path(__file__).resolve().parents[2]
 LOCAL_HOSTS = {"127.0.0.1"}
 BOOT_TIMEOUT_MS = 30_000
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    """pytest-playwright launches Debian's Chromium with the flags this machine needs."""
-    if not Path(CHROMIUM).is_file():
-        pytest.fail("Debian's chromium is not installed: run `make browser-deps`")
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS,
-            "headless": True}
-
-
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``mkdocs build --strict`` into a temporary folder, once per session."""
-    target = tmp_path_factory.mktemp("site")
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-                           "--site-dir", str(target)], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, check=False)
-    if done.returncode != 0:
-        pytest.fail(f"mkdocs build failed:\n{done.stdout}\n{done.stderr}")
-    return target
-
-
-@pytest.fixture(scope="session")
-def server(built_site: Path) -> Iterator[Server]:
-    with serving(built_site) as running:
-        yield running
 
 
 @dataclass

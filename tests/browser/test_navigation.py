@@ -5,8 +5,11 @@ to the self-check."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from generator.serve.static_server import Server
 
@@ -27,16 +30,18 @@ def chapter_link(chapter: str) -> str:
     return f".md-nav--primary a.md-nav__link[href$='chapters/{chapter}/']"
 
 
-def shown(page: Page, selector: str) -> bool:
-    """On the screen: visible and inside the viewport (a drawer's hidden layer is off-canvas)."""
-    link = page.locator(selector).first
-    if not link.is_visible():
-        return False
-    box = link.bounding_box()
-    size = page.viewport_size
-    assert size is not None
-    return box is not None and 0 <= box["x"] < size["width"] and 0 <= box["y"] < size["height"] \
-        and box["width"] > 0
+# The chapters' links a finger can reach now: on the screen and not under anything (the
+# drawer's sub-list layer covers the chapters below it).
+TAPPABLE = """(chapters) => chapters.filter((chapter) => {
+  const link = [...document.querySelectorAll(".md-nav--primary a.md-nav__link")]
+    .find((a) => new URL(a.href).pathname.endsWith(`chapters/${chapter}/`));
+  if (!link) return false;
+  const box = link.getBoundingClientRect();
+  const x = box.left + box.width / 2, y = box.top + box.height / 2;
+  if (box.width === 0 || x < 0 || y < 0 || x > innerWidth || y > innerHeight) return false;
+  const top = document.elementFromPoint(x, y);
+  return top !== null && (top === link || link.contains(top));
+})"""
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -50,9 +55,11 @@ def test_every_chapter_is_one_tap_from_a_measure_page(
     page.goto(f"{home(server, lang)}measures/{start.id}/")
     if page.locator(DRAWER).is_visible():  # a phone: the menu button, then one tap
         page.locator(DRAWER).click()
-        page.wait_for_timeout(400)  # the drawer slides in
-    hidden = [c for c in chapters if not shown(page, chapter_link(c))]
-    assert not hidden, f"chapters not on screen: {hidden}"
+    with contextlib.suppress(PlaywrightTimeout):  # once the drawer has slid in
+        page.wait_for_function(f"c => ({TAPPABLE})(c).length === c.length", arg=chapters,
+                               timeout=5_000)
+    reachable = page.evaluate(TAPPABLE, chapters)
+    assert reachable == chapters, f"chapters not one tap away: {set(chapters) - set(reachable)}"
     page.locator(chapter_link(target)).first.click()
     page.wait_for_url(f"**/chapters/{target}/")
     expect(page.locator("article h1")).to_be_visible()

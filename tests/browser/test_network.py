@@ -210,9 +210,11 @@ def test_a_csp_without_wasm_unsafe_eval_is_reported_and_never_left_loading(
     # The worker compiles the wasm itself, so the CSP's refusal is an error it reports at once;
     # were anything to hang instead (loadPyodide never settles), the stall detector would
     # report it (test_calculator.py: a runtime that never arrives).
-    csp = "script-src 'self'; worker-src 'self'"
-    page.route("**/measures/3.1/", lambda route: shorter_stall(route, 1500, csp))
-    page.route("**/calc-worker.*.js", lambda route: shorter_stall(route, 1500, csp))
+    # A stall limit a busy machine cannot reach before the refusal (a worker starved of CPU
+    # gets no bytes either: at 1.5 s, parallel runs under load saw "stalled" first).
+    csp, stall_ms = "script-src 'self'; worker-src 'self'", 5000
+    page.route("**/measures/3.1/", lambda route: shorter_stall(route, stall_ms, csp))
+    page.route("**/calc-worker.*.js", lambda route: shorter_stall(route, stall_ms, csp))
     guard.allow(r"WebAssembly|wasm|unsafe-eval|Content Security Policy")
     page.goto(measure_url(server.url, measure("3.1"), "en"))
     root = page.locator("[data-qz-calc]")
@@ -220,7 +222,7 @@ def test_a_csp_without_wasm_unsafe_eval_is_reported_and_never_left_loading(
     strings = ui("en")
     expect(root.locator('[data-slot="status"]')).to_have_text(
         strings["calc.status.failed"].format(reason=strings["calc.reason.blocked"]))
-    page.wait_for_timeout(2000)  # longer than the stall limit: the verdict stands
+    page.wait_for_timeout(stall_ms + 500)  # longer than the stall limit: the verdict stands
     expect(root).to_have_attribute("data-state", "failed")
 
 

@@ -141,8 +141,10 @@ def test_the_printout_has_answers_link_reasons_and_one_date(page: Page, server: 
     answers = check.root.locator('[data-slot="print-inputs"]')
     expect(answers).to_be_visible()
     expect(answers).to_contain_text("CS3")
-    # one line per answer the link carries (the marker and the date aside)
-    answered = [k for k, _ in parse_qsl(urlsplit(page.url).fragment) if k not in ("sc", "on")]
+    # one line per answer the link carries (the marker, the date, and the rules it was checked
+    # with and the total it showed aside)
+    answered = [k for k, _ in parse_qsl(urlsplit(page.url).fragment)
+                if k not in ("sc", "on", "rules", "total")]
     assert set(OWNER) <= set(answered)
     expect(answers.locator("tr")).to_have_count(len(answered))
     link = check.root.locator('[data-slot="print-link"]')

@@ -154,7 +154,7 @@ def test_a_measure_of_the_new_kind_builds_checks_and_computes(tmp_path, per_head
     assert "×" in step["zh"] and str(example.inputs["staff"]) in step["en"]
     assert facts.base_inputs(measure) == {"staff"} and facts.measure_most(measure) is None
     assert views.kinds(measure) == ("per_head",)
-    site = Site(policy, calc.Catalog(compiled), dt.date(2026, 6, 1), load_ui(),
+    site = Site([policy], calc.Catalog(compiled), dt.date(2026, 6, 1), load_ui(),
                 environment(TEMPLATES))
     (spec,) = [s for s in site.specs if s.template == "measure.md"]
     for lang, sentence in (("zh", "“新增员工数”每人 1,000 元"), ("en", "CNY 1,000 for each of")):

@@ -12,13 +12,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from generator.serve.preview import Nginx, running
-from tests.browser.conftest import (  # noqa: F401 - fixtures shared with the browser suite
-    BOOT_TIMEOUT_MS,
-    Guard,
-    browser_type_launch_args,
-    built_site,
-    guarded_context,
-)
+from tests.browser.conftest import Guard, guarded_context
 
 # Every document records the violations it sees; Chromium also logs each as a console error.
 WATCH_CSP = """
@@ -31,7 +25,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 @pytest.fixture(scope="session")
-def nginx(built_site: Path) -> Iterator[Nginx]:  # noqa: F811
+def nginx(built_site: Path) -> Iterator[Nginx]:
     with running(built_site) as server:
         yield server
 

@@ -16,7 +16,6 @@ from playwright.sync_api import Browser, Page, expect
 from generator.serve.preview import Nginx
 from generator.serve.static_server import Server
 from tests.browser.calcpage import ui
-from tests.browser.conftest import server  # noqa: F401  (fixture)
 from tests.browser.test_phone_layout import SCREENS, page_at, sized  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
@@ -107,7 +106,7 @@ def test_nginx_offers_english_and_remembers_chinese(english: Page, nginx: Nginx)
     expect(page.locator(OFFER)).to_be_hidden()
 
 
-def test_another_host_shows_the_offer_in_english(english: Page, server: Server) -> None:  # noqa: F811
+def test_another_host_shows_the_offer_in_english(english: Page, server: Server) -> None:
     page = english
     page.goto(server.url)
     offer = page.locator(OFFER)
@@ -127,7 +126,7 @@ def test_another_host_shows_the_offer_in_english(english: Page, server: Server) 
 
 
 def test_a_chinese_browser_sees_chinese_and_no_offer(sized: Page, nginx: Nginx,  # noqa: F811
-                                                     server: Server) -> None:  # noqa: F811
+                                                     server: Server) -> None:
     for base in (nginx.url, server.url):
         sized.goto(base)
         expect(sized).to_have_url(base)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import os
 import re
+import shutil
 import socket
 import urllib.error
 import urllib.request
@@ -16,7 +18,8 @@ from pathlib import Path
 import brotli  # type: ignore[import-untyped]
 import pytest
 
-from generator.serve.preview import CONF, Nginx, PreviewError, free_port, render
+from generator.serve import preview
+from generator.serve.preview import CONF, Nginx, PreviewError, free_port, render, running
 
 from .markup import active_markup
 
@@ -160,6 +163,25 @@ def test_the_preview_rewrites_only_the_marked_lines(tmp_path: Path) -> None:
         render(re.sub(r"listen 80;", "listen 8080;", conf), tmp_path, port, tmp_path)
 
 
+def test_a_port_taken_before_nginx_binds_it_is_exchanged_for_another(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The OS chose a free port, but something else bound it before nginx did (another test
+    worker's server, a browser's connection): nginx starts on another one."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>served</p>", encoding="utf-8")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        chosen = iter([busy])
+        monkeypatch.setattr(preview, "free_port", lambda: next(chosen, 0) or free_port())
+        with running(site) as nginx:
+            assert nginx.url != f"http://127.0.0.1:{busy}/"
+            status, _, body = fetch(nginx.url)
+            assert status == 200 and b"<p>served</p>" in body
+
+
 # ---------------------------------------------------------------- error answers, redirects, limits
 
 
@@ -215,23 +237,22 @@ def test_a_folder_without_slash_redirects_by_path_only(nginx, path: str, locatio
     assert_headers_once(lines, "no-cache")
 
 
-def test_source_maps_and_dot_files_are_not_served(nginx, built_site: Path) -> None:
-    maps = sorted(built_site.rglob("*.map"))
+def test_source_maps_and_dot_files_are_not_served(built_site: Path, tmp_path: Path) -> None:
+    # The session's site is shared and read-only: the stamp goes into a copy (hard links).
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site, copy_function=os.link)
+    maps = sorted(site.rglob("*.map"))
     assert maps  # the theme ships its maps: what is tested here is that nginx keeps them
-    stamp = built_site / ".complete"
-    made = not stamp.exists()
-    if made:
-        stamp.write_text('{"files": 0, "tree": "qz-test-stamp"}', encoding="utf-8")
-    try:
+    stamp = site / ".complete"
+    stamp.unlink(missing_ok=True)  # a link: a file of this copy's own instead
+    stamp.write_text('{"files": 0, "tree": "qz-test-stamp"}', encoding="utf-8")
+    with running(site) as nginx:
         for path in [*maps, stamp]:
-            name = path.relative_to(built_site).as_posix()
+            name = path.relative_to(site).as_posix()
             for encoding in ("", "br", "gzip"):
                 status, _, body = fetch(nginx.url + name, encoding)
                 assert status == 404, (name, encoding)  # the site's 404 page, maybe compressed
                 assert path.read_bytes() not in body
-    finally:
-        if made:
-            stamp.unlink()
 
 
 def test_one_address_gets_at_most_64_requests_at_once(nginx, built_site: Path) -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from generator.serve.static_server import Server, serving
-from tests.browser.conftest import built_site  # noqa: F401 - the same build as the browser suite
 
 from .drivers import FIREFOX, WEBKIT_DRIVER, XVFB, Engine, Firefox, WebKit, xvfb
 from .offsite import Offsite, trapping
@@ -23,7 +22,7 @@ NEEDS = {"firefox-esr": (FIREFOX,), "webkitgtk": (WEBKIT_DRIVER, XVFB)}
 
 
 @pytest.fixture(scope="session")
-def engine_server(built_site: Path) -> Iterator[Server]:  # noqa: F811
+def engine_server(built_site: Path) -> Iterator[Server]:
     with serving(built_site) as running:
         yield running
 

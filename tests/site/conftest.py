@@ -1,59 +1,20 @@
-"""Build the site once per session (a real ``mkdocs build --strict`` in a subprocess) and give the
-tests its pages; other builds use a copy of the data, changed the way an editor would."""
+"""Helpers of the site suite. The ``site`` fixture (tests/conftest.py) is the real data's site,
+built once per run (a real ``mkdocs build --strict`` in a subprocess); other builds
+(``build``) use a copy of the data, changed the way an editor would."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
-import time
-from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.builds import ROOT, Build, build  # noqa: F401  (the suite imports them from here)
+
 DATA = ROOT / "policy_data"
 DOCUMENT = "qz-2025-18"
-
-
-@dataclass(frozen=True)
-class Build:
-    site: Path
-    returncode: int
-    output: str  # stdout and stderr together, as an editor sees them
-    seconds: float
-
-    def page(self, path: str) -> str:
-        """The HTML of the page at a directory URL such as ``measures/3.1/`` or ``en/``."""
-        return (self.site / path / "index.html").read_text(encoding="utf-8")
-
-    def pages(self) -> set[str]:
-        return {p.parent.relative_to(self.site).as_posix() + "/"
-                for p in self.site.rglob("index.html")}
-
-
-def build(site: Path, data: Path | None = None) -> Build:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("QZ_POLICY_DATA", None)
-    if data is not None:
-        env["QZ_POLICY_DATA"] = str(data)
-    start = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"),
-         "-d", str(site)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
-    return Build(site, done.returncode, done.stdout + done.stderr, time.monotonic() - start)
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    built = build(tmp_path_factory.mktemp("site") / "site")
-    assert built.returncode == 0, built.output
-    return built
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from generator.site.render import (
     load_ui,
     strings,
 )
-from generator.site.views import status
 
 UI = load_ui()
 ZH, EN = strings(UI, "zh"), strings(UI, "en")
@@ -64,14 +63,6 @@ def test_amounts_read_as_each_language_writes_them(value: str, zh: str, en: str)
 def test_dates_read_as_each_language_writes_them() -> None:
     assert date_text(dt.date(2026, 12, 31), ZH) == "2026年12月31日"
     assert date_text(dt.date(2026, 2, 1), EN) == "1 February 2026"
-
-
-def test_deadline_status() -> None:
-    end, policy_end = dt.date(2026, 12, 31), dt.date(2029, 12, 31)
-    assert status(end, policy_end, dt.date(2026, 6, 1), 90) == "ends_early"
-    assert status(end, policy_end, dt.date(2026, 10, 2), 90) == "ends_soon"
-    assert status(end, policy_end, dt.date(2027, 1, 1), 90) == "expired"
-    assert status(policy_end, policy_end, dt.date(2026, 6, 1), 90) is None
 
 
 def test_relative_links_between_directory_urls() -> None:

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page
 
 from generator.serve.static_server import Server, serving
 from tests.browser.calcpage import search
-from tests.browser.conftest import browser_type_launch_args, guarded_context  # noqa: F401
+from tests.browser.conftest import guarded_context
 
 from .conftest import Build
 

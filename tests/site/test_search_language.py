@@ -13,7 +13,6 @@ from playwright.sync_api import Page
 from generator.serve.static_server import Server
 from generator.site import search_keywords
 from tests.browser.calcpage import search
-from tests.browser.conftest import browser_type_launch_args  # noqa: F401
 
 from .conftest import Build
 from .test_search_browser import search_page, served  # noqa: F401  (fixtures)

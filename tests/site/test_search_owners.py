@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 
 from generator.serve.static_server import Server
 from tests.browser.calcpage import LANGS, search
-from tests.browser.conftest import browser_type_launch_args  # noqa: F401  (fixture)
 from tests.browser.test_phone_layout import sized  # noqa: F401  (fixture: each screen size)
 
 from .test_search_browser import search_page, served  # noqa: F401  (fixtures)

@@ -43,7 +43,7 @@ from generator.site import (
     search_keywords,
     segment_cache,
 )
-from generator.site.pages import PageSpec, Site
+from generator.site.pages import DocumentSite, PageSpec, Site
 from generator.site.plugin import static_i18n
 from generator.site.plugin.config import PolicyConfig
 from generator.site.render import (
@@ -124,14 +124,17 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
             raise PluginError("\n".join(wrong))
         policy = next((p for p in self.policies if p.document.default), self.policies[0])
         catalog = calc.Catalog(bundle(self.policies))
-        today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
+        # The day the pages' statuses are first shown for; each page carries every state with
+        # its date, and the browser shows the one of the visitor's day (qz-status.js).
+        today = dt.date.fromisoformat(str(self.config.today)) if self.config.today else \
+            dt.date.today()
         self.editor_demo = editors.broken_example(data, policy)
         self.amend_demo = editors.unamended_example(data, policy)
         try:
             env = environment(TEMPLATES, cache=True)
         except jinja2.TemplateError as error:  # a rule kind without its page sentence
             raise PluginError(str(error)) from None
-        site = Site(policy, catalog, today, ui, env)
+        site = Site(self.policies, catalog, today, ui, env)
         for view in site.views:  # a worked example calc refuses is a data mistake (strict: abort)
             for example in view.examples:
                 if example.error is not None:
@@ -198,18 +201,33 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
             name = getattr(f, "norm_src_uri", f.src_uri)
             if name not in known:
                 nav.append(name)
-        for chapter, views in site.chapters:
-            spec = site.spec(f"chapter:{chapter.id}")
-            children: list[Any] = [spec.src_uri]
-            for view in views:
-                children.append({title(site.spec(f"measure:{view.measure.id}").title[lang]):
-                                 f"{view.path}index.md"})
-            nav.append({title(spec.title[lang]): children})
+        nav += self._chapters(site.root, lang)
         nav.append({title(ui["nav.glossary"]): site.spec("glossary").src_uri})
+        others: list[Any] = [site.spec("documents").src_uri]
+        for doc in site.docs[1:]:  # each other document: its home, chapters and glossary
+            home = site.spec(doc.key("home"))
+            glossary = [s for s in site.specs if s.key == doc.key("glossary")]
+            others.append({title(home.title[lang]): [
+                home.src_uri, *self._chapters(doc, lang),
+                *({title(ui["nav.glossary"]): g.src_uri} for g in glossary)]})
+        nav.append({title(ui["nav.documents"]): others})
         for name, key in DOC_PAGES:
             if files.get_file_from_path(name) is not None:
                 nav.append({title(ui[key]): name})
         return nav
+
+    def _chapters(self, doc: DocumentSite, lang: str) -> list[Any]:
+        """A document's chapters in the navigation, each with its measures."""
+        site = self._site()
+        found: list[Any] = []
+        for chapter, views in doc.chapters:
+            spec = site.spec(doc.key(f"chapter:{chapter.id}"))
+            children: list[Any] = [spec.src_uri]
+            for view in views:
+                measure = site.spec(doc.key(f"measure:{view.measure.id}"))
+                children.append({str(escape(measure.title[lang])): measure.src_uri})
+            found.append({str(escape(spec.title[lang])): children})
+        return found
 
     # ------------------------------------------------------------ pages
 
@@ -222,7 +240,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
             if spec.key != "home":
                 page.meta["title"] = spec.title[lang]
             page.meta["description"] = spec.description[lang]
-            if spec.key.startswith("measure:"):  # above the pages that merely mention its words
+            if spec.template == "measure.md":  # above the pages that merely mention its words
                 page.meta["search"] = {"boost": search_keywords.MEASURE_BOOST}
         else:
             path = page.file.url.removeprefix("" if lang == default else f"{lang}/")
@@ -264,10 +282,12 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
         search_dict.prune_index(index)
         _, default = self._languages(config)
         prefixes = ["" if lang == default else f"{lang}/" for lang in LANGS]
-        search_keywords.add(index, search_keywords.by_location(self._site().policy, prefixes))
+        documents = [(d.prefix, d.policy) for d in self._site().docs]
+        search_keywords.add(index, search_keywords.by_location(documents, prefixes))
         built = bundle(self.policies)
         open_data.publish(Path(config.site_dir), built, self.policies)
-        calendar_files.publish(Path(config.site_dir), built)
+        calendar_files.publish(Path(config.site_dir), built,
+                               {d.id: d.prefix for d in self._site().docs})
         if self.segmenter is not None:
             self.segmenter.save()
 
