@@ -102,6 +102,19 @@ class Quantity:
 
 
 @dataclass(frozen=True)
+class Size:
+    """A number of bytes: in KB when it is a whole number of them, otherwise in bytes (a limit
+    of 8 bytes is not "0 KB", nor 1,500 bytes "1 KB")."""
+
+    value: int
+
+    def local(self, lang: str) -> str:
+        if self.value >= 1024 and self.value % 1024 == 0:
+            return STRINGS["size.kb"][lang].format(value=self.value // 1024)
+        return STRINGS["size.bytes"][lang].format(value=self.value)
+
+
+@dataclass(frozen=True)
 class Day:
     """A date as the pages write it: ``2026年12月31日`` / ``31 December 2026``."""
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import CalcError
-from .fmt import FEN, Label, Money, Quantity
+from .fmt import FEN, Label, Money, Quantity, Size
 from .messages import render
 
 MAX_CHARS = 64
@@ -359,5 +359,5 @@ def read_bounded(path: str, limit: int = MAX_FILE_BYTES) -> str:
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     if len(data) > limit:
-        raise CalcError("error.file_too_large", None, path=path, kb=limit // 1024)
+        raise CalcError("error.file_too_large", None, path=path, size=Size(limit))
     return data.decode("utf-8-sig")

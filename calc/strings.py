@@ -259,8 +259,8 @@ STRINGS: dict[str, dict[str, str]] = {
                             "en": "the key {name} appears more than once in the JSON"},
     "error.surrogate": {"zh": "JSON 中有无效字符 {char}（单独的代理项，不是文字）",
                         "en": "the JSON holds an invalid character {char} (a lone surrogate, not text)"},
-    "error.file_too_large": {"zh": "文件 {path} 过大（超过 {kb} KB），不是企业画像",
-                             "en": "the file {path} is too large (over {kb} KB) to be a profile"},
+    "error.file_too_large": {"zh": "文件 {path} 过大（超过 {size}），不是企业画像",
+                             "en": "the file {path} is too large (over {size}) to be a profile"},
     "error.duplicate_argument": {"zh": "输入项 {name} 给了不止一次：只写一次 名称=值",
                                  "en": "the input {name} is given more than once: write name=value once"},
     "error.bad_request": {"zh": "请求中的 {name} 缺失或格式无效，应为{expected}",
@@ -524,6 +524,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "amount.bare.yuan": {"zh": "{value}", "en": "{value}"},
     "amount.bare.wan": {"zh": "{value} 万", "en": "{value}"},
     "amount.bare.yi": {"zh": "{value} 亿", "en": "{value}"},
+    "size.kb": {"zh": "{value} KB", "en": "{value} KB"},  # a file's size limit
+    "size.bytes": {"zh": "{value} 字节", "en": "{value} bytes"},
     "unit.minute": {"zh": "分钟", "en": "minute"},
     "quantity.minute": {"zh": "{value}分钟", "en": "{value} min"},  # a number input's value
     "unit.unit": {"zh": "单位", "en": "unit"},  # a quantity whose input names no unit

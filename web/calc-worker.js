@@ -38,12 +38,22 @@ function answer({ id, request }) {
     console.error("qz-calc: calc.api.handle raised", error); // a bug in calc: it never should
     post({ type: "result", id });
   }
-  if (keepSnapshot) { // the first answer is out: now fetch what makes the next visit faster
-    const keep = keepSnapshot;
-    keepSnapshot = null;
-    setTimeout(() => keep().catch((error) => console.info("qz-calc: snapshot not kept", error)),
-               IDLE_MS);
-  }
+  answered = true;
+  keepWhenDue();
+}
+
+// What makes the next visit faster is fetched once the first answer is out and — if the page
+// asked for it in the boot settings (`keepWhenTold`) — once the page says so ({type: "keep"}:
+// qz-head.js's service worker has installed, so the two downloads do not share the link).
+let answered = false;
+let told = true;
+
+function keepWhenDue() {
+  if (!keepSnapshot || !answered || !told) return;
+  const keep = keepSnapshot;
+  keepSnapshot = null;
+  setTimeout(() => keep().catch((error) => console.info("qz-calc: snapshot not kept", error)),
+             IDLE_MS);
 }
 
 let started = false;
@@ -51,6 +61,7 @@ let started = false;
 function start(settings) {
   if (started) return;
   started = true;
+  told = !settings.keepWhenTold;
   boot(settings).then(
     (mode) => {
       stage("ready");
@@ -66,6 +77,9 @@ function start(settings) {
 self.onmessage = ({ data }) => {
   if (data.type === "boot") {
     start(data);
+  } else if (data.type === "keep") {
+    told = true;
+    keepWhenDue();
   } else if (data.type === "call") {
     if (handle) answer(data);
     else queue.push(data);
@@ -139,7 +153,7 @@ function restored(pyodide) {
 // restores it if — and only if — it is already there. Its URL names the build, so a new build
 // never restores an old snapshot, and older entries are deleted.
 const SNAPSHOT_CACHE = "qz-calc-snapshot";
-let keepSnapshot = null; // set by boot: downloads the snapshot once, after the first answer
+let keepSnapshot = null; // set by boot: downloads the snapshot once (keepWhenDue)
 
 async function savedSnapshot(href) {
   if (!self.caches) return null; // no Cache Storage (an insecure origin): start without one
@@ -159,6 +173,15 @@ async function saveSnapshot(href, body = null) {
   if (body) return cache.put(href, new Response(body));
   const response = await fetch(href, { priority: "low" });
   if (response.ok) await cache.put(href, response);
+}
+
+// Did `href` come from the network, not from a cache (the browser's or the service worker's)?
+// Files from a cache come fast on any link: their speed says nothing about the link's (a second
+// page opened on a phone link before the snapshot was kept took them for a fast link and
+// downloaded the 3.7 MB snapshot before its first answer).
+function cameOverTheNetwork(href) {
+  const timing = performance.getEntriesByName(href).at(-1);
+  return Boolean(timing) && timing.transferSize > 0 && timing.workerStart === 0;
 }
 
 async function downloadSnapshot(href) {
@@ -225,13 +248,14 @@ async function boot(config) {
   }));
   const imports = quiet(Promise.all([import(url("pyodide.mjs")), import(url("pyodide.asm.mjs"))]));
   // A first visit on a fast link starts from the memory snapshot: once every byte the start
-  // needs is in, if they came in less than earlySnapshotMs (the snapshot is about as big as
-  // they are, so it will come as fast), the snapshot is downloaded and the start waits for it:
-  // restoring it is quicker than Python's own start. On a slower link nothing more is
-  // downloaded before the first answer.
+  // needs is in, if they came over the network in less than earlySnapshotMs (the snapshot is
+  // about as big as they are, so it will come as fast), the snapshot is downloaded and the
+  // start waits for it: restoring it is quicker than Python's own start. On a slower link
+  // nothing more is downloaded before the first answer.
   const early = mayFetchSnapshot && config.earlySnapshotMs > 0
     ? quiet(Promise.all([saved, wasmBytes, stdlib, lock]).then(([kept]) =>
-      !kept && performance.timeOrigin + performance.now() - stages.boot < config.earlySnapshotMs
+      !kept && cameOverTheNetwork(url("pyodide.asm.wasm"))
+        && performance.timeOrigin + performance.now() - stages.boot < config.earlySnapshotMs
         ? downloadSnapshot(snapshotURL) : null))
     : null;
   const [{ loadPyodide }, { default: createPyodideModule }] = await imports;

@@ -2,15 +2,17 @@
 // progress bar and tell a slow download (bytes still arriving) from a stalled one (nothing for a
 // while). Imported by calc-worker.js, which calls `fetch` from here at each of its fetch sites.
 //
-// Bytes are counted as the body is read, after HTTP decoding: the totals are the files' own
-// sizes (config.sizes, written by the build), or Content-Length when the body is not encoded.
-// Messages: {type: "progress", loaded, total} — total is null while a size is unknown.
+// The page shows what the phone downloads: the bytes on the wire (nginx sends the .br siblings:
+// 3.3 MB for the start, not the 12.3 MB they unpack to). A body is read after HTTP decoding, so
+// each file's decoded bytes are scaled by its wire size over its decoded size: the wire size is
+// Content-Length when the body is encoded, the decoded size (config.sizes, from the build, or
+// Content-Length) when it is not. A file whose sizes are not both known counts decoded bytes.
+// Messages: {type: "progress", loaded, total} — total is null until every file's is known.
 
 const INTERVAL_MS = 100; // at most ten messages a second
 
 export function progressReporter(post, sizes = {}) {
-  let loaded = 0;
-  const totals = new Map(); // url → expected bytes, or null when unknown
+  const files = new Map(); // url → { read: decoded bytes so far, size, wire } (null: unknown)
   let last = 0;
   let timer = null;
 
@@ -18,9 +20,13 @@ export function progressReporter(post, sizes = {}) {
     clearTimeout(timer);
     timer = null;
     last = Date.now();
-    const values = [...totals.values()];
-    const total = values.includes(null) ? null : values.reduce((a, b) => a + b, 0);
-    post({ type: "progress", loaded, total });
+    let loaded = 0;
+    let total = 0;
+    for (const { read, size, wire } of files.values()) {
+      loaded += size && wire ? read * (wire / size) : read;
+      total = total === null || wire === null ? null : total + wire;
+    }
+    post({ type: "progress", loaded: Math.round(loaded), total });
   }
 
   function soon() {
@@ -33,28 +39,33 @@ export function progressReporter(post, sizes = {}) {
     return Number.isFinite(size) ? size : null;
   }
 
-  function expected(url, response) {
-    if (known(url) !== null) return known(url);
-    const length = Number(response.headers.get("content-length"));
+  // [decoded size, wire size] of a response, each null when unknown.
+  function measured(url, response) {
+    const length = Number(response.headers.get("content-length")) || null;
     const encoded = (response.headers.get("content-encoding") ?? "identity") !== "identity";
-    return !encoded && length > 0 ? length : null;
+    const size = known(url) ?? (encoded ? null : length);
+    if (!encoded) return [size, size];
+    return [size, size === null ? null : length ?? size]; // no length: counted decoded
   }
 
   // A fetch already under way (started before this module arrived), with the response's body
   // counted as it is read (headers and status kept, so WebAssembly.compileStreaming still sees
   // application/wasm). `done` is called once the whole body has been read.
   async function track(url, pending, done = () => {}) {
-    totals.set(url, known(url)); // counted in the total from the start, not once it answers
+    // In the total from the start (unknown until it answers), not only once it answers.
+    const file = { read: 0, size: known(url), wire: null };
+    files.set(url, file);
     const response = await pending;
     if (!response.ok || !response.body) {
+      file.wire = file.size = 0;
       done();
       return response;
     }
-    totals.set(url, expected(url, response));
+    [file.size, file.wire] = measured(url, response);
     soon();
     const counter = new TransformStream({
       transform(chunk, controller) {
-        loaded += chunk.byteLength;
+        file.read += chunk.byteLength;
         soon();
         controller.enqueue(chunk);
       },

@@ -91,6 +91,11 @@ export class WorkerClient {
       this.mode = message.mode;
       for (const form of this.forms) form.ready(message.mode);
       window.dispatchEvent(new Event("qz-calc-settled")); // qz-head.js: the service worker
+      // The worker keeps the snapshot for later visits once the service worker has installed
+      // (not if that is a newer build's).
+      const worker = this.worker;
+      Promise.resolve(window.qzServiceWorkerInstalled)
+        .then((keep) => keep !== false && worker?.postMessage({ type: "keep" }));
     } else if (message.type === "failed") {
       this.fail(message.reason);
     } else if (message.type === "result") {

@@ -4,6 +4,7 @@ read what the page shows."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -208,3 +209,15 @@ class Calc:
 
     def error_for(self, field: str) -> Locator:
         return self.root.locator(f'[data-error-for="{field}"]')
+
+
+def with_config(site: Path, page: str, pattern: str, replacement: str) -> None:
+    """``site`` (a copy of a build, hard links) with one change in the calculator config of
+    ``page`` (``measures/3.1``): a new file, never the build's, without its stale .br/.gz."""
+    path = site / page / "index.html"
+    html, count = re.subn(pattern, replacement, path.read_text("utf-8"))
+    assert count == 1, (path, pattern)
+    path.unlink()
+    path.write_text(html, "utf-8")
+    for sibling in (".br", ".gz"):  # the server would prefer a stale sibling
+        path.with_name(path.name + sibling).unlink(missing_ok=True)

@@ -33,6 +33,7 @@ from .test_network import (
     _RecordingHandler,
     assert_matches_cpython,
     wait_for_service_worker,
+    wait_for_the_snapshot,
 )
 
 pytestmark = pytest.mark.browser
@@ -256,8 +257,7 @@ def test_the_snapshot_is_kept_once_by_the_calculators_worker_not_the_service_wor
         handler = server.RequestHandlerClass.func  # type: ignore[attr-defined]
         page = guard.open_page(context)
         _visit(page, server.url)
-        page.wait_for_function(f"async () => ({KEPT})('qz-calc-snapshot').then(k => k.length)",
-                               timeout=READY_MS, polling=250)
+        wait_for_the_snapshot(page)
         assert page.evaluate(KEPT, "qz-immutable") == []
         assert len(page.evaluate(KEPT, "qz-calc-snapshot")) == 1
         asked = [p for p in handler.paths if p.endswith("/snapshot.bin")]

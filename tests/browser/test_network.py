@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, expect
 
 import calc
 from generator.runtime.pyodide_build import CORE
@@ -38,6 +38,7 @@ from .calcpage import (
     policy,
     search,
     ui,
+    with_config,
 )
 from .conftest import Guard, guarded_context
 from .test_selfcheck import SelfCheck, expected, profile, rows_of
@@ -105,6 +106,33 @@ def wait_for_service_worker(page: Page) -> None:
     """Until the site's service worker is installed, active and controls the page."""
     page.wait_for_function("() => navigator.serviceWorker.controller !== null",
                            timeout=READY_MS)
+
+
+SNAPSHOT_KEPT = """async () => (await (await caches.open("qz-calc-snapshot")).keys())
+                    .some((r) => r.url.endsWith("/snapshot.bin"))"""
+
+
+def wait_for_the_snapshot(page: Page) -> None:
+    """Until the calculator's worker has kept the snapshot for later visits. (Polled here:
+    Playwright's wait_for_function takes an async function's promise for a truthy answer.)"""
+    deadline = time.monotonic() + READY_MS / 1000
+    while not page.evaluate(SNAPSHOT_KEPT):
+        assert time.monotonic() < deadline, "the snapshot was not kept"
+        page.wait_for_timeout(250)
+
+
+def wait_until_settled(page: Page) -> None:
+    """Until the first visit's background work is done, as a returning visitor finds it: the
+    service worker installed, then the snapshot kept by the calculator's worker."""
+    wait_for_service_worker(page)
+    wait_for_the_snapshot(page)
+
+
+def _with_service_worker(site: Path) -> None:
+    """A new sw.js for ``site``, whose pages were changed: its manifest names their digests."""
+    for name in ("sw.js", "sw.js.br", "sw.js.gz"):
+        (site / name).unlink(missing_ok=True)  # a hard link, or the server's stale sibling
+    service_worker.write(site, ["", "en/"], service_worker=True)
 
 
 # ------------------------------------------------------------------ slow, stalled, blocked
@@ -383,7 +411,7 @@ def test_a_repeat_visit_starts_from_the_cache_with_no_round_trip(
         handler = server.RequestHandlerClass.func  # type: ignore[attr-defined]
         page = guard.open_page(context)
         Calc.open(page, server.url, measure("3.1"), "zh")
-        wait_for_service_worker(page)
+        wait_until_settled(page)
         page.goto("about:blank")
         # Not the HTTP cache: only what the service worker kept.
         context.new_cdp_session(page).send("Network.clearBrowserCache")
@@ -395,6 +423,49 @@ def test_a_repeat_visit_starts_from_the_cache_with_no_round_trip(
         expect(page.locator("article h1")).to_be_visible()
         # The browser's own update check asks for sw.js; nothing else reaches the server.
         assert [p for p in handler.paths if p != "/sw.js"] == [], handler.paths
+
+
+class _TimingHandler(Handler):
+    """static_server's handler, noting when each request ended (epoch s); pages are served a
+    little slowly, as over a phone link, so the service worker's install takes a while."""
+
+    ends: ClassVar[list[tuple[str, float]]]
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path.endswith("/") or path.endswith(".html"):
+            time.sleep(0.05)
+        super().do_GET()
+        self.ends.append((path, time.time()))
+
+
+def test_the_snapshot_is_kept_after_the_service_worker_installed_not_beside_it(
+        sw_context: tuple[BrowserContext, Guard], built_site: Path, tmp_path: Path) -> None:
+    # Both download in the background after the first answer (the install: every page, 0.7 MB;
+    # the snapshot: 3.7 MB). At once, they shared a phone's link and a page opened meanwhile
+    # waited 7 s for its head script; one after the other, it waits behind one of them.
+    context, guard = sw_context
+    asked: list[Request] = []
+    context.on("request", lambda r: asked.append(r) if r.url.endswith("/snapshot.bin") else None)
+    served = tmp_path / "site"
+    shutil.copytree(built_site, served, copy_function=os.link)
+    # As on a phone link: the first visit starts without the snapshot (a fast link fetches it
+    # before its first answer, then nothing is left for later).
+    with_config(served, "measures/3.1", r'"earlySnapshotMs":\d+', '"earlySnapshotMs":0')
+    _with_service_worker(served)
+    with serving(served, handler=_TimingHandler, ends=[]) as server:
+        handler = server.RequestHandlerClass.func  # type: ignore[attr-defined]
+        page = guard.open_page(context)
+        Calc.open(page, server.url, measure("3.1"), "zh")
+        answered = time.time()
+        wait_until_settled(page)
+        # The install: the pages asked for after the first answer (the runtime it keeps comes
+        # from the browser's cache).
+        install = [(end, path) for path, end in handler.ends if end >= answered
+                   and not path.endswith(("/snapshot.bin", "/sw.js"))]
+        assert len(install) > 50, install  # every page of the site
+        (kept,) = [r for r in asked if r.service_worker is None]  # the calculator's worker's
+        assert kept.timing["startTime"] / 1000 >= max(install)[0], sorted(install)[-5:]
 
 
 # ------------------------------------------------------------------ instant navigation

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from calc import CalcError
 from calc.fmt import Label
-from calc.inputs import InputDef, parse_date, parse_value
+from calc.inputs import MAX_FILE_BYTES, InputDef, parse_date, parse_value
 
 LIMITS = {"max_amount": Decimal("100000000000"), "max_quantity": Decimal("1000000")}
 MONEY = InputDef("fee", "money", Label("服务费", "fee"), "yuan", {}, None, None)
@@ -203,11 +204,37 @@ def test_files_are_read_bounded_and_without_their_byte_order_mark(tmp_path, monk
 
     from calc.inputs import read_bounded
 
-    marked = tmp_path / "profile.json"
-    marked.write_bytes("\ufeff{\"a\": \"是\"}".encode())
-    assert read_bounded(str(marked)) == '{"a": "是"}'
+    # A short name relative to tmp_path: the message echoes at most ECHO_CHARS of a path, and
+    # xdist's tmp paths (…/popen-gw1/…) are longer; the whole name must appear.
+    monkeypatch.chdir(tmp_path)
+    marked = "profile.json"
+    Path(marked).write_bytes("\ufeff{\"a\": \"是\"}".encode())
+    assert read_bounded(marked) == '{"a": "是"}'
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\xef\xbb\xbf[1]")))
     assert read_bounded("-") == "[1]"
     with pytest.raises(CalcError) as error:
-        read_bounded(str(marked), limit=8)
-    assert error.value.code == "error.file_too_large" and str(marked) in error.value.en
+        read_bounded(marked, limit=8)
+    assert error.value.code == "error.file_too_large"
+    assert f"the file {marked} is too large" in error.value.en
+    assert f"文件 {marked} 过大" in error.value.zh
+
+
+@pytest.mark.parametrize(("limit", "en", "zh"), [
+    (8, "over 8 bytes", "超过 8 字节"), (1500, "over 1500 bytes", "超过 1500 字节"),
+    (2048, "over 2 KB", "超过 2 KB"), (MAX_FILE_BYTES, f"over {MAX_FILE_BYTES // 1024} KB",
+                                       f"超过 {MAX_FILE_BYTES // 1024} KB")])
+def test_a_file_over_its_limit_is_refused_naming_the_limit_truthfully(
+        tmp_path, monkeypatch, limit, en, zh):
+    """A limit below 1 KB (or not a whole number of KB) is not rounded down: "over 0 KB" for a
+    limit of 8 bytes told the reader nothing true. A file of exactly the limit is read."""
+    from calc.inputs import read_bounded
+
+    monkeypatch.chdir(tmp_path)
+    Path("fits.json").write_bytes(b"1" * limit)
+    assert len(read_bounded("fits.json", limit=limit)) == limit
+    Path("over.json").write_bytes(b"1" * (limit + 1))
+    with pytest.raises(CalcError) as error:
+        read_bounded("over.json", limit=limit)
+    assert error.value.code == "error.file_too_large"
+    assert en in error.value.en and zh in error.value.zh
+    assert " 0 KB" not in error.value.en

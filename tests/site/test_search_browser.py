@@ -64,6 +64,10 @@ RECORD_INDEX_POSTS = """
 """
 
 
+def _search_workers(page: Page) -> list[str]:
+    return [w.url for w in page.workers if "/workers/search." in w.url]
+
+
 def test_the_search_index_is_fetched_and_built_only_once_the_search_is_used(
         served: Server, search_page: Page) -> None:
     page = search_page
@@ -75,9 +79,12 @@ def test_the_search_index_is_fetched_and_built_only_once_the_search_is_used(
     page.wait_for_timeout(500)
     assert page.evaluate("window.__qzIndexPosts") == 0  # loaded, searched nothing: no index
     assert asked == []  # not even downloaded: a phone link carries the runtime first
+    # Nor is its worker started (a thread and 100 kB of script on a phone's busy processor).
+    assert _search_workers(page) == []
     hrefs = search(page, "流片")
     assert page.evaluate("window.__qzIndexPosts") == 1
     assert len(asked) == 1
+    assert len(_search_workers(page)) == 1
     assert any(h.endswith("/measures/5.1/") for h in hrefs[:5]), hrefs
 
 

@@ -8,7 +8,8 @@
 //    itself waits for the search to open when a page is opened from file:; this holds the
 //    worker's first message (the index) the same way over http, until the search field gets
 //    focus, the search toggle opens (phones) or the URL carries a query (?q=). The index itself
-//    is downloaded only then (Material asks for it with XMLHttpRequest, held below).
+//    is downloaded only then (Material asks for it with XMLHttpRequest, held below), and the
+//    search worker itself is started only then (a stand-in takes Material's messages).
 // 3. A page with a calculator starts its worker here, from the JSON config the build puts just
 //    before this script (generator/runtime/plugin/plugin.py): Pyodide boots while the page is still
 //    parsed and laid out, instead of after it. web/calculator.js takes the worker over with
@@ -171,16 +172,48 @@
     return { type: message.type, data: data };
   }
 
+  // Until the search is used, Material's search worker is a stand-in: the real one (a thread
+  // and 100 kB of script to run: ≈ 0.1 s of a phone's CPU while the calculator starts) is made
+  // only then. Material only posts to it and listens to its "message" events.
+  function SearchWorker(url, options) {
+    var stand = new EventTarget();
+    var worker = null;
+    var queued = [];
+    function forward(event) {
+      stand.dispatchEvent(new MessageEvent(event.type, { data: event.data }));
+    }
+    stand.postMessage = function () {
+      var args = Array.prototype.slice.call(arguments);
+      args[0] = asIndexed(args[0]);
+      if (worker) return worker.postMessage.apply(worker, args);
+      queued.push(args);
+    };
+    stand.terminate = function () {
+      if (worker) worker.terminate();
+      queued = [];
+    };
+    waiting.push(function () {
+      worker = new NativeWorker(url, options);
+      worker.addEventListener("message", forward);
+      worker.addEventListener("messageerror", forward);
+      worker.addEventListener("error", function (event) {
+        stand.dispatchEvent(new ErrorEvent("error", { message: event.message }));
+      });
+      queued.splice(0).forEach(function (args) { worker.postMessage.apply(worker, args); });
+    });
+    return stand;
+  }
+
   function DeferredWorker(url, options) {
-    var worker = new NativeWorker(url, options);
     var href = new URL(String(url), location.href).pathname;
+    if (SEARCH_WORKER.test(href) && !used) return SearchWorker(url, options);
+    var worker = new NativeWorker(url, options);
     if (!SEARCH_WORKER.test(href)) return worker;
     var post = worker.postMessage;
     worker.postMessage = function () {
       var args = Array.prototype.slice.call(arguments);
       args[0] = asIndexed(args[0]);
-      if (used) return post.apply(worker, args);
-      waiting.push(function () { post.apply(worker, args); });
+      return post.apply(worker, args);
     };
     return worker;
   }
@@ -212,6 +245,7 @@
       earlySnapshotMs: config.earlySnapshotMs,
       progress: config.progress && new URL(config.progress, document.baseURI).href,
       sizes: config.sizes,
+      keepWhenTold: true, // the snapshot waits for the service worker's install (below)
       // Save-Data as the page sees it, so that page and worker agree (Chromium's DevTools
       // override reaches the page only): the snapshot is 3.5 MB the visitor asked not to spend.
       saveData: Boolean(navigator.connection && navigator.connection.saveData),
@@ -384,13 +418,32 @@
   }
   watchForUpdates();
 
+  // Settles once this build's service worker has installed, or cannot: the calculator's worker
+  // downloads the memory snapshot only then (web/worker-client.js), so the install's downloads
+  // and the snapshot's never share a phone's link — a page opened meanwhile waits behind one.
+  // Settles to false when the worker installing is a newer build's: this page's snapshot would
+  // be for a build no later visit starts.
+  var installed;
+  window.qzServiceWorkerInstalled = new Promise(function (resolve) { installed = resolve; });
+
+  function whenInstalled(registration) {
+    var worker = registration.installing || registration.waiting;
+    if (!worker) return installed(true);
+    var newer = Boolean(registration.active);
+    worker.addEventListener("statechange", function () {
+      if (worker.state !== "installing") installed(!newer);
+    });
+  }
+
   function registerServiceWorker() {
-    if (!("serviceWorker" in navigator) || !navigator.serviceWorker) return;
+    if (!("serviceWorker" in navigator) || !navigator.serviceWorker) return installed(true);
     // register() returns an existing registration as it is: update() asks for sw.js again, so
     // a new build's worker (and with it the new runtime) is installed on this visit.
     navigator.serviceWorker.register(new URL("sw.js", root).href).then(function (registration) {
+      whenInstalled(registration);
       return registration.active ? registration.update() : undefined;
     }).catch(function (error) {
+      installed(true);
       console.warn("qz: no service worker", error); // the site works without one
     });
   }

@@ -1,0 +1,105 @@
+"""What a visitor sees while the calculator starts, on a phone (390×844) and a desktop (1440×900),
+in both languages: a progress bar and no Retry button during a normal start, and the download
+counted in the bytes the phone actually receives (the compressed files), not their unpacked size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, expect
+
+from generator.runtime.pyodide_build import CORE, LOCK
+from generator.serve.static_server import Server
+
+from .calcpage import READY_MS, measure_url, policy, ui
+from .conftest import guarded_context
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = {"phone": (390, 844), "desktop": (1440, 900)}
+# Every text the status line showed, in order.
+RECORD_STATUS = """
+window.__status = [];
+addEventListener("DOMContentLoaded", () => {
+  const status = document.querySelector('[data-qz-calc] [data-slot="status"]');
+  new MutationObserver(() => window.__status.push(status.textContent))
+    .observe(status, {childList: true, characterData: true, subtree: true});
+});
+"""
+# The files the worker downloads with its byte counter (web/calc-worker.js: `download`).
+COUNTED = ("pyodide.asm.wasm", CORE, LOCK)
+
+
+@pytest.fixture(params=[(v, lang) for v in VIEWPORTS for lang in ("zh", "en")],
+                ids=lambda p: f"{p[0]}-{p[1]}")
+def fresh(request: pytest.FixtureRequest, browser: Browser) -> Iterator[tuple[Page, str]]:
+    """A page in a context with nothing cached, at the viewport's size, and its language."""
+    viewport, lang = request.param
+    context, guard = guarded_context(browser, RECORD_STATUS)
+    page = guard.open_page(context)
+    width, height = VIEWPORTS[viewport]
+    page.set_viewport_size({"width": width, "height": height})
+    yield page, lang
+    context.close()
+    guard.check()
+
+
+def test_no_retry_button_beside_the_progress_bar_during_a_normal_start(
+        fresh: tuple[Page, str], server: Server) -> None:
+    page, lang = fresh
+    held: list[Route] = []
+    page.route(f"**/{CORE}", lambda route: held.append(route))  # the start waits, downloading
+    measure = policy().measure("3.1")
+    page.goto(measure_url(server.url, measure, lang))
+    root = page.locator("[data-qz-calc]")
+    root.scroll_into_view_if_needed()
+    bar = root.locator('[data-slot="progress"]')
+    expect(bar).to_be_visible(timeout=READY_MS)  # the wasm is arriving: the bar shows
+    expect(root).to_have_attribute("data-state", "loading")
+    retry = root.locator('[data-action="retry"]')
+    expect(retry).to_be_hidden()
+    assert retry.bounding_box() is None
+    for route in held:
+        route.fallback()  # on to the server
+    expect(root).to_have_attribute("data-state", "ready", timeout=READY_MS)
+    expect(retry).to_be_hidden()
+    expect(bar).to_be_hidden()
+
+
+def _wire_bytes(site: Path) -> int:
+    """What the server sends for the counted files: their brotli siblings (Chromium asks for
+    br), the plain file where there is none."""
+    runtime = next(site.glob("assets/pyodide/*/"))
+    return sum((runtime / f"{name}.br" if (runtime / f"{name}.br").is_file()
+                else runtime / name).stat().st_size for name in COUNTED)
+
+
+def _unpacked_bytes(site: Path) -> int:
+    runtime = next(site.glob("assets/pyodide/*/"))
+    return sum((runtime / name).stat().st_size for name in COUNTED)
+
+
+def test_the_progress_counts_the_bytes_the_phone_downloads(
+        fresh: tuple[Page, str], server: Server, built_site: Path) -> None:
+    page, lang = fresh
+    measure = policy().measure("3.1")
+    page.goto(measure_url(server.url, measure, lang))
+    root = page.locator("[data-qz-calc]")
+    expect(root).to_have_attribute("data-state", "ready", timeout=READY_MS)
+    wire = _wire_bytes(built_site)
+    assert wire < _unpacked_bytes(built_site) / 2  # compressed: what the test is about
+    mb = f"{wire / 1e6:.1f}"
+    template = ui(lang)["calc.status.downloading"]
+    pattern = re.escape(template).replace(r"\{loaded\}", r"(\d+\.\d)").replace(
+        r"\{total\}", r"(\d+\.\d)")
+    shown = [m for text in page.evaluate("window.__status") if (m := re.fullmatch(pattern, text))]
+    assert shown, page.evaluate("window.__status")
+    assert {m[2] for m in shown} == {mb}, [m[0] for m in shown]  # the total: the wire bytes
+    loaded = [float(m[1]) for m in shown]
+    assert loaded == sorted(loaded) and loaded[-1] <= float(mb)
+    # The bar ends full, at the same total.
+    assert int(root.get_attribute("data-loaded") or 0) == wire
