@@ -68,8 +68,9 @@ release: site
 preview: site deploy-deps
 	$(PY) -m generator.serve.preview site $(PREVIEW_PORT)
 
+# Says so (and names a free port) when PORT is taken, instead of building and then failing.
 serve: bundle
-	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
+	@$(PY) -m generator.serve.dev_server $(HOST) $(PORT)
 
 lint: setup
 	$(BIN)/ruff check calc generator tests
