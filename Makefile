@@ -68,8 +68,9 @@ release: site
 preview: site deploy-deps
 	$(PY) -m generator.serve.preview site $(PREVIEW_PORT)
 
+# Says so (and names a free port) when PORT is taken, instead of building and then failing.
 serve: bundle
-	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
+	@$(PY) -m generator.serve.dev_server $(HOST) $(PORT)
 
 lint: setup
 	$(BIN)/ruff check calc generator tests
@@ -81,7 +82,7 @@ lint: setup
 TEST_WORKERS ?= auto
 test: setup browser-deps deploy-deps java-deps bundle lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder --cov=calc \
-	  --cov-report=term-missing --cov-fail-under=95
+	  --cov-report=term-missing --cov-fail-under=95 --durations=25
 
 # The benchmarks, reports under reports/: the calculator in the browser (loopback, and behind
 # deploy/nginx.conf on emulated phone networks), and build scaling.

@@ -1,9 +1,10 @@
 """Turn what a visitor typed into exact values, or a clear bilingual refusal.
 
 Amounts accept plain yuan, thousands separators, full-width digits, 万/亿 (``3亿5000万``, and
-``3万5`` as everyday Chinese means it: 35,000) and, for money, English ``60k`` / ``1.5 million``;
-they refuse NaN, Infinity, exponents, signs, ``。``, superscript digits, place values that cannot
-be told apart (``3万50``, ``1万20000``) and anything beyond the data's declared maximum.
+``3万5`` as everyday Chinese means it: 35,000; ``80w`` for 80万) and, for money, English ``60k``
+/ ``1.5 million``; they refuse NaN, Infinity, exponents, signs, ``。``, superscript digits, place
+values that cannot be told apart (``3万50``, ``1万20000``) and anything beyond the data's
+declared maximum.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ MAX_CHARS = 64
 _NUMBER = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
 _AMOUNT = re.compile(rf"^(?:(?P<yi>{_NUMBER})亿)?(?:(?P<wan>{_NUMBER})万)?(?P<one>{_NUMBER})?$")
 _SCALE = {"yi": Decimal(10) ** 8, "wan": Decimal(10) ** 4, "one": Decimal(1)}
+# "80w" is everyday shorthand for 80万 (w for wan), typed where 万 takes an input method.
+_WAN_LETTER = re.compile(r"(?<=[0-9.])[wW]")
 # English multipliers, for money only: "60k" minutes or "1m" minutes would be a misreading.
 _ENGLISH = re.compile(rf"^(?P<number>{_NUMBER})(?P<word>k|thousand|m|mn|million)$")
 _ENGLISH_SCALE = {"k": Decimal(10) ** 3, "thousand": Decimal(10) ** 3, "m": Decimal(10) ** 6,
@@ -173,7 +176,7 @@ def _chinese(text: str, item: InputDef, raw: str, forms: Phrase) -> Decimal:
     """Plain numbers and 万/亿. After a unit, the rest is either one digit in everyday shorthand
     (3万5 = 35,000, 1亿5 = 150,000,000) or written to full place value (3万0500); anything else
     (3万50, 1万20000) could mean two different amounts and is refused."""
-    match = _AMOUNT.match(text)
+    match = _AMOUNT.match(_WAN_LETTER.sub("万", text))
     parts = {k: v for k, v in match.groupdict().items() if v} if match else {}
     if not parts:
         raise CalcError("error.not_number", item.name, label=item.label, raw=raw, forms=forms)

@@ -209,8 +209,8 @@ STRINGS: dict[str, dict[str, str]] = {
                        "en": "“{label}” cannot be negative: {raw}"},
     "error.not_number": {"zh": "“{label}”应为数字，无法识别：{raw}。可以这样写：{forms}",
                          "en": "“{label}” must be a number; cannot read {raw}. Accepted: {forms}"},
-    "forms.money": {"zh": "60000、60,000、６万、3万5（即 35,000）、3亿5000万；英文写法 60k、1.5m、1.5 million 也可",
-                    "en": "60000, 60,000, 60k, 60 thousand, 1.5m, 1.5 million; Chinese 6万, 3万5 (35,000) and 3亿5000万 too"},
+    "forms.money": {"zh": "60000、60,000、６万、3万5（即 35,000）、80w（即 80万）、3亿5000万；英文写法 60k、1.5m、1.5 million 也可",
+                    "en": "60000, 60,000, 60k, 60 thousand, 1.5m, 1.5 million; Chinese 6万, 3万5 (35,000), 80w (80万) and 3亿5000万 too"},
     "forms.quantity": {"zh": "300、1,200、22.5、1.5万",
                        "en": "300, 1,200, 22.5 (or Chinese 1.5万)"},
     "error.odd_digit": {"zh": "“{label}”中的“{char}”不是普通数字，请只用 0–9：{raw}",
@@ -496,6 +496,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "stacking.combined_cap": {"zh": "两项合计不超过上限", "en": "both together up to a combined cap"},
     "nav.how_to_apply": {"zh": "如何申请与免责声明", "en": "How to apply and disclaimer"},
     "nav.for_editors": {"zh": "编辑指南", "en": "For editors"},
+    # ---- make serve (generator/serve/dev_server.py): the preview's port
+    "serve.port_busy": {"zh": "端口 {port} 已被占用（{host}:{port}），预览没有启动。请换一个空闲端口：make serve PORT={other}",
+                        "en": "Port {port} on {host} is already in use, so the preview did not start. Use a free one: make serve PORT={other}"},
+    "serve.port_busy_none": {"zh": "端口 {port} 已被占用（{host}:{port}），其后的端口也都被占用。请用 make serve PORT=… 指定一个空闲端口",
+                             "en": "Port {port} on {host} is already in use, and so are the ports after it. Name a free one: make serve PORT=…"},
+    "serve.bad_port": {"zh": "PORT={port} 不是有效的端口号（1–65535），例如：make serve PORT=8001",
+                       "en": "PORT={port} is not a port number (1–65535); for example: make serve PORT=8001"},
+    "serve.bad_host": {"zh": "HOST={host} 不是本机的地址，例如：make serve HOST=127.0.0.1",
+                       "en": "HOST={host} is not an address of this machine; for example: make serve HOST=127.0.0.1"},
     # ---- dates, money, units
 
     "date.format": {"zh": "{year}年{month}月{day}日", "en": "{day} {month} {year}"},
@@ -534,6 +543,7 @@ STRINGS: dict[str, dict[str, str]] = {
                        "en": "Self-check: which awards can my enterprise get?"},
     "home.selfcheck_lead": {"zh": "填写一次企业情况，即可看到可能符合的全部措施和测算金额。",
                             "en": "Describe your enterprise once and see every measure it may qualify for, with estimated amounts."},
+    "home.measures_link": {"zh": "浏览全部 {count} 条措施", "en": "Browse all {count} measures"},
     "home.facts": {"zh": "文件信息", "en": "About the document"},
     "home.number": {"zh": "文号", "en": "Document number"},
     "home.issuer": {"zh": "发文单位", "en": "Issued by"},
@@ -697,9 +707,17 @@ STRINGS: dict[str, dict[str, str]] = {
                       "en": "The attachment's definitions and the terms used to read this policy, each with the measures that use it."},
     "glossary.source.attachment": {"zh": "政策附件名词解释", "en": "defined in the policy's attachment"},
     "glossary.source.domain": {"zh": "常用术语", "en": "domain term"},
-    "glossary.aliases": {"zh": "又称：{names}", "en": "Also: {names}"},
     "glossary.used_by": {"zh": "相关措施：", "en": "Used by: "},
     # ---- chrome
+    # the offer of the English pages to an English browser (main.html; shown in English)
+    "lang_offer.text": {"zh": "本网站也有英文版。", "en": "This site is also in English."},
+    "lang_offer.link": {"zh": "阅读英文版", "en": "Read it in English"},
+    "lang_offer.stay": {"zh": "继续使用中文", "en": "Stay in Chinese"},
+    # the colour scheme toggle (mkdocs.yml's palette names each option by its key)
+    "palette.auto": {"zh": "颜色跟随系统设置（点击改为浅色）",
+                     "en": "Colours follow the system (switch to light)"},
+    "palette.light": {"zh": "浅色（点击改为深色）", "en": "Light colours (switch to dark)"},
+    "palette.dark": {"zh": "深色（点击改为跟随系统）", "en": "Dark colours (follow the system)"},
 
     "chapter.label": {"zh": "{numeral}、{title}", "en": "Chapter {id}. {title}"},
     # ==== from generator/site/i18n/calculator.yaml
@@ -720,6 +738,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "calc.amount_hint": {"zh": "如 60,000 或 6万", "en": "e.g. 60,000 or 6万"},
     "calc.unit.yuan": {"zh": "元", "en": "CNY"},
     "calc.unit.minute": {"zh": "分钟", "en": "minutes"},
+    # an amount per year (an input's period): which calendar year, from the form's date
+    "calc.period.year": {"zh": "（{year} 年度：下方日期所在的年度）",
+                         "en": "({year}: the year of the date below)"},
+    "calc.period.previous_year": {"zh": "（{year} 年度：下方日期的上一年度）",
+                                  "en": "({year}: the year before the date below)"},
     "calc.award": {"zh": "测算奖补金额", "en": "Estimated award"},
     "calc.city": {"zh": "其中市级承担", "en": "City share"},
     "calc.county": {"zh": "其中县级承担", "en": "County share"},

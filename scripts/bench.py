@@ -142,7 +142,8 @@ def site_transfer(site: Path) -> int:
 
 def launch(pw: Playwright, profile: Path) -> BrowserContext:
     context = pw.chromium.launch_persistent_context(
-        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+        locale="zh-CN")
     context.add_init_script(LONG_TASKS)
     return context
 

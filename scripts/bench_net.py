@@ -230,7 +230,8 @@ class AccessLog:
 
 def _launch(pw: Playwright, profile: Path) -> tuple[BrowserContext, Page, CDPSession]:
     context = pw.chromium.launch_persistent_context(
-        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+        locale="zh-CN")
     page = context.pages[0] if context.pages else context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")

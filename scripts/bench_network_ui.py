@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             for sw in (False, True):
                 context = pw.chromium.launch_persistent_context(
                     str(Path(tmp) / f"{name}-{sw}"), executable_path=CHROMIUM,
-                    args=CHROMIUM_ARGS, headless=True,
+                    args=CHROMIUM_ARGS, headless=True, locale="zh-CN",
                     service_workers="allow" if sw else "block")
                 context.add_init_script(RECORD)
                 page = context.pages[0] if context.pages else context.new_page()

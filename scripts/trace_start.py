@@ -158,7 +158,7 @@ def main() -> int:
             port = free_port()
             with cpu_limited(args.cpus) as group:
                 browser_process = subprocess.Popen(
-                    [CHROMIUM, *CHROMIUM_ARGS, f"--remote-debugging-port={port}",
+                    [CHROMIUM, *CHROMIUM_ARGS, "--lang=zh-CN", f"--remote-debugging-port={port}",
                      f"--user-data-dir={work / 'profile'}", "about:blank"],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 try:

@@ -39,8 +39,10 @@ export class WorkerForm {
   // Every edit updates the answer at once; the link follows once typing pauses (browsers
   // throttle history updates).
   listen(onEdit = () => {}) {
+    this.showPeriods();
     const changed = (event) => {
       onEdit(event);
+      if (event.target.name === "on") this.showPeriods();
       clearTimeout(this.saveTimer);
       this.saveTimer = setTimeout(() => this.ownsURL() && this.save(), 250);
       this.update();
@@ -48,6 +50,16 @@ export class WorkerForm {
     this.form.addEventListener("input", changed);
     this.form.addEventListener("change", changed);
     this.form.addEventListener("submit", (event) => event.preventDefault());
+  }
+
+  // An amount per year names its year: that of the form's date, or the one before (the labels
+  // say "本年度" / "上年度"; the build wrote the year it was built in).
+  showPeriods() {
+    const year = Number((this.form.elements.on.value || today()).slice(0, 4));
+    for (const label of this.form.querySelectorAll("[data-period]")) {
+      const shown = label.dataset.period === "previous_year" ? year - 1 : year;
+      label.textContent = fill(label.dataset.template, { year: shown });
+    }
   }
 
   // Not once a link was followed: with instant navigation this page's script lives on, and the

@@ -13,8 +13,9 @@ from .crosscheck import profile_fields
 from .model import Document, Measure, Policy
 from .yaml_source import Path_
 
-# Long prose the calculator never shows; the pages read it from the model instead.
-PROSE = {"text", "readings", "notes", "summary", "beneficiary", "eligibility", "parameters"}
+# Long prose (and search words) the calculator never shows; the pages read it from the model.
+PROSE = {"text", "readings", "notes", "summary", "beneficiary", "eligibility", "parameters",
+         "aliases"}
 
 
 def measure_data(measure: Measure) -> dict[str, Any]:

@@ -132,6 +132,9 @@ class Input(Strict):
     default: str | int | bool | None = None
     max: Amount | None = None
     profile: ProfileLink | None = None
+    # An amount per year ("本年度…", "上年度…"): the form says which calendar year that is, from
+    # the estimate's date.
+    period: Literal["year", "previous_year"] | None = None
 
 
 class Part(Strict):
@@ -243,6 +246,8 @@ class Measure(Strict):
     glossary: list[str] = []
     notes: list[I18n] = []
     supplements: Supplement | None = None
+    # Words owners search with (zh or en): they weigh in the search ranking, never shown.
+    aliases: list[str] = []
 
 
 # ---------------------------------------------------------------- document and glossary
@@ -351,6 +356,9 @@ class Term(Strict):
     definition: I18n
     source: Literal["attachment", "domain"]
     aliases: list[str] = []
+    # How awards work (上限, 一次性, 1:1 分摊…), shared by many measures: its words do not
+    # point a search at the measures that list it, only at its glossary entry.
+    general: bool = False
 
 
 class Glossary(Strict):

@@ -288,6 +288,7 @@ class Site:
             "message": lambda code, **values: " / ".join(
                 calc.bilingual(code, **values)[key] for key in ("en", "zh")),
             "terms_users": self.term_users(doc),
+            "this_year": self.today.year,  # a form's date starts as today (the script follows it)
         }
 
     def term_users(self, doc: DocumentSite) -> dict[str, list[MeasureView]]:

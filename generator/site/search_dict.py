@@ -1,4 +1,5 @@
-"""The jieba user dictionary for the search index: glossary terms and their aliases.
+"""The jieba user dictionary for the search index: glossary terms, their aliases and measures'
+aliases.
 
 Material segments Chinese text with jieba at build time; without these words jieba may split a
 term such as 流片 or 就高不重复 so that a search for it finds nothing.
@@ -18,14 +19,15 @@ _HAN_ONLY = re.compile(r"^[\u3400-\u9fff]+$")
 
 
 def words(policies: list[Policy]) -> list[str]:
-    """Every all-Chinese term and alias (jieba only segments runs of Han characters)."""
+    """Every all-Chinese term and alias, of the glossary and of the measures (jieba only
+    segments runs of Han characters)."""
     found: list[str] = []
     for policy in policies:
-        for term in policy.glossary.terms:
-            for word in (term.term.zh, *term.aliases):
-                word = re.sub(r"\s+", "", word)
-                if _HAN_ONLY.match(word) and word not in found:
-                    found.append(word)
+        named = [(t.term.zh, *t.aliases) for t in policy.glossary.terms]
+        named += [tuple(m.aliases) for m in policy.measures]
+        for word in (re.sub(r"\s+", "", w) for group in named for w in group):
+            if _HAN_ONLY.match(word) and word not in found:
+                found.append(word)
     return found
 
 

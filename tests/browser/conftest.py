@@ -56,11 +56,14 @@ def _local(url: str) -> bool:
 
 
 def guarded_context(browser: Browser, init_script: str | None = None,
-                    service_workers: bool = False) -> tuple[BrowserContext, Guard]:
+                    service_workers: bool = False,
+                    locale: str = "zh-CN") -> tuple[BrowserContext, Guard]:
     """A context whose off-site requests are aborted and whose console errors are collected.
     The site's service worker is blocked unless asked for: a test that routes the runtime's
-    requests must see them, not the worker's cache (tests/browser/test_network.py tests it)."""
-    context = browser.new_context(viewport={"width": 1100, "height": 900},
+    requests must see them, not the worker's cache (tests/browser/test_network.py tests it).
+    The browser speaks Chinese, as the site's readers do, unless ``locale`` says otherwise: an
+    English one is offered the English pages (tests/deploy/test_english_visitors.py)."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale=locale,
                                   service_workers="allow" if service_workers else "block")
     guard = Guard()
 

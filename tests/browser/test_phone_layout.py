@@ -5,6 +5,7 @@ and no page scrolls sideways."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,27 @@ def screen(request: pytest.FixtureRequest, browser: Browser,
     page.set_viewport_size(size)
     yield page, guard, size
     context.close()
+
+
+@contextmanager
+def page_at(browser: Browser, size: str, locale: str = "zh-CN") -> Iterator[Page]:
+    """A fresh page of its own context (cookies included) at one of SCREENS, its browser
+    speaking ``locale``; off-site requests and console errors fail the test."""
+    context, guard = guarded_context(browser, locale=locale)
+    try:
+        page = guard.open_page(context)
+        page.set_viewport_size(SCREENS[size])
+        yield page
+    finally:
+        context.close()
+    guard.check()
+
+
+@pytest.fixture(params=list(SCREENS))
+def sized(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
+    """A fresh page at each screen size (one test each)."""
+    with page_at(browser, request.param) as page:
+        yield page
 
 
 def _all_pages(site: Path) -> list[str]:

@@ -31,6 +31,9 @@ MANY = InputDef("won", "choices", Label("获奖", "won"), None,
     ("12万元", "120000"), ("  60000 元 ", "60000"), ("¥60000", "60000"), ("0", "0"),
     ("0.01", "0.01"), ("+100", "100"), ("1,000万", "10000000"), (12345, "12345"),
     (Decimal("99.5"), "99.5"), ("１.２万", "12000"),
+    # w for 万, as people type it where 万 takes an input method
+    ("80w", "800000"), ("80W", "800000"), ("８０ｗ", "800000"), ("1.5w", "15000"),
+    ("3w5", "35000"), ("80w元", "800000"), ("1亿2w", "100020000"),
 ])
 def test_amounts_people_write(raw, expected):
     assert parse_value(raw, MONEY, LIMITS) == Decimal(expected)
@@ -49,6 +52,8 @@ def test_amounts_people_write(raw, expected):
     (1.5, "error.float"), (True, "error.not_number"), (None, "error.missing"),
     (Decimal("NaN"), "error.not_number"), (Decimal("1E+999999999"), "error.too_long"),
     ("0x10", "error.not_number"), ("1_000", "error.not_number"), ("５万万", "error.not_number"),
+    ("w", "error.not_number"), ("80ww", "error.not_number"), ("w80", "error.not_number"),
+    ("80w万", "error.not_number"), ("60kw", "error.not_number"),
 ])
 def test_refused_amounts(raw, code):
     with pytest.raises(CalcError) as error:

@@ -1,12 +1,12 @@
-"""axe-core with the WCAG 2.1 A and AA rules finds nothing on the key pages in both languages:
-home, a measure page, a calculator in use, the glossary, the self-check page and the self-check
-in use."""
+"""axe-core with the WCAG 2.1 A and AA rules finds nothing on the key pages in both languages
+and both colour schemes (the system's prefers-color-scheme, light and dark): home, a measure
+page, a calculator in use, the glossary, the self-check page and the self-check in use."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = ["", "measures/1.1/", "glossary/", "self-check/"]
+SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 
 
 def axe(page: Page) -> list[dict[str, Any]]:
@@ -39,17 +40,22 @@ def url(server: Server, lang: str, path: str) -> str:
     return server.url + ("" if lang == "zh" else f"{lang}/") + path
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("path", PAGES)
 def test_page_has_no_wcag_violation(page: Page, server: Server, built_site: Path, lang: str,
-                                    path: str) -> None:
+                                    path: str, scheme: Literal["light", "dark"]) -> None:
     assert (built_site / path / "index.html").is_file(), f"{path} was not built"
+    page.emulate_media(color_scheme=scheme)
     page.goto(url(server, lang, path))
     assert axe(page) == []
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_calculator_in_use_has_no_wcag_violation(page: Page, server: Server, lang: str) -> None:
+def test_calculator_in_use_has_no_wcag_violation(page: Page, server: Server, lang: str,
+                                                 scheme: Literal["light", "dark"]) -> None:
+    page.emulate_media(color_scheme=scheme)
     calculator = Calc.open(page, server.url, policy().measure("3.1"), lang)
     calculator.enter({"fee": "1,000,000", "received": "28万"}, dt.date(2026, 6, 1))
     assert calculator.figures()["award"] == "20000.00"
@@ -84,10 +90,13 @@ def test_calculator_works_from_the_keyboard_alone(page: Page, server: Server) ->
     assert calculator.figures()["award"] == "20000.00"
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_self_check_in_use_has_no_wcag_violation(page: Page, server: Server, lang: str) -> None:
+def test_self_check_in_use_has_no_wcag_violation(page: Page, server: Server, lang: str,
+                                                 scheme: Literal["light", "dark"]) -> None:
     """Gates answered yes (their questions open right below them), results, the calendar
     button and the folded rest shown."""
+    page.emulate_media(color_scheme=scheme)
     check = SelfCheck(page, server.url, lang)
     check.enter(OWNER, ON)
     expect(check.root.locator('[data-action="calendar"]')).to_be_visible()

@@ -12,6 +12,7 @@ from calc.messages import bilingual
 from generator.data.bundle import bundle
 from generator.data.examples import work
 from generator.data.load import load_all
+from generator.site.lang_marks import MARK
 from generator.site.render import load_ui
 
 from .conftest import DATA, DOCUMENT, Build
@@ -21,6 +22,7 @@ CHINESE_CLAUSE = re.compile(r"[一二三四五六七八九十]+（[一二三四�
 CHINESE_PARTS = re.compile(r'<(span|blockquote|details)[^>]*lang="zh".*?</\1>|'
                            r'<details class="qz-original".*?</details>', re.S)
 TAGS = re.compile(r"<[^>]+>")
+MARKED = re.compile(re.escape(MARK) + r"(.*?)</span>", re.S)
 CODE = re.compile(r"<(pre|code)[^>]*>.*?</\1>", re.S)  # tool output quoted verbatim
 
 
@@ -33,7 +35,9 @@ def _english_pages(site: Build) -> list[str]:
 
 
 def _article(site: Build, path: str) -> str:
-    html = site.page(path)
+    """The page's article as the templates wrote it: without the marks the build puts on every
+    run of Chinese (generator/site/lang_marks.py), which would hide a clause left in Chinese."""
+    html = MARKED.sub(r"\1", site.page(path))
     start = html.index('<article')
     return html[start:html.index("</article>", start)]
 

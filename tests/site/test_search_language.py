@@ -4,12 +4,14 @@ before the other language's (one index serves both)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from playwright.sync_api import Page
 
 from generator.serve.static_server import Server
+from generator.site import search_keywords
 from tests.browser.calcpage import search
 
 from .conftest import Build
@@ -56,8 +58,12 @@ def test_a_hyphenated_word_finds_the_compound_not_its_parts(
     found = pages_in_order(search(search_page, "tape-out"))
     assert found and "/en/measures/5.1/" in found, found
     assert "/en/measures/3.3/" not in found and "/measures/3.3/" not in found, found
+    # each page found says the compound, in its text or in the aliases it is searched by
+    keywords = {doc["location"]: doc.get(search_keywords.FIELD, "") for doc in json.loads(
+        (site.site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]}
     for page in found:
-        text = site.page(page.strip("/") + "/" if page != "/" else "").lower()
+        path = page.strip("/") + "/" if page != "/" else ""
+        text = (site.page(path) + keywords.get(path, "")).lower()
         assert re.search(r"tape[-\s]?out", text), page
     # the page's language first, as for any other word
     assert found[0].startswith("/en/") == (start == "en/"), found

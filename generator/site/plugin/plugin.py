@@ -35,7 +35,14 @@ from generator.data import examples, open_data
 from generator.data.bundle import bundle
 from generator.data.load import DataError, load_all
 from generator.data.model import Policy
-from generator.site import calendar_files, editors, search_dict, segment_cache
+from generator.site import (
+    calendar_files,
+    editors,
+    lang_marks,
+    search_dict,
+    search_keywords,
+    segment_cache,
+)
 from generator.site.pages import DocumentSite, PageSpec, Site
 from generator.site.plugin import static_i18n
 from generator.site.plugin.config import PolicyConfig
@@ -76,11 +83,18 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
         # The theme's notice that a new build took over (main.html; qz-head.js shows it).
         config.extra["qz_update"] = {key: self.site.ui[lang][f"site.{key}"]
                                      for key in ("updated", "reload")}
+        self._palette_names(config, lang)
+        # The offer of the English pages, in English, on the pages of every other language.
+        config.extra["qz_lang_offer"] = None if lang == "en" else {
+            key: self.site.ui["en"][f"lang_offer.{key}"] for key in ("text", "link", "stay")}
         if str(THEME) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(THEME))
         if not config.site_url:  # a sitemap needs absolute URLs: set site_url to get one
             config.theme.static_templates.discard("sitemap.xml")
         search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None:  # aliases weigh in the ranking, unseen (search_keywords.py)
+            search.config.fields.setdefault(search_keywords.FIELD,
+                                            {"boost": search_keywords.FIELD_BOOST})
         if search is not None and self.segmenter is None:
             # Material would start jieba here with jieba_dict_user; the cached segmenter
             # starts it only for text it has not seen in an earlier build.
@@ -88,6 +102,16 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
             self.segmenter = segment_cache.CachedSegmenter(path)
             segment_cache.install(self.segmenter)
         return config
+
+    def _palette_names(self, config: MkDocsConfig, lang: str) -> None:
+        """The colour toggle's words in this language: mkdocs.yml names each option by its
+        string key (palette.auto, palette.light, palette.dark)."""
+        ui = self._site().ui[lang]
+        for option in config.theme.get("palette") or []:
+            toggle = option.get("toggle") if isinstance(option, dict) else None
+            if toggle:
+                key = toggle.setdefault("key", toggle["name"])  # kept for the next language
+                toggle["name"] = ui[key]
 
     def _load(self, data: Path) -> Site:
         try:
@@ -216,6 +240,8 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
             if spec.key != "home":
                 page.meta["title"] = spec.title[lang]
             page.meta["description"] = spec.description[lang]
+            if spec.template == "measure.md":  # above the pages that merely mention its words
+                page.meta["search"] = {"boost": search_keywords.MEASURE_BOOST}
         else:
             path = page.file.url.removeprefix("" if lang == default else f"{lang}/")
             try:
@@ -242,11 +268,22 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):  # type: ignore[no-untyped-call]
                 alternate["link"] = twin.url
         return context
 
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """On a page in another language than Chinese, each run of Chinese text is marked
+        lang="zh" (a screen reader then reads it in Chinese)."""
+        lang, _ = self._languages(config)
+        return output if lang == "zh" else lang_marks.mark_chinese(output)
+
     # ------------------------------------------------------------ serve
 
     @event_priority(-110)  # after static-i18n (-100) wrote the index; before precompress (-120)
     def on_post_build(self, config: MkDocsConfig) -> None:
-        search_dict.prune_index(Path(config.site_dir) / "search" / "search_index.json")
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        search_dict.prune_index(index)
+        _, default = self._languages(config)
+        prefixes = ["" if lang == default else f"{lang}/" for lang in LANGS]
+        documents = [(d.prefix, d.policy) for d in self._site().docs]
+        search_keywords.add(index, search_keywords.by_location(documents, prefixes))
         built = bundle(self.policies)
         open_data.publish(Path(config.site_dir), built, self.policies)
         calendar_files.publish(Path(config.site_dir), built,

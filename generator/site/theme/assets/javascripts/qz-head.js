@@ -24,6 +24,9 @@
 //    content scripts: a page that brings a calculator or the self-check gets its script here.
 // 5. The service worker (sw.js at the site root): registered once the calculator has started
 //    (or failed), so its first caching never competes with the page's own downloads.
+// 6. A phone's navigation drawer opens on the whole site: every chapter one tap away.
+// 7. An English browser on a Chinese page is offered the English one; the language chosen is
+//    remembered (the qz_lang cookie, which deploy/nginx.conf reads).
 (function () {
   "use strict";
   var scope = document.currentScript.getAttribute("data-scope") || ".";
@@ -47,6 +50,53 @@
       // Storage full or blocked: Material works without it.
     }
   };
+})();
+
+// Material opens the drawer (phones and tablets) on the current chapter's sub-list, from which
+// another chapter took a small ← and two more taps. Its sections are checkboxes checked along
+// the current page's path (partials/nav-item.html): unchecked as the drawer opens, the drawer
+// shows every chapter, the current one marked and its arrow opening its measures.
+(function () {
+  "use strict";
+  var DRAWER = "(max-width: 76.234375em)"; // Material's breakpoint for the drawer
+  document.addEventListener("change", function (event) {
+    var drawer = event.target;
+    if (!(drawer instanceof Element) || drawer.id !== "__drawer" || !drawer.checked ||
+        !window.matchMedia(DRAWER).matches) return;
+    var open = document.querySelectorAll(".md-nav--primary .md-nav__toggle:checked");
+    Array.prototype.forEach.call(open, function (toggle) { toggle.checked = false; });
+  }, true);
+})();
+
+// An English browser is offered English (deploy/README.md). The language a visitor chose with
+// the language switch, or with the offer, is remembered in the qz_lang cookie: deploy/nginx.conf
+// then sends an English browser's "/" to "/en/" only if it did not choose Chinese. On a Chinese
+// page a browser that prefers English (the first of zh/en in navigator.languages) and has not
+// chosen Chinese (or chose English) sees the one-line offer of main.html: decided here, before
+// the first paint, so the line above the header never pushes the page down afterwards.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var OFFERED = "qz-offer-english";
+  var chosen = (document.cookie.match(/(?:^|;\s*)qz_lang=(zh|en)(?:;|$)/) || [])[1];
+  var first = Array.prototype.map.call(navigator.languages || [navigator.language], function (tag) {
+    return String(tag).toLowerCase();
+  }).filter(function (tag) { return /^(zh|en)\b/.test(tag); })[0] || "";
+  var wanted = chosen ? chosen === "en" : first.indexOf("en") === 0;
+  if (wanted && /^zh\b/i.test(root.lang)) root.classList.add(OFFERED);
+
+  function remember(lang) {
+    document.cookie = "qz_lang=" + lang + "; path=/; max-age=31536000; samesite=lax";
+  }
+  // Capture: before Material's instant navigation, and before the page is left.
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element &&
+      event.target.closest("a.md-select__link[hreflang], [data-qz-lang-choice]");
+    if (!target) return;
+    var lang = target.getAttribute("data-qz-lang-choice") || target.getAttribute("hreflang");
+    if (lang === "zh" || lang === "en") remember(lang);
+    if (target.matches("button[data-qz-lang-choice]")) root.classList.remove(OFFERED);
+  }, true);
 })();
 
 // PRIVATE API (how Material starts its search worker: `new Worker(url)` on the global): the
@@ -77,17 +127,48 @@
     if (isSearchField(event.target) && event.target.checked) release();
   }, true);
 
-  // A hyphenated word means the compound, not any of its parts: the index splits "tape-out"
-  // into "tape" and "out" (mkdocs.yml's separator) and Material looks each part up as a prefix,
-  // so "out" alone brought up "Outstanding". Such a word goes to the search worker in quotes,
-  // Material's own syntax for "every one of these words"; the box keeps what was typed.
+  // Results follow every change of the query. Material reads the field on keyup only, so text
+  // that arrives without a key (a paste, a phone's voice input or IME, an autofill) left the
+  // previous results showing: each such change is passed on as the keyup Material waits for
+  // (a duplicate is harmless, Material drops an unchanged value). Not while an IME is still
+  // composing: its letters are not the word yet.
+  function passOn(event) {
+    if (event.isComposing || !(event.target instanceof Element) ||
+        !event.target.matches("[data-md-component=search-query]")) return;
+    event.target.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+  }
+  document.addEventListener("input", passOn, true);
+  document.addEventListener("compositionend", passOn, true);
+
+  // The words of a query as the index has them; the box keeps what was typed.
+  // - A hyphenated word means the compound, not any of its parts: the index splits "tape-out"
+  //   into "tape" and "out" (mkdocs.yml's separator) and Material looks each part up as a
+  //   prefix, so "out" alone brought up "Outstanding". Such a word goes in quotes, Material's
+  //   own syntax for "every one of these words".
+  // - Chinese stands apart from Latin letters and digits, as in the index ("IC设计": "IC" and
+  //   "设计").
+  // - Material cuts a Chinese run into the index's words but never lets a word end at the run's
+  //   last character (its segmenter stops one short), so "上云" was looked up as "上*" (上限…)
+  //   and "云计算" as "云* 计*". Each run of two or more also goes with its last character
+  //   doubled, so the whole run can be found; the run itself stays for words it begins.
   var COMPOUND = /^[0-9A-Za-z]+(?:-[0-9A-Za-z]+)+$/;
+  var HAN = null;
+  try {
+    HAN = new RegExp("\\p{sc=Han}+", "gu");
+  } catch (error) {
+    // A browser without Unicode property escapes: queries go as typed.
+  }
   var QUERY = 2; // Material's search worker message type for a query
-  function compounds(message) {
+  function indexWords(word) {
+    if (COMPOUND.test(word)) return "\"" + word + "\"";
+    if (!HAN) return word;
+    return word.replace(HAN, function (run) {
+      return " " + run + (run.length > 1 ? " " + run + run.slice(-1) : "") + " ";
+    }).trim();
+  }
+  function asIndexed(message) {
     if (!message || message.type !== QUERY || typeof message.data !== "string") return message;
-    var data = message.data.split(/(\s+)/).map(function (word) {
-      return COMPOUND.test(word) ? "\"" + word + "\"" : word;
-    }).join("");
+    var data = message.data.split(/\s+/).map(indexWords).join(" ").trim();
     return { type: message.type, data: data };
   }
 
@@ -103,7 +184,7 @@
     }
     stand.postMessage = function () {
       var args = Array.prototype.slice.call(arguments);
-      args[0] = compounds(args[0]);
+      args[0] = asIndexed(args[0]);
       if (worker) return worker.postMessage.apply(worker, args);
       queued.push(args);
     };
@@ -131,7 +212,7 @@
     var post = worker.postMessage;
     worker.postMessage = function () {
       var args = Array.prototype.slice.call(arguments);
-      args[0] = compounds(args[0]);
+      args[0] = asIndexed(args[0]);
       return post.apply(worker, args);
     };
     return worker;

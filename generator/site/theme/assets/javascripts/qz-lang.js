@@ -1,14 +1,19 @@
-// The language selector keeps a calculator's or the self-check's state: a page whose address
-// holds "#calc=…" or "#sc=…" (web/calculator.js, web/selfcheck.js keep it there with
-// replaceState, which fires no event) hands that fragment to the other language's page, whose
-// form reads the same field names. Checked at the moment a link is used, so it is never stale.
+// The language selector (and the offer of English) keeps a calculator's or the self-check's
+// state: a page whose address holds "#calc=…" or "#sc=…" (web/calculator.js, web/selfcheck.js
+// keep it there with replaceState, which fires no event) hands that fragment to the other
+// language's page, whose form reads the same field names. Checked at the moment a link is used,
+// so it is never stale.
 (() => {
   const STATE = /^#(calc|sc)=/;
   const carry = (event) => {
     const link = event.target instanceof Element
-      && event.target.closest("a.md-select__link[hreflang]");
+      && event.target.closest("a.md-select__link[hreflang], a[data-qz-lang-choice]");
     if (!link) return;
-    const url = new URL(link.getAttribute("href"), document.baseURI);
+    // The offer of English (main.html) goes where the language switch goes: qz-head.js keeps
+    // the switch's links on the current page after instant navigation.
+    const twin = link.matches("[data-qz-lang-choice]") && document.querySelector(
+      `.md-header a.md-select__link[hreflang="${link.getAttribute("hreflang")}"]`);
+    const url = new URL((twin || link).getAttribute("href"), document.baseURI);
     url.hash = STATE.test(location.hash) ? location.hash : "";
     link.href = url.href;
   };
