@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -186,17 +186,23 @@ class _Check:
     profile: dict[str, Any]
     closed: set[str]
     day: dt.date
+    # Under the check's own answers, by measure key: the row's status as computed (before
+    # stacking) and the profile fields it depends on.
+    answered: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
 
     def row(self, measure: MeasureRules, asks: set[str], profile: dict[str, Any] | None = None,
             closed: set[str] | None = None) -> dict[str, Any]:
         """The measure's row; the profile fields its answer depends on are added to ``asks``."""
         read: set[str] = set()
+        key = self.catalog.key(measure)
         row = _assess_one(measure, self.spec, self.profile if profile is None else profile,
                           self.closed if closed is None else closed, self.day,
-                          self.catalog.documents[measure.document]["document"],
-                          self.catalog.key(measure), read)
+                          self.catalog.documents[measure.document]["document"], key, read)
         linked = _linked(measure)
-        asks |= {linked[name] for name in read if name in linked}
+        depends = {linked[name] for name in read if name in linked}
+        if profile is None and closed is None:
+            self.answered[key] = (row["status"], frozenset(depends))
+        asks |= depends
         return row
 
     def opened(self, section: dict[str, Any]) -> tuple[bool, set[str]]:
@@ -205,12 +211,19 @@ class _Check:
         there it would then depend on."""
         fields = set(section["fields"])
         profile = {**self.profile, section["gate"]: True}
+        # Answered yes already: the check's own rows are those of the section opened.
+        open_ = section["id"] not in self.closed
         matters, asks = False, set()
         for measure in self.measures:
             if fields & set(_linked(measure).values()):
                 found: set[str] = set()
-                row = self.row(measure, found, profile, self.closed - {section["id"]})
-                matters = matters or row["status"] != "not_qualified" or bool(found & fields)
+                if open_:
+                    status, depends = self.answered[self.catalog.key(measure)]
+                    found |= depends
+                else:
+                    status = self.row(measure, found, profile,
+                                      self.closed - {section["id"]})["status"]
+                matters = matters or status != "not_qualified" or bool(found & fields)
                 asks |= found & fields
         return matters, asks
 
