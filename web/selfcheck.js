@@ -23,6 +23,8 @@ const WRITTEN = 2;
 const GAP_PX = 8; // between a question brought into view and the running total below it
 // A fragment keeps ":" and "," as they are (RFC 3986), where URLSearchParams escapes them.
 const encode = (text) => encodeURIComponent(text).replace(/%3A|%2C/g, decodeURIComponent);
+// Each [from, to] pair replaced in turn (an amount's units and their letters, either way).
+const swap = (text, pairs) => pairs.reduce((t, [from, to]) => t.replaceAll(from, to), text);
 
 class SelfCheck extends WorkerForm {
   constructor(root, client) {
@@ -197,17 +199,13 @@ class SelfCheck extends WorkerForm {
   // several), the units of an amount as letters.
   short(name, text) {
     const codes = this.keys.values[name];
-    if (!codes) {
-      return Object.entries(this.keys.units).reduce((t, [unit, c]) => t.replaceAll(unit, c), text);
-    }
+    if (!codes) return swap(text, Object.entries(this.keys.units));
     return text === "" ? "" : text.split(",").map((v) => codes[v] ?? v).join(".");
   }
 
   long(name, text) {
     const codes = this.keys.values[name];
-    if (!codes) {
-      return Object.entries(this.keys.units).reduce((t, [unit, c]) => t.replaceAll(c, unit), text);
-    }
+    if (!codes) return swap(text, Object.entries(this.keys.units).map(([unit, c]) => [c, unit]));
     const values = Object.fromEntries(Object.entries(codes).map(([v, code]) => [code, v]));
     return text === "" ? "" : text.split(".").map((code) => values[code] ?? code).join(",");
   }
@@ -244,8 +242,9 @@ class SelfCheck extends WorkerForm {
     const values = {};
     for (const [key, value] of params) {
       if (key === STATE_KEY || key === stored.rules || key === stored.total) continue;
-      const name = format === "1" || key === "on" ? key : this.names[key];
-      if (name) values[name] = format === "1" || key === "on" ? value : this.long(name, value);
+      const plain = format === "1" || key === "on"; // written by its own name, as typed
+      const name = plain ? key : this.names[key];
+      if (name) values[name] = plain ? value : this.long(name, value);
     }
     this.setValues(values);
     return Object.keys(values).filter((name) => name !== "on").length;
@@ -619,8 +618,8 @@ class SelfCheck extends WorkerForm {
     this.download(`${s.filename}-${report.on}.csv`, "text/csv;charset=utf-8", text);
   }
 
-  // The answers of the open sections as "question: answer" rows of the printout.
-  // The answers the link carries, each as its question and the answer on screen.
+  // The answers the link carries (those of the open sections calc asks, not a default), each
+  // as a "question: answer" row of the printout with the answer as the screen shows it.
   printAnswers() {
     const rows = [];
     const given = this.profile(true);

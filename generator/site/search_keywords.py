@@ -48,19 +48,18 @@ def tokens(words: Iterable[str]) -> str:
 
 
 def by_location(documents: Iterable[tuple[str, Policy]],
-                languages: Iterable[str]) -> dict[str, str]:
+                languages: list[str]) -> dict[str, str]:
     """Index location → keywords: each measure page (its first section) and each glossary
     entry of each document (at its place in the site), in every language (one index serves
     both: an English word finds the Chinese page too, and the page's own language is listed
     first)."""
     found: dict[str, str] = {}
-    for lang in languages:
-        for place, policy in documents:
-            prefix = lang + place
-            for measure in policy.measures:
-                found[f"{prefix}measures/{measure.id}/"] = tokens(measure_words(policy, measure))
-            for term in policy.glossary.terms:
-                found[f"{prefix}glossary/#{term.id}"] = tokens(term.aliases)
+    for place, policy in documents:
+        # The same words in every language: worked out once per document.
+        words = {f"measures/{m.id}/": tokens(measure_words(policy, m)) for m in policy.measures}
+        words |= {f"glossary/#{t.id}": tokens(t.aliases) for t in policy.glossary.terms}
+        for lang in languages:
+            found |= {f"{lang}{place}{where}": text for where, text in words.items()}
     return found
 
 
