@@ -95,13 +95,20 @@ def share_link(catalog: calc.Catalog, fee: str, day: dt.date) -> tuple[dict[str,
 # ---------------------------------------------------------------- an estimate's link
 
 
+def reopened(made: calc.Catalog, opened: calc.Catalog, after: calc.Catalog) -> tuple[
+        dt.date, dict[str, Any], calc.Estimate, calc.Estimate]:
+    """A link made on ``made``'s site 30 days after the amendment's date, for a fee above both
+    caps, and opened on ``opened``'s: the day, what it stores, what it showed, what it shows."""
+    day = amended_on(after) + dt.timedelta(days=30)
+    fee = far_above_both_caps(after)
+    stored, then = share_link(made, fee, day)
+    return day, stored, then, calc.estimate(MEASURE, {"fee": fee}, day, using=opened)
+
+
 def test_a_link_made_before_the_amendment_names_what_changed(published: Path) -> None:
     before, after = without_amendment(published), with_amendment(published)
     change = the_change(after)
-    day = amended_on(after) + dt.timedelta(days=30)
-    fee = far_above_both_caps(after)
-    stored, then = share_link(before, fee, day)
-    now = calc.estimate(MEASURE, {"fee": fee}, day, using=after)
+    day, stored, then, now = reopened(before, after, after)
     assert now.award != then.award  # the fixture's premise: the amendment changes this figure
 
     notice = changes_since(after, stored, after.get(MEASURE), day, now.award)
@@ -147,10 +154,7 @@ def test_a_link_made_under_an_amendment_since_withdrawn_cites_the_measures_own_c
         published: Path) -> None:
     before, after = without_amendment(published), with_amendment(published)
     change = the_change(after)
-    day = amended_on(after) + dt.timedelta(days=30)
-    fee = far_above_both_caps(after)
-    stored, then = share_link(after, fee, day)
-    now = calc.estimate(MEASURE, {"fee": fee}, day, using=before)
+    day, stored, then, now = reopened(after, before, after)
     notice = changes_since(before, stored, before.get(MEASURE), day, now.award)
     assert notice is not None and notice["documents"] == []  # nothing new: one went away
     assert (notice["stored_award"], notice["award"]) == (str(then.award), str(now.award))
