@@ -88,7 +88,7 @@ function start(settings) {
       console.warn("qz-calc: the calculator cannot start", error);
       outcome = { type: "failed", reason: "blocked" };
       post(outcome);
-      if (shared) self.close(); // the next page starts a worker of its own, not this one
+      closeWhenTold();
     });
 }
 
@@ -118,8 +118,15 @@ self.onconnect = ({ ports: [port] }) => {
                        stages: { ready: performance.timeOrigin + performance.now() } });
   } else if (outcome) {
     port.postMessage(outcome);
+    closeWhenTold();
   }
 };
+
+// A shared worker whose start failed ends once a page has heard it (a start can fail before the
+// page that made the worker has connected): the next page starts a worker of its own, not this.
+function closeWhenTold() {
+  if (shared && ports.size > 0) self.close();
+}
 
 function quiet(promise) {
   promise.catch(() => {}); // awaited later; this only keeps an early failure from being "unhandled"

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Locator, Page, Route, expect
 from generator.serve.static_server import Server, serving
 
 from .calcpage import Calc, figures_of, measure_url, policy
-from .conftest import Guard, guarded_context
+from .conftest import NO_SHARED_WORKER, Guard, guarded_context
 
 pytestmark = pytest.mark.browser
 
@@ -138,3 +138,25 @@ def test_a_retry_starts_a_worker_of_the_page_own(shared: tuple[Page, Guard],
         assert page.evaluate("window.qzCalcWorker.worker instanceof Worker") is True
         calculator.enter(FEE, ON)
         assert calculator.figures() == figures_of(m, FEE, ON)
+
+
+def test_a_shared_worker_started_offline_computes_from_what_the_service_worker_kept(
+        browser: Browser, server: Server) -> None:
+    context, guard = guarded_context(browser, service_workers=True, shared_workers=True)
+    try:
+        first = guard.open_page(context)
+        first.add_init_script(NO_SHARED_WORKER)  # the first visit's worker ends with its page
+        m = policy().measure("3.1")
+        Calc.open(first, server.url, m, "zh")
+        first.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        first.close()
+        context.set_offline(True)
+        page = guard.open_page(context)
+        calculator = Calc.open(page, server.url, m, "en")
+        assert booted(page) and page.evaluate("window.qzCalcWorker.worker.shared") is True
+        calculator.enter(FEE, ON)
+        assert calculator.figures() == figures_of(m, FEE, ON)
+        guard.check()
+    finally:
+        context.set_offline(False)
+        context.close()
