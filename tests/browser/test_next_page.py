@@ -95,6 +95,9 @@ def test_the_next_page_answers_from_the_python_the_page_before_started(
         calculator.wait_ready()
         expect(calculator.root).to_have_attribute("data-engine", "running")
         assert not booted(page)
+    page.goto(f"{server.url}self-check/")  # the self-check asks the same worker
+    expect(page.locator("[data-qz-selfcheck]")).to_have_attribute("data-engine", "running")
+    assert not booted(page)
     calculator = Calc.open(page, server.url, m, "en")
     calculator.enter(FEE, ON)
     assert calculator.figures() == figures_of(m, FEE, ON)
