@@ -15,7 +15,10 @@ result), and every throttled run is checked against the link: time ≥ bytes / b
 Right after each cold visit's first result the project's visitor opens another page (a full
 load, the same measure in the other language): what that page waits for its own result shows
 whether the first visit's background work (the snapshot it keeps, the service worker's install)
-yields to it. The time until the service worker controls the page is reported too.
+yields to it, and whether it finds Python running (the calculator's shared worker, engine
+"running") or starts its own. The time until the service worker controls the page is reported
+too. The warm visit comes in the browser started again on the same profile: a returning
+visitor's, with nothing of the first visit still running.
 
 A phone's processor (``phone-cpu``): loopback, with the browser in a cgroup capped at a
 quarter of one core (scripts/cpulimit.py; Chromium's CPU throttling does not reach the
@@ -373,12 +376,20 @@ def measure_profile(pw: Playwright, log: AccessLog, work: Path, base: str, name:
             naive = variant == "naive"
             url = f"{base}measures/3.1/naive.html" if naive else \
                 f"{base}measures/3.1/#calc=3.1&{field}={value}"
-            context, page, cdp = _launch(pw, work / f"profile-{name}-{variant}-{i}")
+            profile = work / f"profile-{name}-{variant}-{i}"
+            context, page, cdp = _launch(pw, profile)
             context.add_init_script(CONTROLLED)
             try:
                 _emulate(cdp, link if emulation == "cdp" else None)
                 for kind in visits[variant]:
                     at_once = kind == "next"
+                    if kind == "warm":
+                        # A returning visitor: the browser started again, so nothing of the first
+                        # visit still runs (the calculator's shared worker outlives its pages).
+                        context.close()
+                        context, page, cdp = _launch(pw, profile)
+                        context.add_init_script(CONTROLLED)
+                        _emulate(cdp, link if emulation == "cdp" else None)
                     if kind == "cold":
                         since = log.path.stat().st_size if log.path.exists() else 0
                     visit = _visit(page, log, _next_page_url(url) if at_once else url, naive,

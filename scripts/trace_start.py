@@ -170,6 +170,10 @@ def main() -> int:
                             except Exception:  # not listening yet
                                 time.sleep(0.2)
                         context = browser.contexts[0]
+                        # Each visit starts Python in a worker of its own: the calculator's
+                        # shared worker (qz-head.js) would keep the first visit's Python running
+                        # for the next, and a warm visit would trace no start at all.
+                        context.add_init_script("delete window.SharedWorker;")
                         if args.no_sw:
                             context.add_init_script(NO_SERVICE_WORKER)
                         page = context.pages[0] if context.pages else context.new_page()

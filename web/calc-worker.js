@@ -1,4 +1,6 @@
-// The module worker that runs Python for the page: one per page, shared by its calculators.
+// The module worker that runs Python for the page: one per page, shared by its calculators, or
+// (a shared worker, where the browser keeps one alive across page loads) one for every page
+// of the site, so that the next page does not start Python again.
 // It boots Pyodide from the site's own files and answers {type: "call", id, request} with
 // calc.api.handle(request): a JSON string in, a JSON string out, whatever the request type.
 // While it boots it reports {type: "progress", loaded, total} (fetch-progress.js): the page
@@ -15,8 +17,18 @@
 
 let handle = null;
 const IDLE_MS = 1000; // after the first answer, before the snapshot download starts
-const queue = [];
+const queue = []; // calls that came before Python was ready: { data, port }
 const stages = {}; // boot stage → epoch ms, shown as User Timing marks by the page
+
+// Where the browser keeps a shared worker alive across page loads (qz-head.js asks for
+// SharedWorker's extendedLifetime), every page of the site connects to this one worker: the
+// next page finds Python running and answers at once, not after a start of its own (on a
+// phone link ~2.4 s of processor, the memory snapshot not kept yet). Each page is a port;
+// what concerns the start goes to every port, an answer to the port that asked.
+const shared = typeof SharedWorkerGlobalScope === "function"
+  && self instanceof SharedWorkerGlobalScope;
+const ports = new Set();
+let outcome = null; // the start's {type: "ready"} or {type: "failed"}: for pages that join later
 
 // Counts downloaded bytes for the page's progress bar: fetch-progress.js, once it has arrived.
 let progress = {
@@ -27,16 +39,19 @@ function stage(name) {
   progress.alive();
 }
 
-function post(message) {
-  self.postMessage(message);
+// To the page that asked (`port`), or to every page.
+function post(message, port = null) {
+  if (port) port.postMessage(message);
+  else if (shared) for (const each of ports) each.postMessage(message);
+  else self.postMessage(message);
 }
 
-function answer({ id, request }) {
+function answer({ id, request }, port) {
   try {
-    post({ type: "result", id, response: handle(request) });
+    post({ type: "result", id, response: handle(request) }, port);
   } catch (error) {
     console.error("qz-calc: calc.api.handle raised", error); // a bug in calc: it never should
-    post({ type: "result", id });
+    post({ type: "result", id }, port);
   }
   answered = true;
   keepWhenDue();
@@ -65,26 +80,53 @@ function start(settings) {
   boot(settings).then(
     (mode) => {
       stage("ready");
-      post({ type: "ready", mode, stages });
-      for (const message of queue.splice(0)) answer(message);
+      outcome = { type: "ready", mode, stages };
+      post(outcome);
+      for (const { data, port } of queue.splice(0)) answer(data, port);
     },
     (error) => {
       console.warn("qz-calc: the calculator cannot start", error);
-      post({ type: "failed", reason: "blocked" });
+      outcome = { type: "failed", reason: "blocked" };
+      post(outcome);
+      closeWhenTold();
     });
 }
 
-self.onmessage = ({ data }) => {
+function receive(data, port) {
   if (data.type === "boot") {
     start(data);
   } else if (data.type === "keep") {
     told = true;
     keepWhenDue();
   } else if (data.type === "call") {
-    if (handle) answer(data);
-    else queue.push(data);
+    if (handle) answer(data, port);
+    else queue.push({ data, port });
+  }
+}
+
+self.onmessage = ({ data }) => receive(data, null);
+
+// A page connects as the worker starts (the page that made it) or later (the next pages): one
+// that joins a ready worker is told so at once (mode "running", its one stage this moment),
+// one that joins a failed start is told it failed.
+self.onconnect = ({ ports: [port] }) => {
+  ports.add(port);
+  port.addEventListener("close", () => ports.delete(port)); // where MessagePort has one
+  port.onmessage = ({ data }) => receive(data, port);
+  if (outcome?.type === "ready") {
+    port.postMessage({ type: "ready", mode: "running",
+                       stages: { ready: performance.timeOrigin + performance.now() } });
+  } else if (outcome) {
+    port.postMessage(outcome);
+    closeWhenTold();
   }
 };
+
+// A shared worker whose start failed ends once a page has heard it (a start can fail before the
+// page that made the worker has connected): the next page starts a worker of its own, not this.
+function closeWhenTold() {
+  if (shared && ports.size > 0) self.close();
+}
 
 function quiet(promise) {
   promise.catch(() => {}); // awaited later; this only keeps an early failure from being "unhandled"
@@ -125,7 +167,10 @@ async function withModule(module, start) {
   let used = false;
   WebAssembly.instantiateStreaming = async (_response, imports) => {
     used = true;
-    return { module, instance: await WebAssembly.instantiate(module, imports) };
+    stage("instantiate");
+    const instance = await WebAssembly.instantiate(module, imports);
+    stage("instantiated");
+    return { module, instance };
   };
   try {
     return await start();
@@ -285,6 +330,7 @@ async function boot(config) {
       pyodide.pyimport("qz_fallback").install(fullStdlibLoader(pyodide, full));
     }
     const api = pyodide.pyimport("calc.api");
+    stage("imported");
     // A start that cannot answer (a snapshot restored into a browser it was not made for)
     // could fail only later: ask once.
     if (!JSON.parse(api.handle(JSON.stringify({ type: "list" }))).ok) {

@@ -11,7 +11,9 @@ export function pageConfig() {
 }
 
 // One worker per visit, shared by every form on the page (calculators, the self-check) and,
-// with instant navigation, by those of the pages that follow: Python boots once.
+// with instant navigation, by those of the pages that follow: Python boots once. Where the
+// browser keeps a shared worker alive across page loads (qz-head.js), a full page load joins
+// the worker the page before started, ready at once (mode "running").
 export class WorkerClient {
   constructor() {
     this.listeners = new Map(); // request id → callback
@@ -123,7 +125,7 @@ export class WorkerClient {
   retry() {
     if (this.state !== "failed" && this.state !== "stalled") return;
     this.progress = { loaded: 0, total: null };
-    this.start(window.qzStartCalcWorker?.(pageConfig()));
+    this.start(window.qzStartCalcWorker?.(pageConfig(), true)); // a worker of its own
     if (this.state !== "loading") return;
     for (const form of this.forms) {
       form.loading();

@@ -19,6 +19,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 LOCAL_HOSTS = {"127.0.0.1"}
 BOOT_TIMEOUT_MS = 30_000
+# A browser without shared workers: each page starts a calculator worker of its own. Chromium
+# keeps a shared worker alive across page loads (qz-head.js), so a context's pages would share
+# one Python, and a test's start (its routes, its failures) would meet the one a test before
+# left running; tests/browser/test_next_page.py tests the shared worker, in contexts of its own.
+NO_SHARED_WORKER = "delete window.SharedWorker;"
 
 
 @dataclass
@@ -57,10 +62,12 @@ def _local(url: str) -> bool:
 
 def guarded_context(browser: Browser, init_script: str | None = None,
                     service_workers: bool = False,
-                    locale: str = "zh-CN") -> tuple[BrowserContext, Guard]:
+                    locale: str = "zh-CN",
+                    shared_workers: bool = False) -> tuple[BrowserContext, Guard]:
     """A context whose off-site requests are aborted and whose console errors are collected.
     The site's service worker is blocked unless asked for: a test that routes the runtime's
     requests must see them, not the worker's cache (tests/browser/test_network.py tests it).
+    Pages have no SharedWorker unless asked for (``NO_SHARED_WORKER``).
     The browser speaks Chinese, as the site's readers do, unless ``locale`` says otherwise: an
     English one is offered the English pages (tests/deploy/test_english_visitors.py)."""
     context = browser.new_context(viewport={"width": 1100, "height": 900}, locale=locale,
@@ -75,6 +82,8 @@ def guarded_context(browser: Browser, init_script: str | None = None,
             r.abort()
 
     context.route("**/*", route)
+    if not shared_workers:
+        context.add_init_script(NO_SHARED_WORKER)
     if init_script:
         context.add_init_script(init_script)
     context.on("console", lambda m: guard.errors.append(m.text) if m.type == "error" else None)

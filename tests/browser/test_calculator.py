@@ -32,6 +32,7 @@ from .calcpage import (
     ui,
     with_config,
 )
+from .conftest import NO_SHARED_WORKER
 
 pytestmark = pytest.mark.browser
 
@@ -280,6 +281,7 @@ def test_a_page_opened_before_the_snapshot_is_kept_does_not_download_it_first(
     # The browser's own cache on (a routed context has none): the second page's runtime comes
     # from it, fast on any link. Requests leaving 127.0.0.1 are still caught, without routing.
     context = browser.new_context(service_workers="block")
+    context.add_init_script(NO_SHARED_WORKER)  # each page starts its own worker, as tested here
     requests: list[Request] = []
     context.on("request", lambda r: requests.append(r))
     try:

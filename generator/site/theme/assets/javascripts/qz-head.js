@@ -228,7 +228,35 @@
 
 (function () {
   "use strict";
-  function startCalcWorker(config) {
+  // Does the browser keep a shared worker alive after its last page is gone (SharedWorker's
+  // extendedLifetime)? Then the calculator's worker is one for the whole site: the next page
+  // connects to the Python the page before started (a new start costs seconds of processor on
+  // a phone). The option is read as the options are (a browser that knows it reads it) before
+  // the invalid URL is refused: no worker starts.
+  function keepsSharedWorkers() {
+    if (typeof SharedWorker !== "function") return false;
+    var known = false;
+    try {
+      new SharedWorker("http://[", { get extendedLifetime() { known = true; return true; } });
+    } catch (error) { /* the URL: refused, as meant */ }
+    return known;
+  }
+
+  // A shared worker's port, as the page's worker client uses a worker. Ending it closes this
+  // page's port only: other pages may use the worker.
+  function portAsWorker(shared) {
+    var port = shared.port;
+    return {
+      shared: true,
+      postMessage: function (message) { port.postMessage(message); },
+      terminate: function () { port.close(); },
+      set onmessage(listener) { port.onmessage = listener; },
+      set onerror(listener) { shared.onerror = listener; },
+    };
+  }
+
+  // dedicated: a worker of this page's own (a retry: never the shared one that failed it).
+  function startCalcWorker(config, dedicated) {
     if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
       return null; // the page reports that the browser cannot run the calculator
     }
@@ -250,9 +278,13 @@
       // override reaches the page only): the snapshot is 3.5 MB the visitor asked not to spend.
       saveData: Boolean(navigator.connection && navigator.connection.saveData),
     };
+    var url = new URL(config.worker, document.baseURI);
+    var name = JSON.stringify(settings);
     try {
-      early.worker = new Worker(new URL(config.worker, document.baseURI),
-                                { type: "module", name: JSON.stringify(settings) });
+      early.worker = !dedicated && keepsSharedWorkers()
+        ? portAsWorker(new SharedWorker(url, { type: "module", name: name,
+                                               extendedLifetime: true }))
+        : new Worker(url, { type: "module", name: name });
     } catch (error) {
       early.error = error;
       return early;
