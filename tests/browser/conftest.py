@@ -19,6 +19,19 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 LOCAL_HOSTS = {"127.0.0.1"}
 BOOT_TIMEOUT_MS = 30_000
+# For tests of a page's layout, not its answers: the calculator's worker is created but never
+# starts Python (it stays "loading", as every page is when its load event fires), so a sweep
+# over every page does not start Pyodide on each measure page only to stop it at the next
+# (a third of a sweep's processor time). Other workers (Material's search) are real.
+SILENT_CALCULATOR = """(() => {
+  const Real = window.Worker;
+  window.Worker = class extends Real {
+    constructor(url, options) {
+      const silent = /calc-worker/.test(String(url));
+      super(silent ? URL.createObjectURL(new Blob([""])) : url, silent ? {} : options);
+    }
+  };
+})();"""
 
 
 @dataclass
