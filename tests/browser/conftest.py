@@ -24,6 +24,19 @@ BOOT_TIMEOUT_MS = 30_000
 # one Python, and a test's start (its routes, its failures) would meet the one a test before
 # left running; tests/browser/test_next_page.py tests the shared worker, in contexts of its own.
 NO_SHARED_WORKER = "delete window.SharedWorker;"
+# For tests of a page's layout, not its answers: the calculator's worker is created but never
+# starts Python (it stays "loading", as every page is when its load event fires), so a sweep
+# over every page does not start Pyodide on each measure page only to stop it at the next
+# (a third of a sweep's processor time). Other workers (Material's search) are real.
+SILENT_CALCULATOR = """(() => {
+  const Real = window.Worker;
+  window.Worker = class extends Real {
+    constructor(url, options) {
+      const silent = /calc-worker/.test(String(url));
+      super(silent ? URL.createObjectURL(new Blob([""])) : url, silent ? {} : options);
+    }
+  };
+})();"""
 
 
 @dataclass

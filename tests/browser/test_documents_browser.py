@@ -21,21 +21,19 @@ from calc.selfcheck import assess_with
 from generator.data.bundle import bundle
 from generator.data.load import load_all
 from generator.serve.static_server import Server, serving
-from tests.documents import ALL, AMENDMENT, COUNTY, SUCCESSOR, build_site
+from tests.documents import ALL, AMENDMENT, BUILD_DAY, COUNTY, SUCCESSOR, shared_site
 
 from .calcpage import READY_MS, ui
 from .conftest import Guard, guarded_context
 
-BUILD_DAY = "2026-12-07"  # the pages are built on this day and read on others
 REAL = "qz-2025-18"
 DAY = dt.timedelta(days=1)
 
 
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Path]]:
-    folder = tmp_path_factory.mktemp("documents-site")
-    site = build_site(folder, BUILD_DAY)
-    with serving(site) as running:
+    folder = shared_site(tmp_path_factory, BUILD_DAY)
+    with serving(folder / "site") as running:
         yield running, folder / "policy_data"
 
 

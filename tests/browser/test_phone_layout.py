@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page
 from generator.serve.static_server import Server
 
 from .calcpage import LANGS, measure_url, policy
-from .conftest import Guard, guarded_context
+from .conftest import SILENT_CALCULATOR, Guard, guarded_context
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +32,10 @@ FIRST_FIELD_TOP = """() => {
 @pytest.fixture(scope="module", params=list(SCREENS))
 def screen(request: pytest.FixtureRequest, browser: Browser,
            ) -> Iterator[tuple[Page, Guard, dict[str, int]]]:
-    """One page per screen size; its off-site requests and console errors fail the test."""
+    """One page per screen size; its off-site requests and console errors fail the test. The
+    tests using it check layout, not answers: no calculator starts Python."""
     size = SCREENS[request.param]
-    context, guard = guarded_context(browser)
+    context, guard = guarded_context(browser, init_script=SILENT_CALCULATOR)
     page = guard.open_page(context)
     page.set_viewport_size(size)
     yield page, guard, size

@@ -19,21 +19,18 @@ import calc
 from generator.data.bundle import bundle
 from generator.data.load import load_all
 from generator.serve.static_server import Server, serving
-from tests.documents import AMENDMENT, COUNTY, SUCCESSOR, build_site
+from tests.documents import AMENDMENT, BUILD_DAY, COUNTY, SUCCESSOR, build_site, shared_site
 
 from .calcpage import READY_MS
 from .conftest import Guard, guarded_context
-
-BUILD_DAY = "2026-12-07"
 
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server, Path]]:
     """(the site before the amendment, the site after it, the data after it)."""
     before = build_site(tmp_path_factory.mktemp("before"), BUILD_DAY, (COUNTY, SUCCESSOR))
-    after_folder = tmp_path_factory.mktemp("after")
-    after = build_site(after_folder, BUILD_DAY)
-    with serving(before) as old, serving(after) as new:
+    after_folder = shared_site(tmp_path_factory, BUILD_DAY)
+    with serving(before) as old, serving(after_folder / "site") as new:
         yield old, new, after_folder / "policy_data"
 
 

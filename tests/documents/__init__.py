@@ -8,12 +8,18 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+from filelock import FileLock
+
 HERE = Path(__file__).resolve().parent
 REAL = HERE.parents[1] / "policy_data"
 AMENDMENT = "example-amend-2026"
 COUNTY = "example-county-2026"
 SUCCESSOR = "example-successor-2030"
 ALL = (AMENDMENT, COUNTY, SUCCESSOR)
+# The day the fixture sites are built: their pages first show that day, the browser tests move
+# the clock to read them on others.
+BUILD_DAY = "2026-12-07"
 
 
 def data_with(target: Path, *documents: str) -> Path:
@@ -44,3 +50,21 @@ def build_site(target: Path, today: str | None = None, documents: tuple[str, ...
                           check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     return site
+
+
+def shared_site(factory: pytest.TempPathFactory, today: str,
+                documents: tuple[str, ...] = ALL) -> Path:
+    """The folder holding ``site/`` and ``policy_data/`` of ``build_site(…, today, documents)``,
+    built once per test run for every module and xdist worker that asks (tests/builds.py does
+    the same for the real site); read-only for the tests."""
+    from tests.builds import run_folder
+
+    folder = run_folder(factory) / f"documents-{today}-{'+'.join(documents)}"
+    folder.mkdir(exist_ok=True)
+    with FileLock(folder.with_name(folder.name + ".lock")):
+        if not (folder / "built").is_file():
+            for stale in ("site", "policy_data"):  # a build that failed half-way
+                shutil.rmtree(folder / stale, ignore_errors=True)
+            build_site(folder, today, documents)
+            (folder / "built").touch()
+    return folder

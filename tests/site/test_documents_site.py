@@ -23,21 +23,20 @@ from generator.data.bundle import bundle
 from generator.data.load import load_all
 from generator.site import search_dict
 from generator.site.render import amount_text, date_text, load_ui, strings
-from tests.documents import ALL, AMENDMENT, COUNTY, SUCCESSOR, build_site, data_with
+from tests.documents import ALL, AMENDMENT, BUILD_DAY, COUNTY, SUCCESSOR, data_with, shared_site
 
 from .conftest import Build, text_of
 from .test_search import pages_matching
 
 pytestmark = pytest.mark.slow
 
-BUILD_DAY = "2026-12-07"  # the build day the pages first show; the browser tests move the clock
 REAL = "qz-2025-18"
 UI = {lang: strings(load_ui(), lang) for lang in ("zh", "en")}
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    return Build(build_site(tmp_path_factory.mktemp("documents"), BUILD_DAY), 0, "", 0)
+    return Build(shared_site(tmp_path_factory, BUILD_DAY) / "site", 0, "", 0)
 
 
 @pytest.fixture(scope="module")
