@@ -6,7 +6,11 @@ see ``_packed``) all get exactly the two encodings nginx serves, and the test se
 (generator/serve/static_server.py) serves them by nginx's rules.
 
 Compressed bytes are cached under ``.cache/qz-precompress/``, named by the sha256 of the source
-file, so a rebuild only compresses what changed (the 9.6 MB wasm once, not on every build). Each
+file, so a rebuild only compresses what changed (the 9.6 MB wasm once, not on every build). The
+calculator's runtime files are compressed with the runtime and kept in its own cache
+(``compressed/`` under the qz-pyodide plugin's ``cache_dir``), like the runtime itself: a
+``$QZ_CACHE_DIR`` that cannot be used (a read-only CI cache) costs the pages' compression, not
+a minute of brotli on the wasm. Each
 entry carries the hash of its compressed bytes and is verified on every use; a damaged entry is
 compressed again (generator/cache_check.py). The siblings in the site are copies, never links
 into the cache. The cache is kept under a size limit, least recently used first
@@ -42,6 +46,7 @@ LARGE = 1 << 20
 _command: list[str] = []  # the mkdocs command of this process (build / serve / gh-deploy)
 _started: list[float] = []  # when this process started building: its cache entries stay
 _done: dict[Path, tuple[int, int]] = {}  # path → (mtime_ns, size) already handled this process
+_runtime_cache: list[Path] = []  # where the runtime's compressed files are kept (on_config)
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -57,7 +62,8 @@ def _packed(path: Path, digest: str, suffix: str) -> bytes:
     # quality 11 and a 16 MB window make the wasm 11 % smaller (2.77 MB, not 3.10; ≈30 s
     # once, then cached). The snapshot (a new one per data edit) stays at 9.
     runtime = "pyodide" in path.parts and path.suffix != ".bin"
-    cached = CACHE / f"{digest}{'.w24' if runtime and suffix == '.br' else ''}{suffix}"
+    folder = _runtime_cache[0] if runtime and _runtime_cache else CACHE
+    cached = folder / f"{digest}{'.w24' if runtime and suffix == '.br' else ''}{suffix}"
     payload = cache_check.read(cached)
     if payload is not None:
         used(cached)
@@ -94,10 +100,25 @@ def precompress(site: Path) -> int:
     return written
 
 
+def runtime_cache(config: MkDocsConfig) -> Path | None:
+    """The folder for the runtime's compressed files: ``compressed/`` in the qz-pyodide plugin's
+    own cache (None without the plugin)."""
+    plugin = config.plugins.get("qz-pyodide")
+    if plugin is None:
+        return None
+    return cache_check.ROOT / str(plugin.config["cache_dir"]) / "compressed"
+
+
+def on_config(config: MkDocsConfig) -> None:
+    _runtime_cache[:] = [folder] if (folder := runtime_cache(config)) else []
+
+
 @event_priority(-120)  # after static-i18n (-100) and the search-index pruning (-110)
 def on_post_build(config: MkDocsConfig) -> None:
     if _command == ["serve"]:
         return
     written = precompress(Path(config.site_dir))
     log.debug(f"precompressed {written} files")
-    trim(CACHE, keep_since=_started[0] if _started else time.time())
+    since = _started[0] if _started else time.time()
+    for folder in (CACHE, *_runtime_cache):
+        trim(folder, keep_since=since)

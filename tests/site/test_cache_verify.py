@@ -20,6 +20,7 @@ from pathlib import Path
 import brotli  # type: ignore[import-untyped]
 import jinja2
 import pytest
+from mkdocs.config import load_config
 
 from generator import cache_check
 from generator.serve import precompress, site_check
@@ -53,6 +54,13 @@ def fresh_state() -> Iterator[None]:
     yield
     cache_check.reset()
     precompress._done.clear()
+
+
+def runtime_cache() -> Path:
+    """Where the site's build keeps the runtime's compressed files (mkdocs.yml's qz-pyodide)."""
+    folder = precompress.runtime_cache(load_config(str(ROOT / "mkdocs.yml")))
+    assert folder is not None
+    return folder
 
 
 @pytest.fixture
@@ -337,3 +345,10 @@ def test_a_build_with_an_unwritable_cache_succeeds_with_one_warning(
     home = (site.site / "index.html").read_bytes()
     assert (target / "index.html").read_bytes() == home
     assert brotli.decompress((target / "index.html.br").read_bytes()) == home
+    # The runtime's compressed files come from the runtime's own cache, which $QZ_CACHE_DIR
+    # does not move: an unusable one does not cost a minute of brotli on the wasm.
+    wasm = next((target / "assets" / "pyodide").glob("*/pyodide.asm.wasm"))
+    kept = runtime_cache() / f"{precompress.sha256(wasm)}.w24.br"
+    packed = wasm.with_name(wasm.name + ".br").read_bytes()
+    assert brotli.decompress(packed) == wasm.read_bytes()
+    assert cache_check.read(kept) == packed
