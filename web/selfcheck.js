@@ -45,10 +45,11 @@ class SelfCheck extends WorkerForm {
       .map((th) => [th.dataset.col, th.textContent]));
     this.answer = null;
 
-    // With JavaScript the form replaces the list of measure pages. It appears with its first
+    // The list of measure pages is for a browser without JavaScript (<noscript>); a page that
+    // instant navigation brought in has it as elements. The form appears with its first
     // section laid out and the others one frame each after it: laying out the whole form in
     // the task that shows it was a phone's longest task at load (Lighthouse's blocking time).
-    this.slot("nojs").hidden = true;
+    this.slot("nojs")?.remove();
     for (const name of ["status", "actions"]) this.slot(name).hidden = false;
     const later = [...this.form.querySelectorAll(".qz-sc__section")].slice(1);
     for (const section of later) section.classList.add(LATER);
