@@ -25,12 +25,6 @@ const GAP_PX = 8; // between a question brought into view and the running total 
 const encode = (text) => encodeURIComponent(text).replace(/%3A|%2C/g, decodeURIComponent);
 // Each [from, to] pair replaced in turn (an amount's units and their letters, either way).
 const swap = (text, pairs) => pairs.reduce((t, [from, to]) => t.replaceAll(from, to), text);
-// A section waiting to be laid out (content-visibility: hidden, its height kept, calculator.css).
-const LATER = "qz-sc__section--later";
-// Resolves in a task after the next frame is drawn: one section's layout per frame.
-const nextFrame = () => new Promise((resolve) => {
-  requestAnimationFrame(() => setTimeout(resolve, 0));
-});
 
 class SelfCheck extends WorkerForm {
   constructor(root, client) {
@@ -45,17 +39,11 @@ class SelfCheck extends WorkerForm {
       .map((th) => [th.dataset.col, th.textContent]));
     this.answer = null;
 
-    // The list of measure pages is for a browser without JavaScript (<noscript>); a page that
-    // instant navigation brought in has it as elements. The form appears with its first
-    // section laid out and the others one frame each after it: laying out the whole form in
-    // the task that shows it was a phone's longest task at load (Lighthouse's blocking time).
-    this.slot("nojs")?.remove();
+    // With JavaScript the form replaces the list of measure pages.
+    this.slot("nojs").hidden = true;
     for (const name of ["status", "actions"]) this.slot(name).hidden = false;
-    const later = [...this.form.querySelectorAll(".qz-sc__section")].slice(1);
-    for (const section of later) section.classList.add(LATER);
     this.form.hidden = false;
     this.result.hidden = false;
-    this.layOut(later);
 
     const restored = this.restore(new URLSearchParams(location.hash.slice(1)));
     if (!this.form.elements.on.value) this.form.elements.on.value = today();
@@ -86,13 +74,6 @@ class SelfCheck extends WorkerForm {
   }
 
   // ---- the form, its gates and the URL
-
-  async layOut(sections) {
-    for (const section of sections) {
-      await nextFrame();
-      section.classList.remove(LATER);
-    }
-  }
 
   controls(scope = this.form) {
     return [...scope.querySelectorAll("input, select")].filter((el) => el.name);

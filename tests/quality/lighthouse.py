@@ -61,19 +61,13 @@ def audit(url: str, preset: str, categories: tuple[str, ...] = CATEGORIES,
     }
 
 
-def markdown(results: dict[str, dict[str, dict[str, Any]]], version: str,
-             load: tuple[float, float]) -> str:
+def markdown(results: dict[str, dict[str, dict[str, Any]]], version: str) -> str:
     lines = [
         "# Lighthouse report",
         "",
         f"Lighthouse {version}, Debian Chromium, offline, the built site served on 127.0.0.1 by "
         "`generator/serve/static_server.py`; one run per page and preset (simulated throttling). "
         "Regenerate with `make lighthouse`.",
-        "",
-        # Simulated throttling multiplies the main-thread time it observes: other processes on
-        # the machine inflate the blocking time, so the figures are read with the load.
-        f"Load average (1 min) at the start and the end of the runs: {load[0]:.2f}, {load[1]:.2f} "
-        f"({os.cpu_count()} cores).",
         "",
         "Targets: desktop 100 in every category; mobile performance ≥ 95; in the light and the "
         "dark colour scheme (\"dark\": Chromium's --force-dark-mode, prefers-color-scheme: dark).",
@@ -98,7 +92,6 @@ def main() -> int:
     args = parser.parse_args()
     site = Path(args.site)
     results: dict[str, dict[str, dict[str, Any]]] = {}
-    load_before = os.getloadavg()[0]
     with serving(site) as server:
         for page, path in PAGES.items():
             if not (site / path / "index.html").is_file():
@@ -111,8 +104,7 @@ def main() -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n", "utf-8")
-    load = (load_before, os.getloadavg()[0])
-    out.with_suffix(".md").write_text(markdown(results, version, load), "utf-8")
+    out.with_suffix(".md").write_text(markdown(results, version), "utf-8")
     missed = [f"{page} {run} {c} {r['scores'][c]} < {want}"
               for page, runs in results.items() for run, r in runs.items()
               for c, want in TARGETS[RUNS[run][0]].items() if r["scores"][c] < want]
