@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route
+from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, Route
 
 LOCAL_HOSTS = {"127.0.0.1"}
 BOOT_TIMEOUT_MS = 30_000
@@ -71,6 +71,22 @@ def _local(url: str) -> bool:
     if parts.scheme in {"blob", "data"}:
         return parts.scheme == "data" or _local(parts.path)
     return parts.hostname in LOCAL_HOSTS
+
+
+def throttle(page: Page, down_bits: float, up_bits: float, latency_ms: int) -> CDPSession:
+    """Chromium's link emulation for ``page`` and its dedicated workers (bits per second; not
+    for a service worker, ENGINEERING.md); ``unthrottle`` with the session it returns."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": latency_ms, "downloadThroughput": down_bits / 8,
+        "uploadThroughput": up_bits / 8})
+    return cdp
+
+
+def unthrottle(cdp: CDPSession) -> None:
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
 
 
 def guarded_context(browser: Browser, init_script: str | None = None,

@@ -40,7 +40,7 @@ from .calcpage import (
     ui,
     with_config,
 )
-from .conftest import Guard, guarded_context
+from .conftest import Guard, guarded_context, throttle, unthrottle
 from .test_selfcheck import SelfCheck, expected, profile, rows_of
 
 pytestmark = pytest.mark.browser
@@ -142,13 +142,9 @@ def test_a_throttled_start_completes_past_the_stall_limit(
         sw_context: tuple[BrowserContext, Guard], server: Server) -> None:
     context, guard = sw_context
     page = guard.open_page(context)
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
     # 1 Mbit/s: even the first visit's ≈3.7 MB (the core runtime) needs well over the old 20 s
     # total limit, so only a stall detector lets it finish.
-    cdp.send("Network.emulateNetworkConditions", {
-        "offline": False, "latency": 150, "downloadThroughput": 1e6 / 8,
-        "uploadThroughput": 0.5e6 / 8})
+    cdp = throttle(page, 1e6, 0.5e6, 150)
     snapshot: list[str] = []
     page.on("request",
             lambda r: snapshot.append(r.url) if r.url.endswith("/snapshot.bin") else None)
@@ -172,8 +168,7 @@ def test_a_throttled_start_completes_past_the_stall_limit(
     want = cpython(measure("3.1"), {"fee": "60000"}, dt.date(2026, 6, 1))
     assert isinstance(want, calc.Estimate)
     assert calculator.figures()["award"] == str(want.award)
-    cdp.send("Network.emulateNetworkConditions", {
-        "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    unthrottle(cdp)
 
 
 def state_of(measure_id: str, inputs: dict[str, Any], on: dt.date) -> str:

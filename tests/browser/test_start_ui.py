@@ -16,7 +16,7 @@ from generator.runtime.pyodide_build import CORE, LOCK
 from generator.serve.static_server import Server
 
 from .calcpage import READY_MS, measure_url, policy, ui
-from .conftest import guarded_context
+from .conftest import guarded_context, throttle
 
 pytestmark = pytest.mark.browser
 
@@ -91,11 +91,7 @@ def test_the_progress_counts_the_bytes_the_phone_downloads(
     page, lang = fresh
     # A link of the kind the issue measured: the start's download lasts seconds, so its progress
     # is shown however loaded the machine (on loopback it may be over before the status shows).
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", {
-        "offline": False, "latency": 40, "downloadThroughput": PROGRESS_LINK_BITS / 8,
-        "uploadThroughput": PROGRESS_LINK_BITS / 8})
+    throttle(page, PROGRESS_LINK_BITS, PROGRESS_LINK_BITS, 40)
     measure = policy().measure("3.1")
     page.goto(measure_url(server.url, measure, lang))
     root = page.locator("[data-qz-calc]")

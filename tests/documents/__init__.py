@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from tests.builds import run_folder
+
 HERE = Path(__file__).resolve().parent
 REAL = HERE.parents[1] / "policy_data"
 AMENDMENT = "example-amend-2026"
@@ -57,8 +59,6 @@ def shared_site(factory: pytest.TempPathFactory, today: str,
     """The folder holding ``site/`` and ``policy_data/`` of ``build_site(…, today, documents)``,
     built once per test run for every module and xdist worker that asks (tests/builds.py does
     the same for the real site); read-only for the tests."""
-    from tests.builds import run_folder
-
     folder = run_folder(factory) / f"documents-{today}-{'+'.join(documents)}"
     folder.mkdir(exist_ok=True)
     with FileLock(folder.with_name(folder.name + ".lock")):
